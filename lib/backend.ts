@@ -1,0 +1,107 @@
+// Chooses the TensorFlow.js backend once, before any tensor exists, and says what was chosen.
+//   TFJS_BACKEND=auto        native libtensorflow when it loads, else WebAssembly, else pure JS
+//   TFJS_BACKEND=tensorflow  native only (tfjs-node-gpu when installed, else tfjs-node); error if missing
+//   TFJS_BACKEND=wasm | cpu  WebAssembly / pure JavaScript
+// PyTorch: device = 'cuda' if torch.cuda.is_available() else 'cpu'
+import * as os from "os";
+import * as tf from "@tensorflow/tfjs";
+
+export type BackendName = "tensorflow" | "wasm" | "cpu";
+
+export interface BackendInfo {
+  backend: BackendName;
+  tfjs: string;
+  /** libtensorflow's version on the native backend, else null. */
+  tensorflow: string | null;
+  device: string;
+  /** Why the backends tried before this one did not load (auto mode). */
+  skipped: string[];
+}
+
+let chosen: BackendInfo | null = null;
+
+function firstLine(e: unknown): string {
+  return String(e instanceof Error ? e.message : e).split("\n")[0];
+}
+
+function loadNative(): { tensorflow: string; device: string } {
+  // TensorFlow's C++ logging (oneDNN notices, CPU feature lines) goes to the kernel's stderr,
+  // never to a notebook; level 2 keeps only errors.
+  if (process.env.TF_CPP_MIN_LOG_LEVEL === undefined) process.env.TF_CPP_MIN_LOG_LEVEL = "2";
+  let gpu = false;
+  try {
+    require.resolve("@tensorflow/tfjs-node-gpu");
+    gpu = true;
+  } catch {
+    /* the CPU package is the normal case */
+  }
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  gpu ? require("@tensorflow/tfjs-node-gpu") : require("@tensorflow/tfjs-node");
+  const binding = (tf.findBackend("tensorflow") as unknown as { binding?: { TF_Version?: string } } | null)?.binding;
+  const cpu = `${os.cpus().length} cores, ${os.cpus()[0]?.model.trim() ?? "unknown CPU"}`;
+  return {
+    tensorflow: binding?.TF_Version ?? "unknown",
+    device: gpu ? `GPU via tfjs-node-gpu (CPU: ${cpu})` : `CPU (${cpu})`,
+  };
+}
+
+async function activate(name: BackendName): Promise<{ tensorflow: string | null; device: string }> {
+  if (name === "tensorflow") {
+    const native = loadNative();
+    if (!(await tf.setBackend("tensorflow"))) throw new Error("tf.setBackend('tensorflow') returned false");
+    return native;
+  }
+  if (name === "wasm") {
+    require("@tensorflow/tfjs-backend-wasm");
+    if (!(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') returned false");
+    return { tensorflow: null, device: `CPU (WebAssembly, ${os.cpus().length} cores)` };
+  }
+  if (!(await tf.setBackend("cpu"))) throw new Error("tf.setBackend('cpu') returned false");
+  return { tensorflow: null, device: "CPU (pure JavaScript, 1 thread)" };
+}
+
+/**
+ * Picks the backend named by `requested` (default: $TFJS_BACKEND, else "auto"), prints one line
+ * (backend, tfjs and TensorFlow versions, device) and returns the same facts.
+ * Every notebook's first cell calls this. Calling it again returns the first choice.
+ */
+export async function useBackend(
+  requested: string = process.env.TFJS_BACKEND ?? "auto",
+  opts: { print?: boolean } = {},
+): Promise<BackendInfo> {
+  if (chosen === null) {
+    const order: BackendName[] =
+      requested === "auto" ? ["tensorflow", "wasm", "cpu"] : [requested as BackendName];
+    if (!["auto", "tensorflow", "wasm", "cpu"].includes(requested)) {
+      throw new Error(`TFJS_BACKEND=${requested} is not a backend: use auto, tensorflow, wasm or cpu`);
+    }
+    const skipped: string[] = [];
+    for (const name of order) {
+      try {
+        const got = await activate(name);
+        chosen = { backend: name, tfjs: tf.version.tfjs, tensorflow: got.tensorflow, device: got.device, skipped };
+        break;
+      } catch (e) {
+        if (requested !== "auto") {
+          const fix =
+            name === "tensorflow"
+              ? "Run `npm run setup` (it builds the native binding against .venv's libtensorflow), or set TFJS_BACKEND=wasm."
+              : "Run `npm ci --ignore-scripts` to install the backend packages.";
+          throw new Error(`backend '${name}' did not load: ${firstLine(e)}. ${fix}`);
+        }
+        skipped.push(`${name}: ${firstLine(e)}`);
+      }
+    }
+    if (chosen === null) throw new Error(`no TensorFlow.js backend loaded (${skipped.join("; ")})`);
+  }
+  if (opts.print !== false) console.log(describeBackend(chosen));
+  return chosen;
+}
+
+export function describeBackend(info: BackendInfo): string {
+  const lines = [
+    `backend: ${info.backend} | tfjs ${info.tfjs} | TensorFlow ${info.tensorflow ?? "-"} | device: ${info.device}`,
+  ];
+  for (const s of info.skipped) lines.push(`  (skipped ${s})`);
+  return lines.join("\n");
+}

@@ -1,0 +1,75 @@
+// torch.utils.data.DataLoader in TypeScript:
+//   const train_loader = new DataLoader({ dataset: train_set, batch_size: 100, shuffle: true });
+//   for await (const [input, target] of train_loader) { ... }
+// Each batch is disposed when the next one is taken (or the loop ends), so a training loop leaks
+// nothing; keep a batch beyond its iteration with tf.clone(). `for await` also lets the notebook
+// redraw its progress line between batches.
+import * as tf from "@tensorflow/tfjs";
+import { Random, globalRandom } from "../random";
+import type { ImageDataset } from "./dataset";
+
+export interface DataLoaderOptions {
+  dataset: ImageDataset;
+  batch_size: number;
+  /** a new random order every epoch */
+  shuffle?: boolean;
+  /** seed of the shuffle order; default: drawn from the global generator (manualSeed) */
+  seed?: number;
+  /** drop the last batch when it is smaller than batch_size */
+  drop_last?: boolean;
+}
+
+export type Batch = [tf.Tensor, tf.Tensor1D];
+
+export class DataLoader implements Iterable<Batch>, AsyncIterable<Batch> {
+  readonly dataset: ImageDataset;
+  readonly batch_size: number;
+  readonly shuffle: boolean;
+  readonly drop_last: boolean;
+  private readonly rng: Random;
+
+  constructor(opts: DataLoaderOptions) {
+    if (!Number.isInteger(opts.batch_size) || opts.batch_size < 1) {
+      throw new Error(`DataLoader: batch_size must be a positive integer, got ${opts.batch_size}`);
+    }
+    this.dataset = opts.dataset;
+    this.batch_size = opts.batch_size;
+    this.shuffle = opts.shuffle ?? false;
+    this.drop_last = opts.drop_last ?? false;
+    this.rng = new Random(opts.seed ?? globalRandom().seed());
+  }
+
+  /** Number of batches per epoch. */
+  get length(): number {
+    const n = this.dataset.length / this.batch_size;
+    return this.drop_last ? Math.floor(n) : Math.ceil(n);
+  }
+
+  /** The order of one epoch (draws a new permutation when shuffling). */
+  private order(): Int32Array {
+    if (this.shuffle) return this.rng.permutation(this.dataset.length);
+    return Int32Array.from({ length: this.dataset.length }, (_, i) => i);
+  }
+
+  *[Symbol.iterator](): Iterator<Batch> {
+    const order = this.order();
+    const batches = this.length;
+    let last: Batch | null = null;
+    try {
+      for (let b = 0; b < batches; b++) {
+        if (last) tf.dispose(last);
+        last = this.dataset.batch(order.subarray(b * this.batch_size, (b + 1) * this.batch_size), this.rng);
+        yield last;
+      }
+    } finally {
+      if (last) tf.dispose(last);
+    }
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Batch> {
+    for (const batch of this) {
+      await new Promise((resolve) => setImmediate(resolve)); // let the kernel send display updates
+      yield batch;
+    }
+  }
+}

@@ -1,0 +1,174 @@
+// Where data files come from, in this order:
+//   1. the cache (datasets/ in the project, or the `root` you pass)
+//   2. a mirror folder named by $LECTURE3_DATA_MIRROR (an offline classroom; CI points it at its own copy)
+//   3. HTTPS download from the canonical URLs, with a progress line
+// Every file is checked against its known md5 before it is used or cached, and written atomically
+// (temporary file, then rename), so a corrupt or half-downloaded file never sits in the cache.
+// PyTorch: datasets.MNIST(root, download=True)
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+
+export const MIRROR_ENV = "LECTURE3_DATA_MIRROR";
+
+export interface RemoteFile {
+  /** file name, e.g. "train-images-idx3-ubyte.gz" */
+  name: string;
+  /** folder under the cache root and the mirror, e.g. "mnist" */
+  folder: string;
+  md5: string;
+  /** tried in order */
+  urls: string[];
+}
+
+export interface ObtainOptions {
+  /** cache folder (the lecture's `root`) */
+  root: string;
+  /** allow the HTTPS download (the lecture's `download=True`) */
+  download?: boolean;
+  /** mirror folder; default $LECTURE3_DATA_MIRROR */
+  mirror?: string;
+  /** where progress lines go; default console.log */
+  log?: (line: string) => void;
+  /** give up on a download that sends nothing for this long (ms) */
+  idleTimeoutMs?: number;
+}
+
+export function md5File(file: string): string {
+  const h = createHash("md5");
+  const fd = fs.openSync(file, "r");
+  try {
+    const chunk = Buffer.alloc(1 << 20);
+    let n: number;
+    while ((n = fs.readSync(fd, chunk, 0, chunk.length, null)) > 0) h.update(chunk.subarray(0, n));
+  } finally {
+    fs.closeSync(fd);
+  }
+  return h.digest("hex");
+}
+
+function tmpName(target: string): string {
+  return `${target}.part-${process.pid}-${Date.now()}`;
+}
+
+/** Copies `src` to `dest` through a temporary file and a rename. */
+function atomicCopy(src: string, dest: string): void {
+  const tmp = tmpName(dest);
+  try {
+    fs.copyFileSync(src, tmp);
+    fs.renameSync(tmp, dest);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+function mb(n: number): string {
+  return `${(n / 1e6).toFixed(1)} MB`;
+}
+
+/** Downloads `url` into `dest` (atomically), checking the md5 on the way. Throws on any failure. */
+export async function download(url: string, dest: string, md5: string, opts: Pick<ObtainOptions, "log" | "idleTimeoutMs"> = {}): Promise<void> {
+  const log = opts.log ?? ((s: string) => console.log(s));
+  const idle = opts.idleTimeoutMs ?? 30_000;
+  const controller = new AbortController();
+  let timer = setTimeout(() => controller.abort(), idle);
+  const tmp = tmpName(dest);
+  const out = fs.openSync(tmp, "w");
+  try {
+    const res = await fetch(url, { signal: controller.signal });
+    if (!res.ok || res.body === null) throw new Error(`HTTP ${res.status} ${res.statusText}`);
+    const total = Number(res.headers.get("content-length") ?? 0);
+    const hash = createHash("md5");
+    const reader = res.body.getReader();
+    let got = 0;
+    let shown = 0;
+    const t0 = Date.now();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      clearTimeout(timer);
+      timer = setTimeout(() => controller.abort(), idle);
+      fs.writeSync(out, value);
+      hash.update(value);
+      got += value.length;
+      // a few lines per file, not one per chunk: 25 %, 50 %, 75 %
+      const quarter = total > 0 ? Math.floor((4 * got) / total) : 0;
+      if (quarter > shown && quarter < 4) {
+        shown = quarter;
+        log(`  ${path.basename(dest)}: ${25 * quarter}% of ${mb(total)}`);
+      }
+    }
+    if (total > 0 && got !== total) throw new Error(`connection closed after ${got} of ${total} bytes`);
+    const digest = hash.digest("hex");
+    if (digest !== md5) throw new Error(`md5 ${digest}, expected ${md5} (corrupt or wrong file)`);
+    fs.closeSync(out);
+    fs.renameSync(tmp, dest);
+    log(`  ${path.basename(dest)}: done, ${mb(got)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  } catch (e) {
+    const err = e as Error;
+    throw new Error(err.name === "AbortError" ? `no data for ${idle / 1000} s` : `${err.message}${err.cause ? ` (${(err.cause as Error).message ?? err.cause})` : ""}`);
+  } finally {
+    clearTimeout(timer);
+    try {
+      fs.closeSync(out);
+    } catch {
+      /* already closed */
+    }
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+/** Returns the path of a verified copy of `file` in the cache, fetching it if needed. */
+export async function obtain(file: RemoteFile, opts: ObtainOptions): Promise<string> {
+  const log = opts.log ?? ((s: string) => console.log(s));
+  const dir = path.join(opts.root, file.folder);
+  const cached = path.join(dir, file.name);
+  if (fs.existsSync(cached)) {
+    const got = md5File(cached);
+    if (got === file.md5) return cached;
+    fs.rmSync(cached, { force: true });
+    log(`${cached}: md5 ${got}, expected ${file.md5}; removed the corrupt copy, fetching it again`);
+  }
+  fs.mkdirSync(dir, { recursive: true });
+
+  const mirror = opts.mirror ?? process.env[MIRROR_ENV];
+  if (mirror) {
+    const candidates = [path.join(mirror, file.folder, file.name), path.join(mirror, file.name)];
+    const found = candidates.find((c) => fs.existsSync(c));
+    if (found) {
+      const got = md5File(found);
+      if (got !== file.md5) {
+        throw new Error(
+          `${found}: md5 ${got}, expected ${file.md5}; the mirror's copy of ${file.name} is corrupt. ` +
+            `Replace it with the original file (see datasets/README.md), or unset ${MIRROR_ENV} to download it.`,
+        );
+      }
+      atomicCopy(found, cached);
+      return cached;
+    }
+    log(`${file.name}: not in the mirror ${mirror} (looked for ${candidates.join(", ")})`);
+  }
+
+  if (!opts.download) {
+    throw new Error(
+      `${file.name} is not in ${dir}. Pass download: true, or set ${MIRROR_ENV} to a folder that holds ${file.folder}/${file.name}.`,
+    );
+  }
+  const failures: string[] = [];
+  for (const url of file.urls) {
+    log(`downloading ${url}`);
+    try {
+      await download(url, cached, file.md5, opts);
+      return cached;
+    } catch (e) {
+      failures.push(`${url}: ${(e as Error).message}`);
+      log(`  failed: ${(e as Error).message}`);
+    }
+  }
+  throw new Error(
+    `could not get ${file.name}: it is not in the cache (${dir})` +
+      (mirror ? ` nor in the mirror ${mirror}` : `, no mirror is set`) +
+      `, and every download failed:\n  ${failures.join("\n  ")}\n` +
+      `Without a network, set ${MIRROR_ENV}=/path/to/folder holding ${file.folder}/${file.name} (see datasets/README.md).`,
+  );
+}

@@ -1,0 +1,305 @@
+// torch.nn in miniature: Module, Linear, Conv2d, MaxPool2d, Dropout, BatchNorm, Flatten, Sequential.
+// Weights are initialized as PyTorch initializes nn.Linear / nn.Conv2d
+// (kaiming_uniform_(a=√5) → U(-1/√fan_in, 1/√fan_in), bias likewise), drawn from the seeded
+// global generator, so manualSeed(s) gives the same network every run.
+// Layout differs from PyTorch where TensorFlow's kernels want it:
+//   images are NHWC ([N, 28, 28, 1]), Linear.weight is [in, out], Conv2d.weight is [kh, kw, in, out].
+import * as fs from "fs";
+import * as tf from "@tensorflow/tfjs";
+import { globalRandom } from "./random";
+
+export abstract class Module {
+  /** train() / eval(): dropout and batch norm behave differently in the two modes. */
+  training = true;
+
+  abstract forward(x: tf.Tensor): tf.Tensor;
+
+  /** Sub-modules, found among this object's fields (arrays of modules too), in declaration order. */
+  namedChildren(): [string, Module][] {
+    const out: [string, Module][] = [];
+    for (const [k, v] of Object.entries(this)) {
+      if (v instanceof Module) out.push([k, v]);
+      else if (Array.isArray(v)) v.forEach((m, i) => m instanceof Module && out.push([`${k}.${i}`, m]));
+    }
+    return out;
+  }
+
+  /** This module's own trainable tensors (not its children's). */
+  protected ownParameters(): [string, tf.Variable][] {
+    return [];
+  }
+  /** This module's own state that is not trained by gradients (batch norm's running statistics). */
+  protected ownBuffers(): [string, tf.Variable][] {
+    return [];
+  }
+
+  namedParameters(prefix = ""): [string, tf.Variable][] {
+    const own = this.ownParameters().map(([n, v]) => [prefix + n, v] as [string, tf.Variable]);
+    return own.concat(...this.namedChildren().map(([n, m]) => m.namedParameters(`${prefix}${n}.`)));
+  }
+  namedBuffers(prefix = ""): [string, tf.Variable][] {
+    const own = this.ownBuffers().map(([n, v]) => [prefix + n, v] as [string, tf.Variable]);
+    return own.concat(...this.namedChildren().map(([n, m]) => m.namedBuffers(`${prefix}${n}.`)));
+  }
+  /** model.parameters(): what the optimizer updates. */
+  parameters(): tf.Variable[] {
+    return this.namedParameters().map(([, v]) => v);
+  }
+  numParameters(): number {
+    return this.parameters().reduce((s, p) => s + p.size, 0);
+  }
+
+  train(mode = true): this {
+    this.training = mode;
+    this.namedChildren().forEach(([, m]) => m.train(mode));
+    return this;
+  }
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Parameters and buffers by name (the tensors themselves, not copies). */
+  stateDict(): Map<string, tf.Variable> {
+    return new Map([...this.namedParameters(), ...this.namedBuffers()]);
+  }
+  /** Copies of every parameter and buffer, e.g. to restore the best epoch later. */
+  snapshot(): Map<string, tf.Tensor> {
+    return new Map([...this.stateDict()].map(([k, v]) => [k, tf.clone(v)]));
+  }
+  /** Assigns tensors by name; names and shapes must match this module exactly. */
+  loadStateDict(state: Map<string, tf.Tensor> | Record<string, tf.Tensor>): void {
+    const src = state instanceof Map ? state : new Map(Object.entries(state));
+    const own = this.stateDict();
+    const missing = [...own.keys()].filter((k) => !src.has(k));
+    const extra = [...src.keys()].filter((k) => !own.has(k));
+    if (missing.length || extra.length) {
+      throw new Error(`loadStateDict: missing [${missing.join(", ")}], unexpected [${extra.join(", ")}]; was it saved from another architecture?`);
+    }
+    for (const [k, v] of own) {
+      const t = src.get(k)!;
+      if (t.shape.join() !== v.shape.join()) throw new Error(`loadStateDict: ${k} has shape [${t.shape}] but the model needs [${v.shape}]`);
+      v.assign(t as tf.Tensor);
+    }
+  }
+
+  /** Writes parameters and buffers to a JSON file (like torch.save(model.state_dict(), file)). */
+  save(file: string): void {
+    const tensors: Record<string, { shape: number[]; data: string }> = {};
+    for (const [k, v] of this.stateDict()) {
+      tensors[k] = { shape: v.shape, data: Buffer.from((v.dataSync() as Float32Array).buffer).toString("base64") };
+    }
+    const tmp = `${file}.part-${process.pid}`;
+    fs.writeFileSync(tmp, JSON.stringify({ format: "lecture3-state-dict/1", tensors }));
+    fs.renameSync(tmp, file);
+  }
+  /** Reads a file written by save() into this model. */
+  load(file: string): this {
+    const json = JSON.parse(fs.readFileSync(file, "utf8"));
+    if (json.format !== "lecture3-state-dict/1") throw new Error(`${file}: not a file written by Module.save()`);
+    const state = new Map<string, tf.Tensor>();
+    for (const [k, t] of Object.entries(json.tensors as Record<string, { shape: number[]; data: string }>)) {
+      const b = Buffer.from(t.data, "base64");
+      state.set(k, tf.tensor(new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4), t.shape));
+    }
+    try {
+      this.loadStateDict(state);
+    } finally {
+      tf.dispose([...state.values()]);
+    }
+    return this;
+  }
+
+  dispose(): void {
+    tf.dispose([...this.stateDict().values()]);
+  }
+
+  /** A table like torchinfo's: each layer, its output shape for `inputShape` (without the batch axis), its parameters. */
+  summary(inputShape: number[], batch = 1): string {
+    const rows: [string, string, number][] = [];
+    const restore: (() => void)[] = [];
+    const visit = (m: Module, name: string): void => {
+      const kids = m.namedChildren();
+      if (kids.length > 0) return kids.forEach(([n, k]) => visit(k, `${name}.${n}`));
+      const orig = m.forward;
+      m.forward = (x: tf.Tensor) => {
+        const y = orig.call(m, x);
+        rows.push([`${name} (${m.constructor.name})`, `[${y.shape.join(", ")}]`, m.numParameters()]);
+        return y;
+      };
+      restore.push(() => delete (m as { forward?: unknown }).forward);
+    };
+    this.namedChildren().forEach(([n, k]) => visit(k, n));
+    const wasTraining = this.training;
+    this.eval();
+    let out: number[] = [];
+    try {
+      tf.tidy(() => {
+        out = this.forward(tf.zeros([batch, ...inputShape])).shape;
+      });
+    } finally {
+      restore.forEach((f) => f());
+      this.train(wasTraining);
+    }
+    const w0 = Math.max(20, ...rows.map((r) => r[0].length)) + 2;
+    const line = "=".repeat(w0 + 32);
+    const fmt = (a: string, b: string, c: string) => a.padEnd(w0) + b.padEnd(20) + c.padStart(12);
+    const total = this.numParameters();
+    return [
+      line,
+      fmt(`Layer (type)`, "Output Shape", "Param #"),
+      line,
+      fmt(`input`, `[${[batch, ...inputShape].join(", ")}]`, ""),
+      ...rows.map(([a, b, c]) => fmt(a, b, c.toLocaleString("en-US"))),
+      fmt(`output (${this.constructor.name})`, `[${out.join(", ")}]`, ""),
+      line,
+      `Total params: ${total.toLocaleString("en-US")}`,
+      line,
+    ].join("\n");
+  }
+}
+
+function uniformVariable(shape: number[], bound: number, name: string): tf.Variable {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.variable(tf.tensor(globalRandom().uniform(n, -bound, bound), shape), true, `${name}_${nextId++}`);
+}
+let nextId = 0;
+
+/** y = x W + b  (nn.Linear(in_features, out_features)) */
+export class Linear extends Module {
+  weight: tf.Variable; // [in, out]
+  bias: tf.Variable; // [out]
+  constructor(readonly in_features: number, readonly out_features: number) {
+    super();
+    const bound = 1 / Math.sqrt(in_features);
+    this.weight = uniformVariable([in_features, out_features], bound, "linear_w");
+    this.bias = uniformVariable([out_features], bound, "linear_b");
+  }
+  protected override ownParameters(): [string, tf.Variable][] {
+    return [["weight", this.weight], ["bias", this.bias]];
+  }
+  override forward(x: tf.Tensor): tf.Tensor {
+    if (x.rank !== 2 || x.shape[1] !== this.in_features) {
+      throw new Error(`Linear(${this.in_features}, ${this.out_features}) got input of shape [${x.shape}]; it needs [N, ${this.in_features}] (reshape first?)`);
+    }
+    return tf.add(tf.matMul(x as tf.Tensor2D, this.weight as tf.Tensor2D), this.bias);
+  }
+}
+
+/** nn.Conv2d(in_channels, out_channels, kernel_size): 'valid' padding and stride 1 unless given. */
+export class Conv2d extends Module {
+  weight: tf.Variable; // [kh, kw, in, out]
+  bias: tf.Variable; // [out]
+  constructor(
+    readonly in_channels: number,
+    readonly out_channels: number,
+    readonly kernel_size: number,
+    readonly opts: { stride?: number; padding?: number | "same" | "valid" } = {},
+  ) {
+    super();
+    const bound = 1 / Math.sqrt(in_channels * kernel_size * kernel_size);
+    this.weight = uniformVariable([kernel_size, kernel_size, in_channels, out_channels], bound, "conv_w");
+    this.bias = uniformVariable([out_channels], bound, "conv_b");
+  }
+  protected override ownParameters(): [string, tf.Variable][] {
+    return [["weight", this.weight], ["bias", this.bias]];
+  }
+  override forward(x: tf.Tensor): tf.Tensor {
+    if (x.rank !== 4 || x.shape[3] !== this.in_channels) {
+      throw new Error(`Conv2d(${this.in_channels}, ${this.out_channels}, ${this.kernel_size}) got input of shape [${x.shape}]; it needs [N, H, W, ${this.in_channels}]`);
+    }
+    const pad = this.opts.padding ?? "valid";
+    const y = tf.conv2d(x as tf.Tensor4D, this.weight as tf.Tensor4D, this.opts.stride ?? 1, pad === 0 ? "valid" : pad);
+    return tf.add(y, this.bias);
+  }
+}
+
+/** nn.MaxPool2d(kernel_size, stride) */
+export class MaxPool2d extends Module {
+  constructor(readonly kernel_size: number, readonly stride = kernel_size) {
+    super();
+  }
+  override forward(x: tf.Tensor): tf.Tensor {
+    return tf.maxPool(x as tf.Tensor4D, this.kernel_size, this.stride, "valid");
+  }
+}
+
+/** nn.Dropout(p): in training, zeroes each element with probability p and scales the rest by 1/(1-p). */
+export class Dropout extends Module {
+  constructor(readonly p = 0.5) {
+    super();
+    if (!(p >= 0 && p < 1)) throw new Error(`Dropout: p must be in [0, 1), got ${p}`);
+  }
+  override forward(x: tf.Tensor): tf.Tensor {
+    if (!this.training || this.p === 0) return x;
+    return tf.dropout(x, this.p, undefined, globalRandom().seed());
+  }
+}
+
+/**
+ * nn.BatchNorm1d / nn.BatchNorm2d: normalizes each feature (the last axis) over the mini-batch
+ * (and over height and width for images), then scales and shifts by learned weight and bias.
+ * Running mean and variance (momentum 0.1, unbiased variance, as PyTorch) are used in eval().
+ */
+export class BatchNorm extends Module {
+  weight: tf.Variable;
+  bias: tf.Variable;
+  running_mean: tf.Variable;
+  running_var: tf.Variable;
+  constructor(readonly num_features: number, readonly eps = 1e-5, readonly momentum = 0.1) {
+    super();
+    this.weight = tf.variable(tf.ones([num_features]), true, `bn_w_${nextId++}`);
+    this.bias = tf.variable(tf.zeros([num_features]), true, `bn_b_${nextId++}`);
+    this.running_mean = tf.variable(tf.zeros([num_features]), false, `bn_mean_${nextId++}`);
+    this.running_var = tf.variable(tf.ones([num_features]), false, `bn_var_${nextId++}`);
+  }
+  protected override ownParameters(): [string, tf.Variable][] {
+    return [["weight", this.weight], ["bias", this.bias]];
+  }
+  protected override ownBuffers(): [string, tf.Variable][] {
+    return [["running_mean", this.running_mean], ["running_var", this.running_var]];
+  }
+  override forward(x: tf.Tensor): tf.Tensor {
+    const axes = x.shape.slice(0, -1).map((_, i) => i);
+    let mean: tf.Tensor, variance: tf.Tensor;
+    if (this.training) {
+      ({ mean, variance } = tf.moments(x, axes));
+      const n = x.size / this.num_features;
+      const m = this.momentum;
+      // (the running statistics are not on the loss's path, so no gradient flows into them)
+      tf.tidy(() => {
+        const unbiased = tf.mul(variance, n / Math.max(n - 1, 1));
+        this.running_mean.assign(tf.add(tf.mul(this.running_mean, 1 - m), tf.mul(mean, m)));
+        this.running_var.assign(tf.add(tf.mul(this.running_var, 1 - m), tf.mul(unbiased, m)));
+      });
+    } else {
+      mean = this.running_mean;
+      variance = this.running_var;
+    }
+    return tf.batchNorm(x, mean, variance, this.bias, this.weight, this.eps);
+  }
+}
+
+/** x.view(N, -1) */
+export class Flatten extends Module {
+  override forward(x: tf.Tensor): tf.Tensor {
+    return tf.reshape(x, [x.shape[0], -1]);
+  }
+}
+
+export class ReLU extends Module {
+  override forward(x: tf.Tensor): tf.Tensor {
+    return tf.relu(x);
+  }
+}
+
+/** nn.Sequential(a, b, c): applies its modules in order. */
+export class Sequential extends Module {
+  readonly layers: Module[];
+  constructor(...layers: Module[]) {
+    super();
+    this.layers = layers;
+  }
+  override forward(x: tf.Tensor): tf.Tensor {
+    return this.layers.reduce((h, m) => m.forward(h), x);
+  }
+}

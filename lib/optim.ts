@@ -1,0 +1,35 @@
+// optim.SGD(model.parameters(), { lr }) and optim.Adam, on top of tf.train's optimizers.
+// PyTorch's three steps map onto TensorFlow.js like this:
+//   optimizer.zero_grad()  — nothing to do: tf.variableGrads computes fresh gradients every time
+//   loss.backward()        — tf.variableGrads(() => loss, params) returns { value, grads }
+//   optimizer.step()       — optimizer.step(grads) (tf's applyGradients)
+import * as tf from "@tensorflow/tfjs";
+
+export class Optimizer {
+  constructor(readonly params: tf.Variable[], readonly impl: tf.Optimizer, readonly description: string) {}
+  /** Updates every parameter from its gradient and disposes the gradients. */
+  step(grads: tf.NamedTensorMap): void {
+    this.impl.applyGradients(grads);
+    tf.dispose(Object.values(grads));
+  }
+  dispose(): void {
+    this.impl.dispose();
+  }
+  toString(): string {
+    return this.description;
+  }
+}
+
+/** W ← W − lr·v, v ← momentum·v + ∇W  (PyTorch's SGD, dampening 0). */
+export function SGD(params: tf.Variable[], opts: { lr: number; momentum?: number }): Optimizer {
+  const m = opts.momentum ?? 0;
+  const impl = m > 0 ? tf.train.momentum(opts.lr, m) : tf.train.sgd(opts.lr);
+  return new Optimizer(params, impl, `SGD(lr=${opts.lr}${m ? `, momentum=${m}` : ""})`);
+}
+
+/** Adam with PyTorch's defaults (betas 0.9, 0.999, eps 1e-8). */
+export function Adam(params: tf.Variable[], opts: { lr?: number; betas?: [number, number]; eps?: number } = {}): Optimizer {
+  const lr = opts.lr ?? 1e-3;
+  const [b1, b2] = opts.betas ?? [0.9, 0.999];
+  return new Optimizer(params, tf.train.adam(lr, b1, b2, opts.eps ?? 1e-8), `Adam(lr=${lr})`);
+}

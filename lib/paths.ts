@@ -1,0 +1,14 @@
+import * as fs from "fs";
+import * as path from "path";
+
+/** The project's root folder (the one whose package.json is "lecture3-ts"), found from this file. */
+export function projectRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    const pkg = path.join(dir, "package.json");
+    if (fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, "utf8")).name === "lecture3-ts") return dir;
+    const up = path.dirname(dir);
+    if (up === dir) return process.cwd();
+    dir = up;
+  }
+}

@@ -1,0 +1,248 @@
+// The slide's training loop, evaluation, early stopping and a per-epoch history.
+//
+//   for (const [input, target] of train_loader) {   for (input, target) in train_loader:
+//     const output = model.forward(input)               output = model(input)
+//     const loss = nll_loss(output, target)             loss = F.nll_loss(output, target)
+//     backward: tf.variableGrads                        loss.backward()
+//     step: optimizer.step(grads)                       optimizer.step()
+//   }
+import * as tf from "@tensorflow/tfjs";
+import type { DataLoader } from "./data/loader";
+import { nll_loss } from "./functional";
+import type { Module } from "./nn";
+import type { Optimizer } from "./optim";
+import { ProgressLine } from "./progress";
+
+export interface StepOptions {
+  /** L2 regularization λ: adds (λ/2)·Σ‖W‖²_F over the weight matrices and kernels to the loss. */
+  weight_decay?: number;
+}
+
+/** (λ/2) Σ ‖W‖²_F over the parameters with two or more axes (weights and kernels, not biases). */
+export function l2Penalty(model: Module, lambda: number): tf.Scalar {
+  return tf.tidy(() => {
+    const weights = model.parameters().filter((p) => p.rank >= 2);
+    return tf.mul(lambda / 2, tf.addN(weights.map((w) => tf.sum(tf.square(w))))) as tf.Scalar;
+  });
+}
+
+function countCorrect(output: tf.Tensor, target: tf.Tensor): number {
+  return tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(output, 1), target), "int32")).dataSync()[0]);
+}
+
+/** One mini-batch: forward → loss → backward → step. Returns the batch's loss and correct count. */
+export function trainStep(model: Module, optimizer: Optimizer, input: tf.Tensor, target: tf.Tensor, opts: StepOptions = {}): { loss: number; correct: number } {
+  return tf.tidy(() => {
+    let correct = 0;
+    // zero_grad is not needed: variableGrads starts from nothing each time.
+    const { value, grads } = tf.variableGrads(() => {
+      const output = model.forward(input); // 推論計算
+      correct = countCorrect(output, target);
+      const loss = nll_loss(output, target); // 損失関数
+      return opts.weight_decay ? tf.add(loss, l2Penalty(model, opts.weight_decay)) : loss;
+    }, optimizer.params); // バックプロパゲーション
+    optimizer.step(grads); // パラメータ更新
+    return { loss: value.dataSync()[0], correct };
+  });
+}
+
+export interface EpochOptions extends StepOptions {
+  /** label of the progress line, e.g. "epoch 1/3" */
+  label?: string;
+  /** print the running loss every this many mini-batches, as the slide does (0: never) */
+  log_interval?: number;
+  /** counts mini-batches across epochs for the running-loss lines */
+  counter?: { i: number };
+  /** draw the live progress line (default true) */
+  progress?: boolean;
+}
+
+export interface EpochResult {
+  loss: number;
+  accuracy: number;
+  count: number;
+  seconds: number;
+}
+
+/** One pass over the training set in training mode. Loss and accuracy are running means over the epoch. */
+export async function trainEpoch(model: Module, optimizer: Optimizer, loader: DataLoader, opts: EpochOptions = {}): Promise<EpochResult> {
+  model.train();
+  const bar = opts.progress === false ? null : new ProgressLine(loader.length, opts.label ?? "epoch");
+  const counter = opts.counter ?? { i: 0 };
+  const t0 = Date.now();
+  let sum = 0;
+  let correct = 0;
+  let count = 0;
+  let running = 0;
+  let b = 0;
+  for await (const [input, target] of loader) {
+    const r = trainStep(model, optimizer, input, target, opts);
+    const n = target.shape[0];
+    sum += r.loss * n;
+    correct += r.correct;
+    count += n;
+    running += r.loss;
+    counter.i += 1;
+    b += 1;
+    if (opts.log_interval && counter.i % opts.log_interval === 0) {
+      console.log(`[${String(counter.i).padStart(5)}] loss: ${(running / opts.log_interval).toFixed(3)}`);
+      running = 0;
+    }
+    bar?.tick(b, n, sum / count);
+  }
+  const res = { loss: sum / count, accuracy: correct / count, count, seconds: (Date.now() - t0) / 1000 };
+  bar?.finish(`${opts.label ?? "epoch"}: train loss ${res.loss.toFixed(4)}, accuracy ${(100 * res.accuracy).toFixed(2)}% | ${res.seconds.toFixed(1)} s`);
+  return res;
+}
+
+export interface EvalResult {
+  loss: number;
+  accuracy: number;
+  correct: number;
+  /** the real number of examples (the slide's code adds batch_size per batch, which overcounts a short last batch) */
+  count: number;
+}
+
+/** Loss and accuracy over every example of `loader`, in eval mode, without gradients. */
+export async function evaluate(model: Module, loader: DataLoader): Promise<EvalResult> {
+  const wasTraining = model.training;
+  model.eval();
+  let sum = 0;
+  let correct = 0;
+  let count = 0;
+  try {
+    for await (const [input, target] of loader) {
+      tf.tidy(() => {
+        const output = model.forward(input);
+        sum += nll_loss(output, target, "sum").dataSync()[0];
+        correct += countCorrect(output, target);
+        count += target.shape[0];
+      });
+    }
+  } finally {
+    model.train(wasTraining);
+  }
+  return { loss: sum / count, accuracy: correct / count, correct, count };
+}
+
+/** Predicted class of every example (argmax of the output), in loader order. */
+export async function predict(model: Module, loader: DataLoader): Promise<{ pred: Int32Array; target: Int32Array }> {
+  const wasTraining = model.training;
+  model.eval();
+  const preds: number[] = [];
+  const targets: number[] = [];
+  try {
+    for await (const [input, target] of loader) {
+      tf.tidy(() => {
+        preds.push(...tf.argMax(model.forward(input), 1).dataSync());
+        targets.push(...target.dataSync());
+      });
+    }
+  } finally {
+    model.train(wasTraining);
+  }
+  return { pred: Int32Array.from(preds), target: Int32Array.from(targets) };
+}
+
+/** Stops when the monitored loss has not improved for `patience` epochs, and restores the best weights. */
+export class EarlyStopping {
+  best = Infinity;
+  best_epoch = 0;
+  private waited = 0;
+  private saved: Map<string, tf.Tensor> | null = null;
+
+  constructor(readonly patience = 3, readonly min_delta = 0) {}
+
+  /** Call after each epoch with the validation loss. Returns true when training should stop. */
+  step(model: Module, loss: number, epoch: number): boolean {
+    if (loss < this.best - this.min_delta) {
+      this.best = loss;
+      this.best_epoch = epoch;
+      this.waited = 0;
+      if (this.saved) tf.dispose([...this.saved.values()]);
+      this.saved = model.snapshot();
+      return false;
+    }
+    this.waited += 1;
+    return this.waited >= this.patience;
+  }
+
+  /** Puts the best epoch's weights back into `model`. */
+  restore(model: Module): void {
+    if (!this.saved) return;
+    model.loadStateDict(this.saved);
+    tf.dispose([...this.saved.values()]);
+    this.saved = null;
+  }
+}
+
+export interface EpochRecord {
+  epoch: number;
+  train_loss: number;
+  train_acc: number;
+  test_loss: number;
+  test_acc: number;
+  seconds: number;
+}
+
+export interface History {
+  label: string;
+  epochs: EpochRecord[];
+  /** with early stopping: the epoch whose weights the model holds at the end */
+  best_epoch?: number;
+  stopped_early?: boolean;
+}
+
+export interface FitOptions extends StepOptions {
+  epochs: number;
+  /** name of this run in plots and tables */
+  label?: string;
+  log_interval?: number;
+  /** measure train loss/accuracy with a separate pass in eval mode (exact; costs an extra pass) instead of the running values */
+  train_eval?: DataLoader;
+  early_stopping?: EarlyStopping;
+  /** called after every epoch, e.g. to redraw a live curve */
+  on_epoch?: (h: History) => void;
+  progress?: boolean;
+}
+
+/** Trains for `epochs` epochs, evaluating on `test_loader` after each; returns the history. */
+export async function fit(model: Module, optimizer: Optimizer, train_loader: DataLoader, test_loader: DataLoader, opts: FitOptions): Promise<History> {
+  const history: History = { label: opts.label ?? "run", epochs: [] };
+  const counter = { i: 0 };
+  for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+    const t0 = Date.now();
+    const tr = await trainEpoch(model, optimizer, train_loader, {
+      ...opts,
+      label: `${opts.label ? opts.label + " " : ""}epoch ${epoch}/${opts.epochs}`,
+      counter,
+    });
+    const train = opts.train_eval ? await evaluate(model, opts.train_eval) : tr;
+    const test = await evaluate(model, test_loader);
+    const rec: EpochRecord = {
+      epoch,
+      train_loss: train.loss,
+      train_acc: train.accuracy,
+      test_loss: test.loss,
+      test_acc: test.accuracy,
+      seconds: (Date.now() - t0) / 1000,
+    };
+    history.epochs.push(rec);
+    if (opts.progress !== false) {
+      console.log(
+        `${opts.label ? opts.label + " " : ""}epoch ${epoch}: train loss ${rec.train_loss.toFixed(4)} acc ${(100 * rec.train_acc).toFixed(2)}% | ` +
+          `test loss ${rec.test_loss.toFixed(4)} acc ${(100 * rec.test_acc).toFixed(2)}% (${test.correct}/${test.count}) | ${rec.seconds.toFixed(1)} s`,
+      );
+    }
+    opts.on_epoch?.(history);
+    if (opts.early_stopping?.step(model, test.loss, epoch)) {
+      history.stopped_early = true;
+      break;
+    }
+  }
+  if (opts.early_stopping) {
+    opts.early_stopping.restore(model);
+    history.best_epoch = opts.early_stopping.best_epoch;
+  }
+  return history;
+}

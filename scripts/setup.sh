@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Idempotent set-up, run by both README commands (npm run lab, npm test):
+#   1. npm packages from package-lock.json (install scripts off: tfjs-node's would download libtensorflow)
+#   2. .venv from requirements.txt (JupyterLab, nbconvert, IPython, plotly's lab extension, tensorflow-cpu)
+#   3. tfjs-node's native binding, built against .venv's libtensorflow
+#   4. the helper library lib/ compiled to lib/dist (notebooks import it as "lecture3")
+#   5. the tslab kernel registered inside .venv
+# Each step is skipped when its inputs have not changed, so a second run takes seconds.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+step() { printf '[setup] %s\n' "$*"; }
+fail() { printf '[setup] FAILED: %s\n' "$*" >&2; exit 1; }
+hash_of() { cat "$@" | sha256sum | cut -c1-16; }
+
+command -v node >/dev/null || fail "node is not installed (Node.js 20 or newer is needed)"
+[ "$(node -p 'process.versions.node.split(".")[0]')" -ge 20 ] || fail "Node.js $(node -v) is too old: install Node.js 20 or newer"
+PY=${PYTHON:-python3}
+"$PY" -c 'import sys; assert sys.version_info >= (3, 10)' 2>/dev/null || fail "$PY is missing or older than 3.10: install Python 3.10-3.12 or set PYTHON=/path/to/python3"
+
+# 1. npm packages
+want=$(hash_of package-lock.json)
+if [ "$(cat node_modules/.lecture3-lock 2>/dev/null)" != "$want" ]; then
+  step "npm packages (npm ci --ignore-scripts)"
+  npm ci --ignore-scripts --no-audit --no-fund || fail "npm ci: see the messages above (is the npm registry reachable?)"
+  echo "$want" > node_modules/.lecture3-lock
+else
+  step "npm packages: up to date"
+fi
+
+# 2. Python environment
+want=$(hash_of requirements.txt)
+if [ "$(cat .venv/.lecture3-req 2>/dev/null)" != "$want" ]; then
+  step "Python environment .venv (pip install -r requirements.txt; about 2 GB, the first time takes minutes)"
+  [ -x .venv/bin/python ] || "$PY" -m venv .venv || fail "could not create .venv (Debian: apt-get install python3-venv)"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt || fail "pip install: see the messages above (is PyPI reachable?)"
+  echo "$want" > .venv/.lecture3-req
+else
+  step "Python environment .venv: up to date"
+fi
+
+# 3. native backend
+bash scripts/build-native.sh || fail "native backend build (scripts/build-native.sh); notebooks still run with TFJS_BACKEND=wasm"
+
+# 4. helper library
+if [ ! -f lib/dist/index.js ] || [ -n "$(find lib -name '*.ts' -not -path 'lib/dist/*' -newer lib/dist/index.js -print -quit)" ] || [ lib/tsconfig.json -nt lib/dist/index.js ]; then
+  step "compiling lib/ → lib/dist"
+  rm -rf lib/dist
+  node_modules/.bin/tsc -p lib/tsconfig.json || fail "lib/ does not compile (errors above)"
+else
+  step "lib/dist: up to date"
+fi
+
+# 5. tslab kernel, inside .venv, naming the tslab binary by absolute path
+spec=.venv/share/jupyter/kernels/tslab/kernel.json
+.venv/bin/python - "$root" "$spec" "$(command -v node)" <<'PY' || fail "could not register the tslab kernel in .venv"
+import json, os, sys
+root, spec, node = sys.argv[1], sys.argv[2], sys.argv[3]
+want = {
+    "argv": [node, os.path.join(root, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
+    "display_name": "TypeScript",
+    "language": "typescript",
+    # TensorFlow's C++ log lines stay out of notebooks.
+    "env": {"TF_CPP_MIN_LOG_LEVEL": "2"},
+}
+have = None
+if os.path.exists(spec):
+    with open(spec) as f:
+        have = json.load(f)
+if have != want:
+    os.makedirs(os.path.dirname(spec), exist_ok=True)
+    with open(spec + ".tmp", "w") as f:
+        json.dump(want, f, indent=1)
+    os.replace(spec + ".tmp", spec)
+    print("[setup] tslab kernel registered in", os.path.dirname(spec))
+else:
+    print("[setup] tslab kernel: up to date")
+PY
+step "done"

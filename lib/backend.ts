@@ -69,12 +69,12 @@ export async function useBackend(
   requested: string = process.env.TFJS_BACKEND ?? "auto",
   opts: { print?: boolean } = {},
 ): Promise<BackendInfo> {
+  if (!["auto", "tensorflow", "wasm", "cpu"].includes(requested)) {
+    throw new Error(`TFJS_BACKEND=${requested} is not a backend: use auto, tensorflow, wasm or cpu`);
+  }
   if (chosen === null) {
     const order: BackendName[] =
       requested === "auto" ? ["tensorflow", "wasm", "cpu"] : [requested as BackendName];
-    if (!["auto", "tensorflow", "wasm", "cpu"].includes(requested)) {
-      throw new Error(`TFJS_BACKEND=${requested} is not a backend: use auto, tensorflow, wasm or cpu`);
-    }
     const skipped: string[] = [];
     for (const name of order) {
       try {

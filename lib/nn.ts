@@ -160,7 +160,8 @@ export abstract class Module {
 
 function uniformVariable(shape: number[], bound: number, name: string): tf.Variable {
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.variable(tf.tensor(globalRandom().uniform(n, -bound, bound), shape), true, `${name}_${nextId++}`);
+  const values = globalRandom().uniform(n, -bound, bound);
+  return tf.tidy(() => tf.variable(tf.tensor(values, shape), true, `${name}_${nextId++}`));
 }
 let nextId = 0;
 
@@ -247,10 +248,10 @@ export class BatchNorm extends Module {
   running_var: tf.Variable;
   constructor(readonly num_features: number, readonly eps = 1e-5, readonly momentum = 0.1) {
     super();
-    this.weight = tf.variable(tf.ones([num_features]), true, `bn_w_${nextId++}`);
-    this.bias = tf.variable(tf.zeros([num_features]), true, `bn_b_${nextId++}`);
-    this.running_mean = tf.variable(tf.zeros([num_features]), false, `bn_mean_${nextId++}`);
-    this.running_var = tf.variable(tf.ones([num_features]), false, `bn_var_${nextId++}`);
+    this.weight = tf.tidy(() => tf.variable(tf.ones([num_features]), true, `bn_w_${nextId++}`));
+    this.bias = tf.tidy(() => tf.variable(tf.zeros([num_features]), true, `bn_b_${nextId++}`));
+    this.running_mean = tf.tidy(() => tf.variable(tf.zeros([num_features]), false, `bn_mean_${nextId++}`));
+    this.running_var = tf.tidy(() => tf.variable(tf.ones([num_features]), false, `bn_var_${nextId++}`));
   }
   protected override ownParameters(): [string, tf.Variable][] {
     return [["weight", this.weight], ["bias", this.bias]];

@@ -17,6 +17,8 @@ export interface DataLoaderOptions {
   seed?: number;
   /** drop the last batch when it is smaller than batch_size */
   drop_last?: boolean;
+  /** give inputs as [B, H·W·C] (for a fully connected model) instead of [B, H, W, C] */
+  flatten?: boolean;
 }
 
 export type Batch = [tf.Tensor, tf.Tensor1D];
@@ -26,6 +28,7 @@ export class DataLoader implements Iterable<Batch>, AsyncIterable<Batch> {
   readonly batch_size: number;
   readonly shuffle: boolean;
   readonly drop_last: boolean;
+  readonly flatten: boolean;
   private readonly rng: Random;
 
   constructor(opts: DataLoaderOptions) {
@@ -36,6 +39,7 @@ export class DataLoader implements Iterable<Batch>, AsyncIterable<Batch> {
     this.batch_size = opts.batch_size;
     this.shuffle = opts.shuffle ?? false;
     this.drop_last = opts.drop_last ?? false;
+    this.flatten = opts.flatten ?? false;
     this.rng = new Random(opts.seed ?? globalRandom().seed());
   }
 
@@ -59,6 +63,11 @@ export class DataLoader implements Iterable<Batch>, AsyncIterable<Batch> {
       for (let b = 0; b < batches; b++) {
         if (last) tf.dispose(last);
         last = this.dataset.batch(order.subarray(b * this.batch_size, (b + 1) * this.batch_size), this.rng);
+        if (this.flatten) {
+          const [input, target] = last;
+          last = [tf.reshape(input, [input.shape[0], -1]), target];
+          input.dispose();
+        }
         yield last;
       }
     } finally {

@@ -52,10 +52,16 @@ export function mnistFromFiles(imagesFile: string, labelsFile: string, transform
   return new ImageDataset(images.data, labels.data, [28, 28, 1], transform, ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
 }
 
-/** MNIST from the cache, the mirror folder, or the canonical URLs (see sources.ts). */
+/**
+ * MNIST from the cache, the mirror folder, or the canonical URLs (see sources.ts).
+ * As in torchvision, `download: true` fetches all four files, so the test set is there too.
+ */
 export async function MNIST(opts: MNISTOptions = {}): Promise<ImageDataset> {
   const split = opts.train === false ? MNIST_FILES.test : MNIST_FILES.train;
   const o: ObtainOptions = { ...opts, root: opts.root ?? path.join(projectRoot(), "datasets") };
+  if (o.download) {
+    for (const s of [MNIST_FILES.train, MNIST_FILES.test]) for (const f of [s.images, s.labels]) await obtain(f, o);
+  }
   const imagesFile = await obtain(split.images, o);
   const labelsFile = await obtain(split.labels, o);
   return mnistFromFiles(imagesFile, labelsFile, opts.transform, split.count);

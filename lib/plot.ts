@@ -1,0 +1,411 @@
+// Plots in the notebook with plotly.js, offline.
+//
+// The builders (lineChart, historyFigure, imageGrid, heatmap, confusionMatrix, ...) return a plain
+// plotly figure {data, layout}; the show... functions display it. A figure is sent as ONE output with
+// three MIME types, so that it works everywhere:
+//   application/vnd.plotly.v1+json  the figure itself; JupyterLab draws it (the plotly extension, offline)
+//   text/html                       <div> + <script> calling Plotly.newPlot; used by the HTML export
+//   text/plain                      "[plot: title]"; used outside a notebook
+// The HTML export needs plotly.js itself: the first figure of the kernel embeds its source (from the npm
+// package plotly.js-dist-min), later figures use that copy. No CDN is ever referenced.
+import { randomBytes } from "crypto";
+import { readFileSync } from "fs";
+import type { ImageDataset } from "./data/dataset";
+import { LiveDisplay, inNotebook, show, type MimeBundle } from "./display";
+import { encodePng } from "./png";
+import type { History } from "./train";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Trace = Record<string, any>;
+export interface Figure {
+  data: Trace[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  layout: Record<string, any>;
+}
+/** [height, width, channels] of one image */
+export type Shape = [number, number, number];
+
+/** One colour per run (plotly's default palette). */
+export const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+/** Grids draw at most this many images or maps: more makes the notebook heavy and the cells tiny. */
+export const MAX_GRID = 64;
+
+const text = (s?: string) => (s === undefined ? undefined : { text: s });
+
+// ---------------------------------------------------------------- line charts
+
+export interface Series {
+  name: string;
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  /** "solid" (default), "dash", "dot", ... */
+  dash?: string;
+  color?: string;
+  /** series with the same group are shown/hidden together from the legend */
+  group?: string;
+}
+export interface ChartOptions {
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+  yRange?: [number, number];
+}
+
+export function lineChart(series: Series[], opts: ChartOptions = {}): Figure {
+  return {
+    data: series.map((s) => ({
+      type: "scatter",
+      mode: "lines+markers",
+      name: s.name,
+      x: Array.from(s.x),
+      y: Array.from(s.y),
+      line: { dash: s.dash ?? "solid", color: s.color },
+      legendgroup: s.group,
+    })),
+    layout: {
+      title: text(opts.title),
+      xaxis: { title: text(opts.xTitle) },
+      yaxis: { title: text(opts.yTitle), range: opts.yRange },
+      height: 380,
+      margin: { l: 60, r: 20, t: 50, b: 50 },
+    },
+  };
+}
+
+const runsOf = (h: History | History[]): History[] => (Array.isArray(h) ? h : [h]);
+
+/** Train (dashed) and test (solid) curves of one metric, one colour per run; accuracy in percent. */
+export function historyFigure(histories: History | History[], metric: "loss" | "acc"): Figure {
+  const runs = runsOf(histories);
+  const scale = metric === "acc" ? 100 : 1;
+  const series = runs.flatMap((h, i): Series[] => {
+    const color = COLORS[i % COLORS.length];
+    const x = h.epochs.map((e) => e.epoch);
+    const test = h.epochs.map((e) => scale * (metric === "acc" ? e.test_acc : e.test_loss));
+    const train = h.epochs.map((e) => scale * (metric === "acc" ? e.train_acc : e.train_loss));
+    return [
+      { name: `${h.label} test`, x, y: test, color, group: h.label },
+      { name: `${h.label} train`, x, y: train, color, group: h.label, dash: "dash" },
+    ];
+  });
+  const title = metric === "acc" ? "accuracy (%)" : "loss";
+  const fig = lineChart(series, { title, xTitle: "epoch", yTitle: title });
+  const last = Math.max(1, ...runs.flatMap((h) => h.epochs.map((e) => e.epoch)));
+  Object.assign(fig.layout.xaxis, { tick0: 1, dtick: Math.ceil(last / 10) }); // whole epochs only
+  // with early stopping: a dotted vertical line at the epoch whose weights were kept
+  fig.layout.shapes = runs.flatMap((h, i) =>
+    h.best_epoch === undefined ? [] : [{ type: "line", xref: "x", yref: "paper", x0: h.best_epoch, x1: h.best_epoch, y0: 0, y1: 1, line: { dash: "dot", width: 1, color: COLORS[i % COLORS.length] } }],
+  );
+  return fig;
+}
+
+/** Puts figures side by side in one figure; their titles become subplot titles, the first one's legend is kept. */
+export function sideBySide(figs: Figure[], title?: string): Figure {
+  const gap = 0.08;
+  const width = (1 - gap * (figs.length - 1)) / figs.length;
+  const layout: Figure["layout"] = { title: text(title), height: 400, margin: { l: 60, r: 20, t: 80, b: 50 }, annotations: [], shapes: [] };
+  const data = figs.flatMap((f, i) => {
+    const k = i === 0 ? "" : String(i + 1);
+    const domain = [i * (width + gap), i * (width + gap) + width];
+    layout[`xaxis${k}`] = { ...f.layout.xaxis, domain, anchor: `y${k}` };
+    layout[`yaxis${k}`] = { ...f.layout.yaxis, anchor: `x${k}` };
+    const sub = f.layout.title?.text;
+    if (sub) layout.annotations.push({ text: sub, x: (domain[0] + domain[1]) / 2, y: 1, xref: "paper", yref: "paper", xanchor: "center", yanchor: "bottom", showarrow: false });
+    layout.shapes.push(...(f.layout.shapes ?? []).map((s: Trace) => ({ ...s, xref: `x${k}` })));
+    return f.data.map((t) => ({ ...t, xaxis: `x${k}`, yaxis: `y${k}`, showlegend: i === 0 }));
+  });
+  return { data, layout };
+}
+
+/** Loss and accuracy side by side. */
+export function historyPair(histories: History | History[], title?: string): Figure {
+  return sideBySide([historyFigure(histories, "loss"), historyFigure(histories, "acc")], title);
+}
+
+// ---------------------------------------------------------------- grids of images and maps
+
+interface GridOptions {
+  cols?: number;
+  titles?: string[];
+  /** titles drawn in red (mistakes) */
+  red?: boolean[];
+  title?: string;
+}
+
+/** Lays traces out in a grid of small square subplots without ticks, row 0 of each at the top. */
+function gridFigure(traces: Trace[], opts: GridOptions): Figure {
+  const n = traces.length;
+  if (n === 0) throw new Error("plot: nothing to draw");
+  if (n > MAX_GRID) throw new Error(`plot: at most ${MAX_GRID} images/maps in one grid, got ${n}`);
+  const cols = Math.min(opts.cols ?? 8, n);
+  const rows = Math.ceil(n / cols);
+  const cellPx = 100;
+  const titlePx = opts.titles ? 20 : 4;
+  const rowPx = cellPx + titlePx;
+  const top = opts.title ? 50 : 10;
+  const layout: Figure["layout"] = {
+    title: text(opts.title),
+    height: rows * rowPx + top + 10,
+    margin: { l: 10, r: 10, t: top, b: 10 },
+    showlegend: false,
+    annotations: [],
+  };
+  const hidden = { showticklabels: false, showgrid: false, zeroline: false, ticks: "" };
+  const data = traces.map((t, i) => {
+    const k = i === 0 ? "" : String(i + 1);
+    const [r, c] = [Math.floor(i / cols), i % cols];
+    const x = [c / cols + 0.01, (c + 1) / cols - 0.01];
+    const y = [1 - (r + 1) / rows + 0.01, 1 - r / rows - titlePx / (rows * rowPx)];
+    layout[`xaxis${k}`] = { ...hidden, domain: x, anchor: `y${k}`, constrain: "domain" };
+    layout[`yaxis${k}`] = { ...hidden, domain: y, anchor: `x${k}`, autorange: "reversed", scaleanchor: `x${k}`, constrain: "domain" };
+    const label = opts.titles?.[i];
+    if (label !== undefined) {
+      const color = opts.red?.[i] ? "red" : "black";
+      layout.annotations.push({ text: label, x: (x[0] + x[1]) / 2, y: y[1], xref: "paper", yref: "paper", xanchor: "center", yanchor: "bottom", showarrow: false, font: { size: 11, color } });
+    }
+    return { ...t, xaxis: `x${k}`, yaxis: `y${k}` };
+  });
+  return { data, layout };
+}
+
+const GRAY = [[0, "black"], [1, "white"]];
+
+/** One image (H×W×C bytes) as a trace: a gray heatmap, or plotly's "image" trace for colour. */
+export function imageTrace(image: ArrayLike<number>, [h, w, c]: Shape): Trace {
+  const row = (y: number, x: number) => (c === 1 ? image[y * w + x] : [0, 1, 2].map((k) => image[(y * w + x) * c + k]));
+  const z = Array.from({ length: h }, (_, y) => Array.from({ length: w }, (_, x) => row(y, x)));
+  if (c === 1) return { type: "heatmap", z, colorscale: GRAY, zmin: 0, zmax: 255, showscale: false, hovertemplate: "x=%{x} y=%{y}: %{z}<extra></extra>" };
+  if (c === 3 || c === 4) return { type: "image", z, colormodel: "rgb" };
+  throw new Error(`plot: images need 1, 3 or 4 channels, not ${c}`);
+}
+
+export interface ImageGridOptions extends Omit<GridOptions, "red"> {
+  /** [h, w, c]; required for a list of images, taken from the dataset otherwise */
+  shape?: Shape;
+  /** with a dataset: which examples (default: the first 16) */
+  indices?: number[];
+  /** with a dataset: predicted class of every example of the dataset (as predict() returns, in dataset order);
+   *  titles become "正解 7 / 予測 1" and mistakes are red */
+  pred?: ArrayLike<number>;
+  /** titles drawn in red */
+  wrong?: boolean[];
+}
+
+/** A grid of small images, from a list of H×W×C byte arrays or from a dataset. */
+export function imageGrid(images: Uint8Array[] | ImageDataset, opts: ImageGridOptions = {}): Figure {
+  if (Array.isArray(images)) {
+    if (!opts.shape) throw new Error("imageGrid: pass opts.shape = [h, w, c] with a list of images");
+    const shape = opts.shape;
+    return gridFigure(images.map((im) => imageTrace(im, shape)), { ...opts, red: opts.wrong });
+  }
+  const ds = images;
+  const indices = opts.indices ?? Array.from({ length: Math.min(16, ds.length) }, (_, i) => i);
+  const name = (k: number) => ds.classes?.[k] ?? String(k);
+  const pred = opts.pred;
+  const titles = opts.titles ?? indices.map((i) => (pred ? `正解 ${name(ds.labels[i])} / 予測 ${name(pred[i])}` : name(ds.labels[i])));
+  const wrong = opts.wrong ?? (pred ? indices.map((i) => pred[i] !== ds.labels[i]) : undefined);
+  return gridFigure(indices.map((i) => imageTrace(ds.image(i), ds.shape)), { ...opts, titles, red: wrong });
+}
+
+export interface HeatmapOptions {
+  title?: string;
+  x?: (string | number)[];
+  y?: (string | number)[];
+  /** plotly colorscale name, e.g. "Viridis", "Greys", "Blues", "RdBu"; default: RdBu centred on 0 when
+   *  the values have both signs (kernels), else Viridis */
+  colorscale?: string;
+  /** write each value in its cell */
+  showValues?: boolean;
+  xTitle?: string;
+  yTitle?: string;
+}
+
+function heatTrace(z: number[][], colorscale?: string): Trace {
+  let [lo, hi] = [Infinity, -Infinity];
+  for (const row of z) for (const v of row) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+  const signed = lo < 0 && hi > 0 && colorscale === undefined;
+  return { type: "heatmap", z, colorscale: colorscale ?? (signed ? "RdBu" : "Viridis"), zmid: signed ? 0 : undefined };
+}
+
+const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(2));
+
+/** One matrix (a kernel, a feature map), row 0 at the top, square cells. */
+export function heatmap(z: number[][], opts: HeatmapOptions = {}): Figure {
+  const trace = heatTrace(z, opts.colorscale);
+  Object.assign(trace, { x: opts.x, y: opts.y });
+  if (opts.showValues) Object.assign(trace, { text: z.map((r) => r.map(fmt)), texttemplate: "%{text}" });
+  const category = (labels?: unknown[]) => (labels ? "category" : undefined);
+  return {
+    data: [trace],
+    layout: {
+      title: text(opts.title),
+      xaxis: { title: text(opts.xTitle), type: category(opts.x), constrain: "domain" },
+      yaxis: { title: text(opts.yTitle), type: category(opts.y), autorange: "reversed", scaleanchor: "x", constrain: "domain" },
+      height: 450,
+      margin: { l: 70, r: 20, t: 50, b: 60 },
+    },
+  };
+}
+
+/** Many matrices in one figure, e.g. the 32 kernels of a conv layer or its 32 feature maps. */
+export function heatmapGrid(zs: number[][][], opts: { titles?: string[]; cols?: number; title?: string; colorscale?: string } = {}): Figure {
+  return gridFigure(zs.map((z) => ({ ...heatTrace(z, opts.colorscale), showscale: false })), opts);
+}
+
+// ---------------------------------------------------------------- classification
+
+/** Counts [true class][predicted class] and draws them; rows = true class, columns = prediction. */
+export function confusionMatrix(pred: ArrayLike<number>, target: ArrayLike<number>, classes: string[], opts: { title?: string } = {}): { matrix: number[][]; figure: Figure } {
+  if (pred.length !== target.length) throw new Error(`confusionMatrix: ${pred.length} predictions but ${target.length} targets`);
+  const k = classes.length;
+  const matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  for (let i = 0; i < pred.length; i++) {
+    if (!(target[i] >= 0 && target[i] < k && pred[i] >= 0 && pred[i] < k)) throw new Error(`confusionMatrix: class out of range at ${i}`);
+    matrix[target[i]][pred[i]] += 1;
+  }
+  const figure = heatmap(matrix, { title: opts.title ?? "confusion matrix", x: classes, y: classes, colorscale: "Blues", showValues: true, xTitle: "predicted", yTitle: "true" });
+  figure.data[0].reversescale = true; // plotly's Blues runs dark to light: make large counts dark
+  return { matrix, figure };
+}
+
+/** The largest off-diagonal cell: the pair of classes the model mixes up most. */
+export function mostConfused(matrix: number[][]): { trueClass: number; predClass: number; count: number } {
+  let best = { trueClass: -1, predClass: -1, count: -1 };
+  matrix.forEach((row, t) =>
+    row.forEach((count, p) => {
+      if (t !== p && count > best.count) best = { trueClass: t, predClass: p, count };
+    }),
+  );
+  return best;
+}
+
+/** Bars, e.g. the top-k class probabilities of one image; horizontal bars list the first label on top. */
+export function barChart(labels: string[], values: ArrayLike<number>, opts: ChartOptions & { horizontal?: boolean } = {}): Figure {
+  const v = Array.from(values);
+  const cat = { type: "category" };
+  const trace = opts.horizontal ? { type: "bar", orientation: "h", x: v, y: labels } : { type: "bar", x: labels, y: v };
+  return {
+    data: [trace],
+    layout: {
+      title: text(opts.title),
+      xaxis: { title: text(opts.xTitle), ...(opts.horizontal ? {} : cat) },
+      yaxis: { title: text(opts.yTitle), ...(opts.horizontal ? { ...cat, autorange: "reversed" } : {}) },
+      height: 350,
+      margin: { l: 80, r: 20, t: 50, b: 50 },
+    },
+  };
+}
+
+// ---------------------------------------------------------------- display
+
+let libraryEmbedded = false;
+
+/** The next figure embeds plotly.js again (normally once per kernel). */
+export function resetPlotlyEmbed(): void {
+  libraryEmbedded = false;
+}
+
+/** True exactly once per kernel, inside a notebook: the caller must embed the library now. */
+function takeLibrary(): boolean {
+  if (libraryEmbedded || !inNotebook()) return false;
+  libraryEmbedded = true;
+  return true;
+}
+
+/** <script> with plotly.js's source, read from node_modules (10 MB, once per kernel). */
+export function plotlyScript(): string {
+  let src = "";
+  for (const file of ["plotly.js-dist-min/plotly.min.js"]) {
+    try {
+      src = readFileSync(require.resolve(file), "utf8");
+      break;
+    } catch {
+      /* try the next file */
+    }
+  }
+  if (!src) throw new Error("plot: npm package plotly.js-dist-min is missing (npm ci)");
+  // The bundle's default addresses for geo maps and map icons point at CDNs. No plot here uses them,
+  // and a notebook must not reference a CDN, so they are made relative.
+  src = src.replace(/https:\/\/cdn\.plot\.ly\//g, "./").replace(/https:\/\/cdn\.jsdelivr\.net\/npm\//g, "./");
+  return `<script type="text/javascript">${src.replace(/<\/script/gi, "<\\/script")}</script>\n`;
+}
+
+/** JSON that can sit inside <script>: "</script>" or "<!--" in a title cannot end the script. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/<\//g, "<\\/").replace(/<!--/g, "<\\!--");
+}
+
+function describe(fig: Figure): string {
+  const title = fig.layout.title?.text ?? fig.layout.annotations?.map((a: Trace) => a.text).join(", ") ?? "";
+  return `[plot: ${String(title || `${fig.data.length} traces`).replace(/\s+/g, " ")}]`;
+}
+
+/** The three-MIME bundle of a figure; `withLibrary` puts plotly.js's source in front of the HTML. */
+export function figureBundle(fig: Figure, withLibrary = false): MimeBundle {
+  const id = `plot-${randomBytes(6).toString("hex")}`;
+  const html = `<div id="${id}" style="height:${fig.layout.height ?? 450}px;"></div>
+<script type="text/javascript">
+(function () {
+  var div = document.getElementById("${id}");
+  if (!window.Plotly) { div.textContent = "plotly.js is not loaded: it is embedded in the notebook's first plot, so run the notebook from the top."; return; }
+  var fig = ${scriptJson(fig)};
+  window.Plotly.newPlot(div, fig.data, fig.layout, {responsive: true});
+})();
+</script>`;
+  return {
+    "application/vnd.plotly.v1+json": { data: fig.data, layout: fig.layout, config: { responsive: true } },
+    "text/html": (withLibrary ? plotlyScript() : "") + html,
+    "text/plain": describe(fig),
+  };
+}
+
+/** Displays a figure in the notebook (outside one, prints its one-line description). */
+export function showFigure(fig: Figure): void {
+  show(figureBundle(fig, takeLibrary()));
+}
+
+export const showLine = (series: Series[], opts?: ChartOptions) => showFigure(lineChart(series, opts));
+export const showHistory = (histories: History | History[], opts: { title?: string } = {}) => showFigure(historyPair(histories, opts.title));
+export const showImages = (images: Uint8Array[] | ImageDataset, opts?: ImageGridOptions) => showFigure(imageGrid(images, opts));
+export const showHeatmap = (z: number[][], opts?: HeatmapOptions) => showFigure(heatmap(z, opts));
+export const showHeatmapGrid = (zs: number[][][], opts?: Parameters<typeof heatmapGrid>[1]) => showFigure(heatmapGrid(zs, opts));
+export const showBar = (labels: string[], values: ArrayLike<number>, opts?: Parameters<typeof barChart>[2]) => showFigure(barChart(labels, values, opts));
+
+/** Shows the confusion matrix and returns its counts. */
+export function showConfusionMatrix(pred: ArrayLike<number>, target: ArrayLike<number>, classes: string[], opts?: { title?: string }): number[][] {
+  const { matrix, figure } = confusionMatrix(pred, target, classes, opts);
+  showFigure(figure);
+  return matrix;
+}
+
+/**
+ * Loss and accuracy curves redrawn in place after every epoch; an executed notebook keeps the last drawing.
+ *   const live = new plot.LiveCurve();
+ *   await fit(model, optimizer, train_loader, test_loader, { epochs: 10, on_epoch: (h) => live.update(h) });
+ */
+export class LiveCurve {
+  private readonly display = new LiveDisplay();
+  constructor(readonly title?: string) {}
+
+  update(histories: History | History[]): void {
+    // The drawing is replaced on every update, so it cannot carry plotly.js for the HTML export:
+    // when no figure has embedded it yet, it goes into an output of its own first.
+    if (takeLibrary()) show({ "text/html": plotlyScript(), "text/plain": "" });
+    this.display.update(figureBundle(historyPair(histories, this.title)));
+  }
+}
+
+/** One image as a PNG, enlarged `scale` times (default 4) with nearest neighbour so a 28×28 digit is visible. */
+export function showPng(image: Uint8Array, shape: Shape, opts: { scale?: number } = {}): void {
+  show(pngBundle(image, shape, opts.scale ?? 4));
+}
+
+export function pngBundle(image: Uint8Array, [h, w, c]: Shape, scale = 4): MimeBundle {
+  if (c !== 1 && c !== 3 && c !== 4) throw new Error(`showPng: images need 1, 3 or 4 channels, not ${c}`);
+  const [H, W] = [h * scale, w * scale];
+  const big = new Uint8Array(H * W * c);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++)
+      for (let k = 0; k < c; k++) big[(y * W + x) * c + k] = image[(Math.floor(y / scale) * w + Math.floor(x / scale)) * c + k];
+  return { "image/png": encodePng(big, W, H, c).toString("base64"), "text/plain": `[image ${h}×${w}×${c}]` };
+}

@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// Executes every lecture notebook headless with nbconvert under the tslab kernel, exports HTML,
+// then checks the executed outputs (test/notebooks/checks.js): no error output, and the numbers
+// each notebook prints held to their thresholds.
+//   node scripts/run-notebooks.js                 all notebooks (students' first, then solutions)
+//   node scripts/run-notebooks.js 02 04           only those whose file name starts with 02 or 04
+// Executed copies go to artifacts/notebooks/, HTML exports to artifacts/html/ (both git-ignored).
+"use strict";
+const { spawnSync } = require("child_process");
+const fs = require("fs");
+const path = require("path");
+const { checks, common } = require("../test/notebooks/checks");
+
+const root = path.resolve(__dirname, "..");
+const jupyter = path.join(root, ".venv", "bin", "jupyter");
+const out = path.join(root, "artifacts");
+
+function notebooks() {
+  const list = (dir) =>
+    fs.existsSync(path.join(root, dir))
+      ? fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(dir, f))
+      : [];
+  return [...list("notebooks"), ...list("notebooks/solutions")];
+}
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", env: process.env, maxBuffer: 1 << 26 });
+  return { ok: r.status === 0, log: `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}` };
+}
+
+const only = process.argv.slice(2);
+const selected = notebooks().filter((nb) => only.length === 0 || only.some((p) => path.basename(nb).startsWith(p) || nb.includes(p)));
+if (selected.length === 0) {
+  console.error(`no notebook matches ${only.join(" ")}`);
+  process.exit(1);
+}
+let passed = 0;
+let failed = 0;
+const times = [];
+const t00 = Date.now();
+for (const nb of selected) {
+  const rel = path.relative("notebooks", nb); // e.g. 02_mnist_mlp.ipynb or solutions/04_mnist_conv.ipynb
+  const execDir = path.join(out, "notebooks", path.dirname(rel));
+  const htmlDir = path.join(out, "html", path.dirname(rel));
+  fs.mkdirSync(execDir, { recursive: true });
+  fs.mkdirSync(htmlDir, { recursive: true });
+  const executed = path.join(execDir, path.basename(nb));
+  fs.rmSync(executed, { force: true });
+  console.log(`\n=== ${rel}: executing with nbconvert (tslab kernel) ...`);
+  const t0 = Date.now();
+  const ex = run(jupyter, [
+    "nbconvert", "--to", "notebook", "--execute",
+    "--ExecutePreprocessor.kernel_name=tslab", "--ExecutePreprocessor.timeout=1800",
+    `--output-dir=${execDir}`, nb,
+  ]);
+  const seconds = (Date.now() - t0) / 1000;
+  times.push([rel, seconds]);
+  const results = [];
+  if (!ex.ok) {
+    results.push({ name: "nbconvert --execute", ok: false, detail: ex.log.split("\n").slice(-40).join("\n") });
+  } else {
+    const html = run(jupyter, ["nbconvert", "--to", "html", `--output-dir=${htmlDir}`, executed]);
+    results.push({ name: "HTML export", ok: html.ok, detail: html.ok ? "" : html.log.slice(-2000) });
+    const doc = JSON.parse(fs.readFileSync(executed, "utf8"));
+    const htmlFile = path.join(htmlDir, path.basename(nb).replace(/\.ipynb$/, ".html"));
+    const ctx = { doc, html: html.ok ? fs.readFileSync(htmlFile, "utf8") : "", name: rel };
+    for (const c of [...common, ...(checks[rel] ?? [])]) {
+      let r;
+      try {
+        r = c.test(ctx);
+      } catch (e) {
+        r = `check threw: ${e && e.stack ? e.stack : e}`;
+      }
+      results.push({ name: c.name, ok: r === true, detail: r === true ? "" : String(r) });
+    }
+    if (!checks[rel]) results.push({ name: "has notebook-specific checks", ok: false, detail: `add checks for ${rel} to test/notebooks/checks.js` });
+  }
+  for (const r of results) {
+    console.log(`  ${r.ok ? "✔" : "✘"} ${r.name}${r.detail ? `\n      ${r.detail.replace(/\n/g, "\n      ")}` : ""}`);
+    r.ok ? passed++ : failed++;
+  }
+  console.log(`  time: ${seconds.toFixed(1)} s`);
+}
+console.log("\nnotebook execution times (native backend unless TFJS_BACKEND says otherwise):");
+for (const [n, s] of times) console.log(`  ${n.padEnd(36)} ${s.toFixed(1).padStart(7)} s`);
+const total = (Date.now() - t00) / 1000;
+console.log(`  ${"total".padEnd(36)} ${total.toFixed(1).padStart(7)} s`);
+console.log(`notebooks: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The project's test command (npm test): set-up (idempotent), then
+#   1. tsc --noEmit over lib/ and test/
+#   2. jest unit tests of lib/
+#   3. every notebook executed with nbconvert under tslab, outputs checked (scripts/run-notebooks.js)
+#   4. a real browser: JupyterLab + chromium via playwright-core (scripts/browser-test.js), when chromium is installed
+# Ends with one line "N passed, M failed" and a non-zero exit status when anything failed.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+bash scripts/setup.sh || { echo "set-up failed: 0 passed, 1 failed"; exit 1; }
+source scripts/env.sh
+mkdir -p artifacts
+passed=0; failed=0
+count() { # parses "N passed, M failed" from a log
+  local p f
+  p=$(grep -Eo '[0-9]+ passed, [0-9]+ failed' "$1" | tail -1 | cut -d' ' -f1); f=$(grep -Eo '[0-9]+ passed, [0-9]+ failed' "$1" | tail -1 | cut -d' ' -f3)
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+}
+
+echo; echo "=== 1. type check (tsc --noEmit)"
+if tsc --noEmit -p tsconfig.json; then passed=$((passed + 1)); echo "type check: ok"; else failed=$((failed + 1)); fi
+
+echo; echo "=== 2. jest"
+jest --ci --json --outputFile=artifacts/jest.json 2>&1 | tee artifacts/jest.log | grep -v '^\s*$' | tail -n 60
+if [ -f artifacts/jest.json ]; then
+  p=$(node -p 'require("./artifacts/jest.json").numPassedTests'); f=$(node -p 'const j=require("./artifacts/jest.json"); j.numFailedTests + j.numRuntimeErrorTestSuites')
+  echo "jest: $p passed, $f failed"
+  passed=$((passed + p)); failed=$((failed + f))
+else
+  echo "jest did not run"; failed=$((failed + 1))
+fi
+
+echo; echo "=== 3. notebooks (nbconvert --execute under tslab)"
+node scripts/run-notebooks.js 2>&1 | tee artifacts/notebooks.log
+count artifacts/notebooks.log
+grep -q 'notebooks: [0-9]* passed' artifacts/notebooks.log || failed=$((failed + 1))
+
+echo; echo "=== 4. real browser (JupyterLab + chromium)"
+if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then
+  node scripts/browser-test.js 2>&1 | tee artifacts/browser.log
+  count artifacts/browser.log
+  grep -q 'browser: [0-9]* passed' artifacts/browser.log || failed=$((failed + 1))
+else
+  echo "SKIPPED: chromium is not installed (Debian: apt-get install chromium); .ci/run installs it, so CI always runs this."
+fi
+
+echo
+echo "all: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

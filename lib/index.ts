@@ -31,3 +31,5 @@ export { shiftImage, rotateImage, randomShiftRotate, shiftedCopy, augmentedCopy 
 export type { Augment } from "./data/dataset";
 export * as plot from "./plot";
 export { encodePng } from "./png";
+export { experiment } from "./experiment";
+export type { ExperimentOptions, ExperimentResult } from "./experiment";

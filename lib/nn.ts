@@ -5,6 +5,7 @@
 // Layout differs from PyTorch where TensorFlow's kernels want it:
 //   images are NHWC ([N, 28, 28, 1]), Linear.weight is [in, out], Conv2d.weight is [kh, kw, in, out].
 import * as fs from "fs";
+import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { globalRandom } from "./random";
 
@@ -88,6 +89,7 @@ export abstract class Module {
     for (const [k, v] of this.stateDict()) {
       tensors[k] = { shape: v.shape, data: Buffer.from((v.dataSync() as Float32Array).buffer).toString("base64") };
     }
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const tmp = `${file}.part-${process.pid}`;
     fs.writeFileSync(tmp, JSON.stringify({ format: "lecture3-state-dict/1", tensors }));
     fs.renameSync(tmp, file);

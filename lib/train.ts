@@ -204,6 +204,8 @@ export interface FitOptions extends StepOptions {
   /** called after every epoch, e.g. to redraw a live curve */
   on_epoch?: (h: History) => void;
   progress?: boolean;
+  /** print the epoch summary line every this many epochs (and after the last); default 1 */
+  print_every?: number;
 }
 
 /** Trains for `epochs` epochs, evaluating on `test_loader` after each; returns the history. */
@@ -228,7 +230,8 @@ export async function fit(model: Module, optimizer: Optimizer, train_loader: Dat
       seconds: (Date.now() - t0) / 1000,
     };
     history.epochs.push(rec);
-    if (opts.progress !== false) {
+    const every = opts.print_every ?? 1;
+    if (opts.progress !== false && (epoch % every === 0 || epoch === opts.epochs)) {
       console.log(
         `${opts.label ? opts.label + " " : ""}epoch ${epoch}: train loss ${rec.train_loss.toFixed(4)} acc ${(100 * rec.train_acc).toFixed(2)}% | ` +
           `test loss ${rec.test_loss.toFixed(4)} acc ${(100 * rec.test_acc).toFixed(2)}% (${test.correct}/${test.count}) | ${rec.seconds.toFixed(1)} s`,

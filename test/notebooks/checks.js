@@ -126,4 +126,146 @@ const checks = {
   ],
 };
 
+/** [train %, test %, gap] from a line "<name>: 訓練 a % / テスト b % (差 c ポイント)". */
+function run(doc, name) {
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const m = text(doc).match(new RegExp(`${esc}\\s*: 訓練 ([\\d.]+) % / テスト ([\\d.]+) % \\(差 (-?[\\d.]+) ポイント\\)`));
+  return m ? m.slice(1, 4).map(Number) : null;
+}
+
+checks["03_generalization.ipynb"] = [
+  {
+    name: "over-fitting is provoked: train accuracy ≥ 95 % on 1,000 images, gap > 5 points",
+    test: ({ doc }) => {
+      const b = run(doc, "対策なし");
+      return (b && b[0] >= 95 && b[2] > 5) || `対策なし: ${b}`;
+    },
+  },
+  {
+    name: "dropout shrinks the train/test gap",
+    test: ({ doc }) => {
+      const b = run(doc, "対策なし"), d = run(doc, "ドロップアウト");
+      return (b && d && d[2] < b[2]) || `gap without ${b && b[2]}, with ${d && d[2]}`;
+    },
+  },
+  {
+    name: "weight decay shrinks the gap and the Frobenius norm, more with larger λ",
+    test: ({ doc }) => {
+      const b = run(doc, "正則化 λ = 0    "), w1 = run(doc, "正則化 λ = 0.003"), w2 = run(doc, "正則化 λ = 0.01 ");
+      const norms = [...text(doc).matchAll(/‖W‖_F = ([\d.]+)/g)].map((m) => Number(m[1]));
+      if (norms.length !== 3 || !(norms[1] < norms[0] && norms[2] < norms[1])) return `norms ${norms}`;
+      return (b && w1 && w2 && w1[2] < b[2] && w2[2] < w1[2]) || `gaps λ=0: ${b && b[2]}, 0.003: ${w1 && w1[2]}, 0.01: ${w2 && w2[2]}`;
+    },
+  },
+  {
+    name: "batch normalization lowers the first-epoch loss",
+    test: ({ doc }) => {
+      const m = text(doc).match(/1 エポック後の訓練損失: BN なし ([\d.]+), BN あり ([\d.]+)/);
+      return (m && Number(m[2]) < Number(m[1])) || `line: ${m && m[0]}`;
+    },
+  },
+  {
+    name: "early stopping stops patience epochs after its best epoch and restores that epoch",
+    test: ({ doc }) => {
+      const m = text(doc).match(/早期停止: エポック (\d+) で停止 \(最大 40\), 検証損失が最小のエポック (\d+)/);
+      if (!m) return "no early-stopping line";
+      const [stop, best] = [Number(m[1]), Number(m[2])];
+      return (best < stop && (stop === 40 || stop - best === 3)) || `stopped at ${stop}, best ${best}`;
+    },
+  },
+  {
+    name: "more training data: test accuracy rises and the gap shrinks from 500 to 4,000 images",
+    test: ({ doc }) => {
+      const rows = [...text(doc).matchAll(/訓練\s+(\d+) 枚: 訓練 ([\d.]+) % \/ テスト ([\d.]+) % \(差 (-?[\d.]+) ポイント\)/g)].map((m) => m.slice(1).map(Number));
+      if (rows.length !== 4) return `${rows.length} size rows`;
+      const first = rows[0], last = rows[3];
+      return (last[2] > first[2] && last[3] < first[3]) || `500: ${first}, 4000: ${last}`;
+    },
+  },
+];
+
+// PyTorch 2.13, the seed's CNN, SGD lr 0.1, batch 100, real MNIST: test accuracy after epochs 1, 2, 3.
+const PYTORCH_CNN = [96.95, 97.89, 98.23];
+
+function cnnEpochs(doc) {
+  return [...text(doc).matchAll(/CNN epoch (\d): train loss [\d.]+ acc [\d.]+% \| test loss [\d.]+ acc ([\d.]+)% \((\d+)\/(\d+)\)/g)].map((m) => ({
+    epoch: Number(m[1]), acc: Number(m[2]), count: Number(m[4]),
+  }));
+}
+
+function exerciseLines(doc) {
+  return [...text(doc).matchAll(/^演習(\d): (✔|✘|未解答)(.*)$/gm)].map((m) => ({ n: Number(m[1]), status: m[2], rest: m[3] }));
+}
+
+checks["04_mnist_conv.ipynb"] = [
+  {
+    name: "CNN trained 3 epochs on full MNIST, each epoch's test accuracy over 10,000 images within 1 point of PyTorch (96.95 / 97.89 / 98.23 %)",
+    test: ({ doc }) => {
+      const e = cnnEpochs(doc);
+      if (e.length !== 3) return `${e.length} CNN epoch lines (the student version must train, not load)`;
+      const bad = e.filter((r, i) => r.count !== 10000 || Math.abs(r.acc - PYTORCH_CNN[i]) > 1.0);
+      return bad.length === 0 || `epochs: ${e.map((r) => `${r.epoch}: ${r.acc}% of ${r.count}`).join(", ")} vs ${PYTORCH_CNN.join(", ")}`;
+    },
+  },
+  {
+    name: "student version: every exercise 1-8 reports 未解答, none fails, and the summary runs",
+    test: ({ doc }) => {
+      const ex = exerciseLines(doc);
+      const ns = ex.map((e) => e.n).join(",");
+      if (ns !== "1,2,3,4,5,6,7,8") return `exercise lines for ${ns}`;
+      const notEmpty = ex.filter((e) => e.status !== "未解答");
+      return (notEmpty.length === 0 && /演習1 未解答 \|/.test(text(doc))) || `not 未解答: ${notEmpty.map((e) => `演習${e.n} ${e.status}`).join(", ")}`;
+    },
+  },
+];
+
+checks["solutions/04_mnist_conv.ipynb"] = [
+  {
+    name: "solution version: every exercise 1-8 passes its check (✔)",
+    test: ({ doc }) => {
+      const ex = exerciseLines(doc);
+      const ok = ex.filter((e) => e.status === "✔").map((e) => e.n).join(",");
+      return ok === "1,2,3,4,5,6,7,8" || `✔ for ${ok}; others: ${ex.filter((e) => e.status !== "✔").map((e) => `演習${e.n} ${e.status}${e.rest}`).join(" | ")}`;
+    },
+  },
+  {
+    name: "the CNN it uses reaches within 1 point of PyTorch's 3-epoch 98.23 % on 10,000 test images",
+    test: ({ doc }) => {
+      const m = text(doc).match(/CNN のテスト正解率 = ([\d.]+) % \((\d+) \/ (\d+)\)/);
+      return (m && m[3] === "10000" && Math.abs(Number(m[1]) - 98.23) <= 1.0) || `line: ${m && m[0]}`;
+    },
+  },
+  {
+    name: "MLP and CNN side by side: CNN has fewer parameters and higher accuracy",
+    test: ({ doc }) => {
+      const mlp = text(doc).match(/MLP\s+([\d,]+)\s+([\d.]+) %/), cnn = text(doc).match(/CNN\s+([\d,]+)\s+([\d.]+) %/);
+      if (!mlp || !cnn) return "table rows missing";
+      const num = (s) => Number(s.replace(/,/g, ""));
+      return (num(cnn[1]) === 1199882 && num(mlp[1]) === 1238730 && Number(cnn[2]) > Number(mlp[2])) || `${mlp[0]} / ${cnn[0]}`;
+    },
+  },
+];
+
+checks["05_conv_pooling.ipynb"] = [
+  {
+    name: "convolution by loop equals tf.conv2d (one and several channels); max pooling by loop equals tf.maxPool",
+    test: ({ doc }) => {
+      const t = text(doc);
+      const d1 = t.match(/ループと tf\.conv2d の最大の差 = ([\d.e+-]+)/), d2 = t.match(/複数チャネル: ループと tf\.conv2d の最大の差 = ([\d.e+-]+)/);
+      if (!d1 || !d2) return "difference lines missing";
+      if (!(Number(d1[1]) === 0 && Number(d2[1]) < 1e-5)) return `${d1[0]} / ${d2[0]}`;
+      return t.includes("y11 = -4") && t.includes("プーリング: ループと tf.maxPool は 一致") || "y11 or pooling line wrong";
+    },
+  },
+  {
+    name: "shows the trained CNN's 32 kernels, a digit's 32 feature maps and a Gabor bank",
+    test: ({ doc }) => {
+      const figs = outputs(doc).filter((o) => o.data && o.data["application/vnd.plotly.v1+json"]).map((o) => o.data["application/vnd.plotly.v1+json"]);
+      const counts = figs.map((f) => f.data.length);
+      const pngs = outputs(doc).filter((o) => o.data && o.data["image/png"]).length;
+      return (counts.filter((c) => c === 32).length >= 2 && counts.includes(8) && pngs >= 1) || `traces per figure ${counts}, png ${pngs}`;
+    },
+  },
+];
+
 module.exports = { checks, common, text, numbers, within, outputs };

@@ -28,7 +28,7 @@ nodedir=$(dirname "$(dirname "$(command -v node)")")
 [ -f "$nodedir/include/node/node_api.h" ] || nodedir=/usr
 [ -f "$nodedir/include/node/node_api.h" ] || { echo "Node.js headers not found (looked in $nodedir/include/node): install Debian's nodejs headers (apt-get install libnode-dev) or a Node.js with include/" >&2; exit 1; }
 export PATH="$root/node_modules/.bin:$PATH"
-(cd "$pkg" && node-pre-gyp rebuild --build-from-source --nodedir="$nodedir" > "$pkg/build.log" 2>&1) || {
+(cd "$pkg" && node-pre-gyp install --build-from-source --nodedir="$nodedir" > "$pkg/build.log" 2>&1) || {
   tail -30 "$pkg/build.log" >&2
   echo "native backend: build failed (full log: $pkg/build.log). TFJS_BACKEND=wasm or cpu still works, slower." >&2
   exit 1

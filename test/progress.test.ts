@@ -1,0 +1,40 @@
+// The live progress line: redrawn in place in a notebook (one display id), a final line elsewhere.
+import { setDisplaySink, MimeBundle } from "../lib/display";
+import { ProgressLine } from "../lib/progress";
+
+afterEach(() => setDisplaySink(null));
+
+test("in a notebook: one display, then updates of the same display id; throttled", () => {
+  const msgs: { data: MimeBundle; id?: string; update: boolean }[] = [];
+  setDisplaySink((data, id, update) => msgs.push({ data, id, update }));
+  const bar = new ProgressLine(600, "epoch 1/3", 1e9); // never redraw on time alone
+  for (let i = 1; i <= 600; i++) bar.tick(i, 100, 0.5);
+  bar.finish("epoch 1/3: done");
+  // first tick draws (lastDraw = 0), the throttle holds the rest until the last batch, then finish
+  expect(msgs.length).toBe(3);
+  expect(msgs[0].update).toBe(false);
+  expect(msgs.slice(1).every((m) => m.update && m.id === msgs[0].id)).toBe(true);
+  expect(msgs[1].data["text/plain"]).toMatch(/^epoch 1\/3 \|█{20}\| 600\/600 loss 0\.5000 \| [\d,]+ samples\/s \| [\d.]+ 秒$/);
+  expect(msgs[2].data["text/plain"]).toBe("epoch 1/3: done");
+});
+
+test("the first line shows the time left", () => {
+  const msgs: MimeBundle[] = [];
+  setDisplaySink((data) => msgs.push(data));
+  const bar = new ProgressLine(10, "epoch", 0);
+  bar.tick(5, 100);
+  expect(msgs[0]["text/plain"]).toMatch(/^epoch \|█{10}░{10}\| 5\/10 \| [\d,]+ samples\/s \| 残り [\d.]+ 秒$/);
+});
+
+test("outside a notebook only the final line is printed", () => {
+  const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+  try {
+    const bar = new ProgressLine(3, "epoch");
+    bar.tick(1, 10);
+    bar.tick(3, 10);
+    bar.finish("summary line");
+    expect(log.mock.calls.map((c) => c[0])).toEqual(["summary line"]);
+  } finally {
+    log.mockRestore();
+  }
+});

@@ -26,6 +26,9 @@ export interface ExperimentOptions {
   flatten?: boolean;
   on_epoch?: (h: History) => void;
   print_every?: number;
+  /** measure train loss/accuracy with an extra pass in eval mode after each epoch (default true);
+   *  false uses the running values of the epoch, which costs nothing */
+  train_eval?: boolean;
 }
 
 export interface ExperimentResult {
@@ -45,7 +48,7 @@ export async function experiment(label: string, makeModel: () => Module, o: Expe
   const batch_size = o.batch_size ?? 50;
   const flatten = o.flatten ?? false;
   const train_loader = new DataLoader({ dataset: o.train, batch_size, shuffle: true, flatten });
-  const train_eval = new DataLoader({ dataset: o.train.with({ augment: undefined }), batch_size: 1000, flatten });
+  const train_eval = o.train_eval === false ? undefined : new DataLoader({ dataset: o.train.with({ augment: undefined }), batch_size: 1000, flatten });
   const test_loader = new DataLoader({ dataset: o.test, batch_size: 1000, flatten });
   try {
     const history = await fit(model, optimizer, train_loader, test_loader, {

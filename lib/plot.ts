@@ -353,7 +353,7 @@ export function figureBundle(fig: Figure, withLibrary = false): MimeBundle {
 })();
 </script>`;
   return {
-    "application/vnd.plotly.v1+json": { data: fig.data, layout: fig.layout, config: { responsive: true } },
+    "application/vnd.plotly.v1+json": { data: fig.data, layout: fig.layout },
     "text/html": (withLibrary ? plotlyScript() : "") + html,
     "text/plain": describe(fig),
   };

@@ -38,7 +38,10 @@ const NB2 = "02_mnist_mlp.ipynb";
 // ------------------------------------------------------------------ results
 
 const results = [];
+let phase = "starting";
+let aborted = false; // the time limit struck: what fails afterwards is its consequence, not a finding
 function check(name, ok, detail = "") {
+  if (aborted) return;
   results.push({ name, ok: !!ok, detail: ok ? "" : String(detail) });
   const d = ok ? "" : `: ${String(detail).replace(/\n/g, "\n      ")}`;
   console.log(`  ${ok ? "✔" : "✘"} ${name}${d}`);
@@ -64,7 +67,8 @@ const left = () => deadline - Date.now();
 class Timeout extends Error {}
 /** Polls `fn` until it returns a truthy value; throws Timeout (with `what`) after `ms` or at the deadline. */
 async function waitFor(what, fn, ms, every = 500) {
-  const end = Math.min(Date.now() + ms, deadline);
+  const start = Date.now();
+  const end = Math.min(start + ms, deadline);
   let last;
   for (;;) {
     try {
@@ -73,7 +77,7 @@ async function waitFor(what, fn, ms, every = 500) {
     } catch (e) {
       last = e;
     }
-    if (Date.now() > end) throw new Timeout(`timed out after ${((ms - Math.max(0, end - Date.now())) / 1000).toFixed(0)} s waiting for ${what}${last instanceof Error ? ` (${last.message.split("\n")[0]})` : ""}`);
+    if (Date.now() > end) throw new Timeout(`timed out after ${((Date.now() - start) / 1000).toFixed(0)} s waiting for ${what}${last instanceof Error ? ` (${last.message.split("\n")[0]})` : ""}`);
     await sleep(every);
   }
 }
@@ -326,6 +330,7 @@ async function acceptKernelDialog(page) {
 }
 
 async function openNotebook(page, name) {
+  phase = `opening ${name}`;
   // ?reset: a fresh workspace, so only this notebook is open
   await page.goto(`${server.base}/lab/tree/${encodeURIComponent(name)}?reset&token=${server.token}`, { waitUntil: "domcontentloaded", timeout: Math.min(60000, left()) });
   await waitFor(`${name} to open`, async () => {
@@ -342,6 +347,7 @@ async function openNotebook(page, name) {
 }
 
 async function runAll(page, name, ms) {
+  phase = `running all cells of ${name}`;
   await page.locator(".lm-MenuBar-itemLabel", { hasText: /^Run$/ }).click();
   await page.locator(".lm-Menu-item:not(.lm-mod-disabled) .lm-Menu-itemLabel", { hasText: /^Run All Cells$/ }).click();
   const t0 = Date.now();
@@ -403,6 +409,7 @@ function readOutputs(page) {
  *  shot one screenful at a time and the pieces are stitched on a canvas (in a blank page). The window is
  *  NOT made taller: resizing it collapses the figures that are off screen (see notes at the end). */
 async function screenshotNotebook(page, file) {
+  phase = `taking ${file}`;
   const sel = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer";
   const scrollTo = (top) =>
     page.evaluate(([s, t]) => {
@@ -411,6 +418,9 @@ async function screenshotNotebook(page, file) {
       const r = el.getBoundingClientRect();
       return { top: el.scrollTop, x: r.x, y: r.y, w: el.clientWidth, h: el.clientHeight, total: el.scrollHeight };
     }, [sel, top]);
+  // screenfuls overlap by SEAM px, and each piece after the first is drawn without its top SEAM px
+  // (the toolbar's shadow falls on the top of the scroll area)
+  const SEAM = 12;
   const shots = [];
   let g = await scrollTo(0);
   for (let i = 0; i < 40; i++) {
@@ -418,7 +428,7 @@ async function screenshotNotebook(page, file) {
     const buf = await page.screenshot({ clip: { x: g.x, y: g.y, width: g.w, height: g.h } });
     shots.push({ y: g.top, b64: buf.toString("base64") });
     if (g.top + g.h >= g.total) break;
-    const next = await scrollTo(g.top + g.h);
+    const next = await scrollTo(g.top + g.h - SEAM);
     if (next.top <= g.top) break;
     g = next;
   }
@@ -427,22 +437,23 @@ async function screenshotNotebook(page, file) {
   const canvasPage = await page.context().newPage();
   try {
     const dataUrl = await canvasPage.evaluate(
-      async ([w, h, pieces]) => {
+      async ([w, h, pieces, seam]) => {
         const c = document.createElement("canvas");
         c.width = w;
         c.height = h;
         const ctx = c.getContext("2d");
         ctx.fillStyle = "#fff";
         ctx.fillRect(0, 0, w, h);
+        pieces.forEach((p, i) => (p.cut = i === 0 ? 0 : seam));
         for (const p of pieces) {
           const img = new Image();
           img.src = `data:image/png;base64,${p.b64}`;
           await img.decode();
-          ctx.drawImage(img, 0, Math.round(p.y));
+          ctx.drawImage(img, 0, p.cut, img.width, img.height - p.cut, 0, Math.round(p.y) + p.cut, img.width, img.height - p.cut);
         }
         return c.toDataURL("image/png");
       },
-      [width, height, shots]
+      [width, height, shots, SEAM]
     );
     fs.writeFileSync(path.join(out, file), Buffer.from(dataUrl.split(",")[1], "base64"));
   } finally {
@@ -451,7 +462,8 @@ async function screenshotNotebook(page, file) {
   await scrollTo(0);
 }
 
-/** Notes what a window resize does to figures scrolled out of view (not a check: see the report). */
+/** Figures scrolled out of view must keep their height when the window is resized (plotly's
+ *  `responsive` config collapsed them to 0 px under JupyterLab's windowed notebook; lib/plot.ts no longer sets it). */
 async function probeResize(page) {
   const heights = () =>
     page.evaluate(() => [...document.querySelectorAll(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedPlotly")].map((o) => Math.round(o.getBoundingClientRect().height)));
@@ -465,8 +477,8 @@ async function probeResize(page) {
   await page.setViewportSize(vp); // the next resize brings them back
   await sleep(1200);
   const collapsed = after.filter((h, i) => h < 20 && before[i] >= 20).length;
-  if (collapsed) info(`note: after a window resize with the figures scrolled out of view, ${collapsed} of ${before.length} collapsed to 0 px high (heights ${before.join(",")} -> ${after.join(",")}) until the next resize; not counted`);
-  else info(`note: window resize with the figures out of view: heights kept (${after.join(",")})`);
+  check("figures keep their height after a window resize while scrolled out of view", collapsed === 0 && before.length > 0,
+    `heights ${before.join(",")} -> ${after.join(",")}`);
 }
 
 async function screenshotPlots(page, prefix) {
@@ -480,6 +492,7 @@ async function screenshotPlots(page, prefix) {
 }
 
 async function saveNotebook(page, name) {
+  phase = `saving ${name}`;
   await page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first().click({ position: { x: 5, y: 5 } }).catch(() => {});
   await page.keyboard.press("Escape"); // command mode
   await page.keyboard.press("Control+s");
@@ -507,6 +520,7 @@ async function main() {
   if (!process.env.LECTURE3_DATA_MIRROR) info("LECTURE3_DATA_MIRROR is not set: MNIST comes from the cache datasets/mnist (or is downloaded)");
 
   console.log(`starting JupyterLab (${path.relative(root, work)}) ...`);
+  phase = "starting JupyterLab";
   await startServer();
   check("JupyterLab answers on 127.0.0.1 with a token", true);
   const refused = await new Promise((resolve) => {
@@ -632,7 +646,8 @@ async function cleanup() {
 }
 
 const watchdog = setTimeout(async () => {
-  check("finished within the time limit", false, `still running after ${limitMs / 1000} s (BROWSER_TEST_TIMEOUT_S); JupyterLab log: ${path.relative(root, server.log)}`);
+  check("finished within the time limit", false, `still running after ${limitMs / 1000} s (BROWSER_TEST_TIMEOUT_S), while ${phase}; JupyterLab log: ${path.relative(root, server.log)}`);
+  aborted = true;
   await Promise.race([cleanup(), sleep(20000)]);
   finish(1);
   process.exit(1);
@@ -641,6 +656,7 @@ const watchdog = setTimeout(async () => {
 for (const sig of ["SIGINT", "SIGTERM"]) {
   process.on(sig, async () => {
     check("not interrupted", false, sig);
+    aborted = true;
     await Promise.race([cleanup(), sleep(20000)]);
     finish(1);
     process.exit(1);

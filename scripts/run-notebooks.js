@@ -9,7 +9,7 @@
 const { spawnSync } = require("child_process");
 const fs = require("fs");
 const path = require("path");
-const { checks, common } = require("../test/notebooks/checks");
+const { cellSeconds, checks, common } = require("../test/notebooks/checks");
 
 const root = path.resolve(__dirname, "..");
 const jupyter = path.join(root, ".venv", "bin", "jupyter");
@@ -51,6 +51,9 @@ for (const nb of selected) {
   const ex = run(jupyter, [
     "nbconvert", "--to", "notebook", "--execute",
     "--ExecutePreprocessor.kernel_name=tslab", "--ExecutePreprocessor.timeout=1800",
+    // keep going after a failing cell so the executed copy (with per-cell timings) is written;
+    // the "no error output" check below fails the notebook on any error or stderr output
+    "--ExecutePreprocessor.allow_errors=True",
     `--output-dir=${execDir}`, nb,
   ]);
   const seconds = (Date.now() - t0) / 1000;
@@ -58,7 +61,8 @@ for (const nb of selected) {
   const results = [];
   if (!ex.ok) {
     results.push({ name: "nbconvert --execute", ok: false, detail: ex.log.split("\n").slice(-40).join("\n") });
-  } else {
+  }
+  if (fs.existsSync(executed)) {
     const html = run(jupyter, ["nbconvert", "--to", "html", `--output-dir=${htmlDir}`, executed]);
     results.push({ name: "HTML export", ok: html.ok, detail: html.ok ? "" : html.log.slice(-2000) });
     const doc = JSON.parse(fs.readFileSync(executed, "utf8"));
@@ -80,6 +84,10 @@ for (const nb of selected) {
     r.ok ? passed++ : failed++;
   }
   console.log(`  time: ${seconds.toFixed(1)} s`);
+  if (fs.existsSync(executed)) {
+    const slow = cellSeconds(JSON.parse(fs.readFileSync(executed, "utf8"))).filter((c) => c.seconds >= 10);
+    if (slow.length) console.log(`  slowest cells: ${slow.map((c) => `#${c.cell} ${c.seconds.toFixed(0)} s`).join(", ")}`);
+  }
 }
 console.log("\nnotebook execution times (native backend unless TFJS_BACKEND says otherwise):");
 for (const [n, s] of times) console.log(`  ${n.padEnd(36)} ${s.toFixed(1).padStart(7)} s`);

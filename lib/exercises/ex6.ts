@@ -1,10 +1,11 @@
 // 演習6: the first layer's kernels, its feature maps for one digit, and a Gabor filter.
 import * as tf from "@tensorflow/tfjs";
-import type { ConvNet } from "../models";
+import type { Conv2d, Module } from "../nn";
 import { allClose, asObject, CheckResult, describe, fail, fmtShape, isBlank, isTensor, runCheck, sameShape, shapeOf, toNested } from "./common";
 
 export interface Ex6Facts {
-  model: ConvNet;
+  /** any CNN whose first layer is `conv1` (lib's ConvNet or the notebook's own Net) */
+  model: Module & { conv1: Conv2d };
   /** one normalized digit [1, 28, 28, 1] */
   image: tf.Tensor;
 }
@@ -52,7 +53,7 @@ function checkKernels(given: unknown, weight: tf.Tensor): void {
   fail("kernels の値が model.conv1.weight と違います。check に渡したモデルの conv1.weight から取り出してください");
 }
 
-function checkFeatureMaps(given: unknown, model: ConvNet, image: tf.Tensor): void {
+function checkFeatureMaps(given: unknown, model: Ex6Facts["model"], image: tf.Tensor): void {
   const [pre, post] = tf.tidy(() => {
     const y = tf.transpose(tf.squeeze(model.conv1.forward(image.slice([0, 0, 0, 0], [1, -1, -1, -1])), [0]), [2, 0, 1]); // [out, h, w]
     return [y.arraySync(), tf.relu(y).arraySync()];

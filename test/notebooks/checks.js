@@ -31,10 +31,17 @@ function within(name, value, ref, tol) {
 
 const common = [
   {
-    name: "no error output",
+    name: "no error output (tslab reports compile and run-time errors on stderr; nothing else may write there)",
     test: ({ doc }) => {
-      const errs = outputs(doc).filter((o) => o.output_type === "error" || (o.output_type === "stream" && o.name === "stderr" && /Error|error TS/.test([].concat(o.text).join(""))));
-      return errs.length === 0 || `error outputs: ${errs.map((o) => o.ename || [].concat(o.text).join("").slice(0, 300)).join(" | ")}`;
+      const errs = [];
+      doc.cells.forEach((c, i) =>
+        (c.outputs ?? []).forEach((o) => {
+          if (o.output_type === "error" || (o.output_type === "stream" && o.name === "stderr")) {
+            errs.push(`cell ${i}: ${(o.ename ? `${o.ename}: ${o.evalue}` : [].concat(o.text).join("")).slice(0, 400)}`);
+          }
+        }),
+      );
+      return errs.length === 0 || errs.join("\n");
     },
   },
   {
@@ -268,4 +275,12 @@ checks["05_conv_pooling.ipynb"] = [
   },
 ];
 
-module.exports = { checks, common, text, numbers, within, outputs };
+/** Seconds each code cell took (nbclient records when it went busy and idle). */
+function cellSeconds(doc) {
+  return doc.cells
+    .map((c, i) => ({ i, e: c.metadata?.execution }))
+    .filter(({ e }) => e && e["iopub.status.busy"] && e["iopub.status.idle"])
+    .map(({ i, e }) => ({ cell: i, seconds: (Date.parse(e["iopub.status.idle"]) - Date.parse(e["iopub.status.busy"])) / 1000 }));
+}
+
+module.exports = { cellSeconds, checks, common, text, numbers, within, outputs };

@@ -54,6 +54,9 @@ for (const nb of selected) {
     // keep going after a failing cell so the executed copy (with per-cell timings) is written;
     // the "no error output" check below fails the notebook on any error or stderr output
     "--ExecutePreprocessor.allow_errors=True",
+    // nbclient waits only 4 s (default) for a cell's outputs after its reply, then silently drops them;
+    // tslab's iopub messages were once seen to arrive later than that. Wait longer, and fail loudly if that is not enough.
+    "--ExecutePreprocessor.iopub_timeout=60", "--ExecutePreprocessor.raise_on_iopub_timeout=True",
     `--output-dir=${execDir}`, nb,
   ]);
   const seconds = (Date.now() - t0) / 1000;

@@ -57,7 +57,9 @@ spec=.venv/share/jupyter/kernels/tslab/kernel.json
 import json, os, sys
 root, spec, node = sys.argv[1], sys.argv[2], sys.argv[3]
 want = {
-    "argv": [node, os.path.join(root, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
+    # --require: queue zeromq sends so that no output is lost (see scripts/tslab-serial-send.js)
+    "argv": [node, "--require", os.path.join(root, "scripts", "tslab-serial-send.js"),
+             os.path.join(root, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
     "display_name": "TypeScript",
     "language": "typescript",
     # TensorFlow's C++ log lines stay out of notebooks.

@@ -17,3 +17,14 @@ export function topkAccuracy(probs: ArrayLike<number>[], labels: ArrayLike<numbe
   for (let n = 0; n < probs.length; n++) if (topk(probs[n], k).indices.includes(labels[n])) hits++;
   return hits / probs.length;
 }
+
+/** Confusion matrix: matrix[true class][predicted class] = count, for classes 0..k-1. */
+export function confusionCounts(pred: ArrayLike<number>, target: ArrayLike<number>, k: number): number[][] {
+  if (pred.length !== target.length) throw new Error(`confusionMatrix: ${pred.length} predictions but ${target.length} targets`);
+  const matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  for (let i = 0; i < pred.length; i++) {
+    if (!(target[i] >= 0 && target[i] < k && pred[i] >= 0 && pred[i] < k)) throw new Error(`confusionMatrix: class out of range at ${i}`);
+    matrix[target[i]][pred[i]] += 1;
+  }
+  return matrix;
+}

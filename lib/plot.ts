@@ -12,6 +12,7 @@ import { randomBytes } from "crypto";
 import { readFileSync } from "fs";
 import type { ImageDataset } from "./data/dataset";
 import { LiveDisplay, inNotebook, show, type MimeBundle } from "./display";
+import { confusionCounts } from "./metrics";
 import { encodePng } from "./png";
 import type { History } from "./train";
 
@@ -256,13 +257,7 @@ export function heatmapGrid(zs: number[][][], opts: { titles?: string[]; cols?: 
 
 /** Counts [true class][predicted class] and draws them; rows = true class, columns = prediction. */
 export function confusionMatrix(pred: ArrayLike<number>, target: ArrayLike<number>, classes: string[], opts: { title?: string } = {}): { matrix: number[][]; figure: Figure } {
-  if (pred.length !== target.length) throw new Error(`confusionMatrix: ${pred.length} predictions but ${target.length} targets`);
-  const k = classes.length;
-  const matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  for (let i = 0; i < pred.length; i++) {
-    if (!(target[i] >= 0 && target[i] < k && pred[i] >= 0 && pred[i] < k)) throw new Error(`confusionMatrix: class out of range at ${i}`);
-    matrix[target[i]][pred[i]] += 1;
-  }
+  const matrix = confusionCounts(pred, target, classes.length);
   const figure = heatmap(matrix, { title: opts.title ?? "confusion matrix", x: classes, y: classes, colorscale: "Blues", showValues: true, xTitle: "predicted", yTitle: "true" });
   figure.data[0].reversescale = true; // plotly's Blues runs dark to light: make large counts dark
   return { matrix, figure };

@@ -1,4 +1,5 @@
 // 演習7: the confusion matrix (rows = true class, columns = predicted) and the most confused pair.
+import { confusionCounts } from "../metrics";
 import { asObject, CheckResult, describe, fail, flatten, isBlank, runCheck, shapeOf, toNested } from "./common";
 
 export interface Ex7Facts {
@@ -6,13 +7,6 @@ export interface Ex7Facts {
   pred: ArrayLike<number>;
   /** true classes */
   target: ArrayLike<number>;
-}
-
-/** counts[t][p] = how many examples of class t were predicted as p. */
-export function confusionMatrix(pred: ArrayLike<number>, target: ArrayLike<number>, classes = 10): number[][] {
-  const m = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
-  for (let i = 0; i < target.length; i++) m[target[i]][pred[i]] += 1;
-  return m;
 }
 
 /**
@@ -29,7 +23,7 @@ export function ex7(answer: unknown, facts: Ex7Facts): CheckResult {
     }
     const n = facts.target.length;
     const classes = [...Array.from(facts.target), ...Array.from(facts.pred)].reduce((c, v) => Math.max(c, v + 1), 10);
-    const truth = confusionMatrix(facts.pred, facts.target, classes);
+    const truth = confusionCounts(facts.pred, facts.target, classes);
 
     const m = toNested(a.matrix) as number[][];
     if (shapeOf(m)?.join() !== `${classes},${classes}`) fail(`matrix は ${classes}×${classes} の数の配列 (行 = 正解, 列 = 予測) にしてください (今は ${describe(a.matrix)})`);

@@ -45,7 +45,8 @@ export function show(data: MimeBundle): void {
 /** One output area that can be redrawn in place (a progress line, a live chart). */
 export class LiveDisplay {
   private readonly id = randomBytes(8).toString("hex");
-  private shown = false;
+  /** true once something was drawn */
+  shown = false;
   /** Draws `data`, replacing what this display showed before. */
   update(data: MimeBundle): void {
     send(data, this.id, this.shown);

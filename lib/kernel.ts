@@ -32,7 +32,8 @@ export function interruptCount(): number {
 
 /** Thrown by a loop that noticed Kernel > Interrupt; the kernel prints only its message, without a stack. */
 export class KeyboardInterrupt extends Error {
-  constructor(message: string) {
+  /** @param batches how many mini-batches of the interrupted loop were completed */
+  constructor(message: string, readonly batches = 0) {
     super(message);
     this.name = "KeyboardInterrupt";
   }

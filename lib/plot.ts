@@ -6,10 +6,9 @@
 //   application/vnd.plotly.v1+json  the figure itself; JupyterLab draws it (the plotly extension, offline)
 //   text/html                       <div> + <script> calling Plotly.newPlot; used by the HTML export
 //   text/plain                      "[plot: title]"; used outside a notebook
-// The HTML export needs plotly.js itself: the first figure of the kernel embeds its source (from the npm
-// package plotly.js-dist-min), later figures use that copy. No CDN is ever referenced.
+// The HTML export needs plotly.js itself: the nbconvert template "lecture3" (nbconvert/lecture3, installed by
+// scripts/setup.sh) puts the npm package plotly.js-dist-min's copy into the page once. No CDN is referenced.
 import { randomBytes } from "crypto";
-import { readFileSync } from "fs";
 import type { ImageDataset } from "./data/dataset";
 import { LiveDisplay, inNotebook, show, type MimeBundle } from "./display";
 import { confusionCounts } from "./metrics";
@@ -293,36 +292,9 @@ export function barChart(labels: string[], values: ArrayLike<number>, opts: Char
 
 // ---------------------------------------------------------------- display
 
-let libraryEmbedded = false;
-
-/** The next figure embeds plotly.js again (normally once per kernel). */
-export function resetPlotlyEmbed(): void {
-  libraryEmbedded = false;
-}
-
-/** True exactly once per kernel, inside a notebook: the caller must embed the library now. */
-function takeLibrary(): boolean {
-  if (libraryEmbedded || !inNotebook()) return false;
-  libraryEmbedded = true;
-  return true;
-}
-
-/** <script> with plotly.js's source, read from node_modules (10 MB, once per kernel). */
-export function plotlyScript(): string {
-  let src = "";
-  for (const file of ["plotly.js-dist-min/plotly.min.js"]) {
-    try {
-      src = readFileSync(require.resolve(file), "utf8");
-      break;
-    } catch {
-      /* try the next file */
-    }
-  }
-  if (!src) throw new Error("plot: npm package plotly.js-dist-min is missing (npm ci)");
-  // The bundle's default addresses for geo maps and map icons point at CDNs. No plot here uses them,
-  // and a notebook must not reference a CDN, so they are made relative.
-  src = src.replace(/https:\/\/cdn\.plot\.ly\//g, "./").replace(/https:\/\/cdn\.jsdelivr\.net\/npm\//g, "./");
-  return `<script type="text/javascript">${src.replace(/<\/script/gi, "<\\/script")}</script>\n`;
+function describe(fig: Figure): string {
+  const title = fig.layout.title?.text ?? fig.layout.annotations?.map((a: Trace) => a.text).join(", ") ?? "";
+  return `[plot: ${String(title || `${fig.data.length} traces`).replace(/\s+/g, " ")}]`;
 }
 
 /** JSON that can sit inside <script>: "</script>" or "<!--" in a title cannot end the script. */
@@ -330,33 +302,32 @@ export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/<\//g, "<\\/").replace(/<!--/g, "<\\!--");
 }
 
-function describe(fig: Figure): string {
-  const title = fig.layout.title?.text ?? fig.layout.annotations?.map((a: Trace) => a.text).join(", ") ?? "";
-  return `[plot: ${String(title || `${fig.data.length} traces`).replace(/\s+/g, " ")}]`;
-}
-
-/** The three-MIME bundle of a figure; `withLibrary` puts plotly.js's source in front of the HTML. */
-export function figureBundle(fig: Figure, withLibrary = false): MimeBundle {
+/**
+ * The three-MIME bundle of a figure. The HTML part calls window.Plotly, which the notebook does not carry
+ * (it would add 4.8 MB to every saved notebook): the HTML export puts plotly.js into the page once
+ * (the nbconvert template "lecture3", installed by scripts/setup.sh).
+ */
+export function figureBundle(fig: Figure): MimeBundle {
   const id = `plot-${randomBytes(6).toString("hex")}`;
   const html = `<div id="${id}" style="height:${fig.layout.height ?? 450}px;"></div>
 <script type="text/javascript">
 (function () {
   var div = document.getElementById("${id}");
-  if (!window.Plotly) { div.textContent = "plotly.js is not loaded: it is embedded in the notebook's first plot, so run the notebook from the top."; return; }
+  if (!window.Plotly) { div.textContent = "plotly.js is not loaded: export with the template lecture3 (jupyter nbconvert --to html --template lecture3)."; return; }
   var fig = ${scriptJson(fig)};
-  window.Plotly.newPlot(div, fig.data, fig.layout, {responsive: true});
+  window.Plotly.newPlot(div, fig.data, fig.layout);
 })();
 </script>`;
   return {
     "application/vnd.plotly.v1+json": { data: fig.data, layout: fig.layout },
-    "text/html": (withLibrary ? plotlyScript() : "") + html,
+    "text/html": html,
     "text/plain": describe(fig),
   };
 }
 
 /** Displays a figure in the notebook (outside one, prints its one-line description). */
 export function showFigure(fig: Figure): void {
-  show(figureBundle(fig, takeLibrary()));
+  show(figureBundle(fig));
 }
 
 export const showLine = (series: Series[], opts?: ChartOptions) => showFigure(lineChart(series, opts));
@@ -374,19 +345,36 @@ export function showConfusionMatrix(pred: ArrayLike<number>, target: ArrayLike<n
 }
 
 /**
- * Loss and accuracy curves redrawn in place after every epoch; an executed notebook keeps the last drawing.
+ * A figure redrawn in place; the saved notebook keeps the last drawing.
+ * JupyterLab's plotly renderer ignores an update of a figure it has drawn (it returns early when its graph
+ * exists; plotly.py #3053), but it starts a new renderer when the output's MIME type changes. So every
+ * update is sent twice: an HTML placeholder of the figure's height, then the figure, which is drawn anew.
+ */
+export class LiveFigure {
+  private readonly display = new LiveDisplay();
+
+  update(fig: Figure): void {
+    if (inNotebook() && this.display.shown) {
+      this.display.update({ "text/html": `<div style="height:${fig.layout.height ?? 450}px;"></div>`, "text/plain": describe(fig) });
+    }
+    this.display.update(figureBundle(fig));
+  }
+}
+
+/**
+ * Loss and accuracy curves redrawn in place after every epoch. Created before training, it shows empty axes,
+ * so the figure stands above the epoch lines.
  *   const live = new plot.LiveCurve();
  *   await fit(model, optimizer, train_loader, test_loader, { epochs: 10, on_epoch: (h) => live.update(h) });
  */
 export class LiveCurve {
-  private readonly display = new LiveDisplay();
-  constructor(readonly title?: string) {}
+  private readonly figure = new LiveFigure();
+  constructor(readonly title?: string) {
+    if (inNotebook()) this.figure.update(historyPair([], title ?? "学習曲線 (エポックごとに更新)"));
+  }
 
   update(histories: History | History[]): void {
-    // The drawing is replaced on every update, so it cannot carry plotly.js for the HTML export:
-    // when no figure has embedded it yet, it goes into an output of its own first.
-    if (takeLibrary()) show({ "text/html": plotlyScript(), "text/plain": "" });
-    this.display.update(figureBundle(historyPair(histories, this.title)));
+    this.figure.update(historyPair(histories, this.title));
   }
 }
 

@@ -1,4 +1,4 @@
-// One live line per epoch, like tqdm:  epoch 1/3 |█████░░░░░| 300/600 loss 0.412 | 3,100 samples/s | 残り 10 s
+// One live line per epoch, like tqdm:  エポック 1/3 |█████░░░░░| 300/600 損失 0.4120 | 3,100 枚/秒 | 残り 10 秒
 // In JupyterLab the line redraws in place; an executed notebook keeps only its last state
 // (display updates replace the output), so nbconvert output stays a few lines per run.
 // Outside a notebook only the final line of each epoch is printed.
@@ -14,12 +14,17 @@ function secs(s: number): string {
 }
 
 export class ProgressLine {
-  private readonly display = inNotebook() ? new LiveDisplay() : null;
+  private readonly display: LiveDisplay | null;
   private readonly t0 = Date.now();
   private lastDraw = 0;
   private samples = 0;
+  /** set by finish(): false when the line may be drawn over by the next one */
+  kept: boolean | undefined;
 
-  constructor(readonly total: number, readonly label: string, readonly minIntervalMs = 250) {}
+  /** `reuse`: draw over that line (its display) instead of adding a new one */
+  constructor(readonly total: number, readonly label: string, readonly minIntervalMs = 250, reuse?: ProgressLine) {
+    this.display = reuse?.display ?? (inNotebook() ? new LiveDisplay() : null);
+  }
 
   /** After batch `done` (1-based) of `total`; `batchSize` samples were just processed. */
   tick(done: number, batchSize: number, loss?: number): void {
@@ -32,20 +37,26 @@ export class ProgressLine {
     const left = ((this.total - done) * elapsed) / Math.max(done, 1);
     const text =
       `${this.label} |${bar(done / this.total)}| ${done}/${this.total}` +
-      (loss !== undefined ? ` loss ${loss.toFixed(4)}` : "") +
-      ` | ${Math.round(rate).toLocaleString("en-US")} samples/s | ` +
+      (loss !== undefined ? ` 損失 ${loss.toFixed(4)}` : "") +
+      ` | ${Math.round(rate).toLocaleString("en-US")} 枚/秒 | ` +
       (done < this.total ? `残り ${secs(left)}` : `${secs(elapsed)}`);
     this.draw(text);
   }
 
-  /** Replaces the line with a final summary. */
-  finish(summary: string): void {
-    this.draw(summary, true);
+  /** Shows `text` in place of the line (in a notebook; nothing is printed elsewhere). */
+  show(text: string): void {
+    this.draw(text);
   }
 
-  private draw(text: string, final = false): void {
+  /** Replaces the line with a final summary; outside a notebook it is printed when `keep`. */
+  finish(summary: string, keep = true): void {
+    this.kept = keep;
+    this.draw(summary, keep);
+  }
+
+  private draw(text: string, print = false): void {
     if (this.display) this.display.update({ "text/plain": text });
-    else if (final) console.log(text);
+    else if (print) console.log(text);
   }
 
   get seconds(): number {

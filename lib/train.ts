@@ -11,7 +11,9 @@ import type { DataLoader } from "./data/loader";
 import { nll_loss } from "./functional";
 import type { Module } from "./nn";
 import type { Optimizer } from "./optim";
+import { KeyboardInterrupt } from "./kernel";
 import { ProgressLine } from "./progress";
+import { markGenuine } from "./provenance";
 
 export interface StepOptions {
   /** L2 regularization λ: adds (λ/2)·Σ‖W‖²_F over the weight matrices and kernels to the loss. */
@@ -47,14 +49,16 @@ export function trainStep(model: Module, optimizer: Optimizer, input: tf.Tensor,
 }
 
 export interface EpochOptions extends StepOptions {
-  /** label of the progress line, e.g. "epoch 1/3" */
+  /** label of the progress line, e.g. "エポック 1/3" */
   label?: string;
   /** print the running loss every this many mini-batches, as the slide does (0: never) */
   log_interval?: number;
   /** counts mini-batches across epochs for the running-loss lines */
   counter?: { i: number };
-  /** draw the live progress line (default true) */
-  progress?: boolean;
+  /** draw the live progress line (default true); a ProgressLine given here is drawn and left for the caller to finish */
+  progress?: boolean | ProgressLine;
+  /** the epoch's number, named when the kernel is interrupted */
+  epoch?: number;
 }
 
 export interface EpochResult {
@@ -64,10 +68,20 @@ export interface EpochResult {
   seconds: number;
 }
 
+const pct = (x: number) => (100 * x).toFixed(2);
+
+/** Kernel > Interrupt inside a loop: rethrown with a sentence that says where it stopped; other errors unchanged. */
+function rethrow(e: unknown, message: string): never {
+  if (e instanceof KeyboardInterrupt) throw new KeyboardInterrupt(message, e.batches);
+  throw e;
+}
+
 /** One pass over the training set in training mode. Loss and accuracy are running means over the epoch. */
 export async function trainEpoch(model: Module, optimizer: Optimizer, loader: DataLoader, opts: EpochOptions = {}): Promise<EpochResult> {
   model.train();
-  const bar = opts.progress === false ? null : new ProgressLine(loader.length, opts.label ?? "epoch");
+  const label = opts.label ?? "エポック";
+  const own = opts.progress === undefined || opts.progress === true;
+  const bar = opts.progress instanceof ProgressLine ? opts.progress : own ? new ProgressLine(loader.length, label) : null;
   const counter = opts.counter ?? { i: 0 };
   const t0 = Date.now();
   let sum = 0;
@@ -75,23 +89,28 @@ export async function trainEpoch(model: Module, optimizer: Optimizer, loader: Da
   let count = 0;
   let running = 0;
   let b = 0;
-  for await (const [input, target] of loader) {
-    const r = trainStep(model, optimizer, input, target, opts);
-    const n = target.shape[0];
-    sum += r.loss * n;
-    correct += r.correct;
-    count += n;
-    running += r.loss;
-    counter.i += 1;
-    b += 1;
-    if (opts.log_interval && counter.i % opts.log_interval === 0) {
-      console.log(`[${String(counter.i).padStart(5)}] loss: ${(running / opts.log_interval).toFixed(3)}`);
-      running = 0;
+  try {
+    for await (const [input, target] of loader) {
+      const r = trainStep(model, optimizer, input, target, opts);
+      const n = target.shape[0];
+      sum += r.loss * n;
+      correct += r.correct;
+      count += n;
+      running += r.loss;
+      counter.i += 1;
+      b += 1;
+      if (opts.log_interval && counter.i % opts.log_interval === 0) {
+        console.log(`[${String(counter.i).padStart(5)}] loss: ${(running / opts.log_interval).toFixed(3)}`);
+        running = 0;
+      }
+      bar?.tick(b, n, sum / count);
     }
-    bar?.tick(b, n, sum / count);
+  } catch (e) {
+    const where = opts.epoch !== undefined ? `epoch ${opts.epoch}, ` : "";
+    rethrow(e, `学習を中断しました (${where}batch ${b}/${loader.length})。モデルはそこまでの重みです`);
   }
   const res = { loss: sum / count, accuracy: correct / count, count, seconds: (Date.now() - t0) / 1000 };
-  bar?.finish(`${opts.label ?? "epoch"}: train loss ${res.loss.toFixed(4)}, accuracy ${(100 * res.accuracy).toFixed(2)}% | ${res.seconds.toFixed(1)} s`);
+  if (own) bar?.finish(`${label}: 訓練 損失 ${res.loss.toFixed(4)} 正解率 ${pct(res.accuracy)}% | ${res.seconds.toFixed(1)} 秒`);
   return res;
 }
 
@@ -119,6 +138,8 @@ export async function evaluate(model: Module, loader: DataLoader): Promise<EvalR
         count += target.shape[0];
       });
     }
+  } catch (e) {
+    rethrow(e, `評価を中断しました (${count} 枚目まで)`);
   } finally {
     model.train(wasTraining);
   }
@@ -138,6 +159,8 @@ export async function predict(model: Module, loader: DataLoader): Promise<{ pred
         targets.push(...target.dataSync());
       });
     }
+  } catch (e) {
+    rethrow(e, `予測を中断しました (${preds.length} 枚目まで)`);
   } finally {
     model.train(wasTraining);
   }
@@ -204,23 +227,35 @@ export interface FitOptions extends StepOptions {
   /** called after every epoch, e.g. to redraw a live curve */
   on_epoch?: (h: History) => void;
   progress?: boolean;
-  /** print the epoch summary line every this many epochs (and after the last); default 1 */
+  /** keep the epoch's line every this many epochs (and after the last); the others are overwritten by the next; default 1 */
   print_every?: number;
+  /** what the second loader is called in the epoch line: "テスト" (default) or "検証" for a validation split */
+  test_name?: string;
 }
 
-/** Trains for `epochs` epochs, evaluating on `test_loader` after each; returns the history. */
+/** Trains for `epochs` epochs, evaluating on `test_loader` after each; returns the history. One line per epoch. */
 export async function fit(model: Module, optimizer: Optimizer, train_loader: DataLoader, test_loader: DataLoader, opts: FitOptions): Promise<History> {
   const history: History = { label: opts.label ?? "run", epochs: [] };
   const counter = { i: 0 };
+  const every = opts.print_every ?? 1;
+  const testName = opts.test_name ?? "テスト";
+  let line = null as ProgressLine | null;
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     const t0 = Date.now();
-    const tr = await trainEpoch(model, optimizer, train_loader, {
-      ...opts,
-      label: `${opts.label ? opts.label + " " : ""}epoch ${epoch}/${opts.epochs}`,
-      counter,
-    });
-    const train = opts.train_eval ? await evaluate(model, opts.train_eval) : tr;
-    const test = await evaluate(model, test_loader);
+    const label = `${opts.label ? opts.label + " " : ""}エポック ${epoch}/${opts.epochs}`;
+    // the line of an epoch that is not kept (print_every) is drawn over by the next epoch's
+    const prev: ProgressLine | null = line;
+    line = opts.progress === false ? null : new ProgressLine(train_loader.length, label, undefined, prev?.kept === false ? prev : undefined);
+    const tr = await trainEpoch(model, optimizer, train_loader, { ...opts, label, counter, epoch, progress: line ?? false });
+    line?.show(`${label}: ${testName}データで評価中…`);
+    let train: { loss: number; accuracy: number };
+    let test: EvalResult;
+    try {
+      train = opts.train_eval ? await evaluate(model, opts.train_eval) : tr;
+      test = await evaluate(model, test_loader);
+    } catch (e) {
+      rethrow(e, `エポック ${epoch} の学習は終わり、評価の途中で中断しました。モデルはエポック ${epoch} の終わりの重みです`);
+    }
     const rec: EpochRecord = {
       epoch,
       train_loss: train.loss,
@@ -230,15 +265,15 @@ export async function fit(model: Module, optimizer: Optimizer, train_loader: Dat
       seconds: (Date.now() - t0) / 1000,
     };
     history.epochs.push(rec);
-    const every = opts.print_every ?? 1;
-    if (opts.progress !== false && (epoch % every === 0 || epoch === opts.epochs)) {
-      console.log(
-        `${opts.label ? opts.label + " " : ""}epoch ${epoch}: train loss ${rec.train_loss.toFixed(4)} acc ${(100 * rec.train_acc).toFixed(2)}% | ` +
-          `test loss ${rec.test_loss.toFixed(4)} acc ${(100 * rec.test_acc).toFixed(2)}% (${test.correct}/${test.count}) | ${rec.seconds.toFixed(1)} s`,
-      );
-    }
+    const stop = opts.early_stopping?.step(model, test.loss, epoch) ?? false;
+    const keep = stop || epoch % every === 0 || epoch === opts.epochs;
+    line?.finish(
+      `${label}: 訓練 損失 ${rec.train_loss.toFixed(4)} 正解率 ${pct(rec.train_acc)}% | ` +
+        `${testName} 損失 ${rec.test_loss.toFixed(4)} 正解率 ${pct(rec.test_acc)}% (${test.correct}/${test.count}) | ${rec.seconds.toFixed(1)} 秒`,
+      keep,
+    );
     opts.on_epoch?.(history);
-    if (opts.early_stopping?.step(model, test.loss, epoch)) {
+    if (stop) {
       history.stopped_early = true;
       break;
     }
@@ -247,5 +282,5 @@ export async function fit(model: Module, optimizer: Optimizer, train_loader: Dat
     opts.early_stopping.restore(model);
     history.best_epoch = opts.early_stopping.best_epoch;
   }
-  return history;
+  return markGenuine(history);
 }

@@ -5,6 +5,7 @@
 #   3. tfjs-node's native binding, built against .venv's libtensorflow
 #   4. the helper library lib/ compiled to lib/dist (notebooks import it as "lecture3")
 #   5. the tslab kernel registered inside .venv
+#   6. JupyterLab and nbconvert settings inside .venv: no news pop-up; HTML export with plotly.js (nbconvert/lecture3)
 # Each step is skipped when its inputs have not changed, so a second run takes seconds.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -57,8 +58,8 @@ spec=.venv/share/jupyter/kernels/tslab/kernel.json
 import json, os, sys
 root, spec, node = sys.argv[1], sys.argv[2], sys.argv[3]
 want = {
-    # --require: queue zeromq sends so that no output is lost (see scripts/tslab-serial-send.js)
-    "argv": [node, "--require", os.path.join(root, "scripts", "tslab-serial-send.js"),
+    # --require: queued zeromq sends, cell records, interrupts, Japanese diagnostics (scripts/tslab-preload.js)
+    "argv": [node, "--require", os.path.join(root, "scripts", "tslab-preload.js"),
              os.path.join(root, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
     "display_name": "TypeScript",
     "language": "typescript",
@@ -77,5 +78,43 @@ if have != want:
     print("[setup] tslab kernel registered in", os.path.dirname(spec))
 else:
     print("[setup] tslab kernel: up to date")
+PY
+# 6. settings: JupyterLab without the news pop-up; the HTML export template that adds plotly.js to the page
+.venv/bin/python - "$root" <<'PY' || fail "could not write the JupyterLab/nbconvert settings in .venv"
+import json, os, shutil, sys
+root = sys.argv[1]
+venv = os.path.join(root, ".venv")
+changed = []
+
+def put(path, text):
+    """Writes text to path (atomically) unless it is already there."""
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            if f.read() == text:
+                return
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(path + ".tmp", path)
+    changed.append(os.path.relpath(path, root))
+
+put(os.path.join(venv, "share/jupyter/lab/settings/overrides.json"),
+    json.dumps({"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}, indent=1) + "\n")
+templates = os.path.join(venv, "share/jupyter/nbconvert/templates/lecture3")
+for name in os.listdir(os.path.join(root, "nbconvert/lecture3")):
+    with open(os.path.join(root, "nbconvert/lecture3", name), encoding="utf-8") as f:
+        put(os.path.join(templates, name), f.read())
+with open(os.path.join(root, "node_modules/plotly.js-dist-min/plotly.min.js"), encoding="utf-8") as f:
+    plotly = f.read()
+# the bundle's default addresses for map tiles and icons point at CDNs; no plot here uses them, and a page must not
+plotly = plotly.replace("https://cdn.plot.ly/", "./").replace("https://cdn.jsdelivr.net/npm/", "./")
+assert "{% endraw %}" not in plotly
+put(os.path.join(templates, "plotly.js.j2"),
+    "{% raw %}<script type=\"text/javascript\">" + plotly.replace("</script", "<\\/script") + "</script>{% endraw %}\n")
+# the default HTML template, for `jupyter nbconvert --to html` and for JupyterLab's File > Save and Export
+conf = json.dumps({"HTMLExporter": {"template_name": "lecture3"}}, indent=1) + "\n"
+put(os.path.join(venv, "etc/jupyter/jupyter_nbconvert_config.json"), conf)
+put(os.path.join(venv, "etc/jupyter/jupyter_server_config.d/lecture3.json"), conf)
+print("[setup] JupyterLab/nbconvert settings:", ", ".join(changed) if changed else "up to date")
 PY
 step "done"

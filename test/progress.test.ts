@@ -14,7 +14,7 @@ test("in a notebook: one display, then updates of the same display id; throttled
   expect(msgs.length).toBe(3);
   expect(msgs[0].update).toBe(false);
   expect(msgs.slice(1).every((m) => m.update && m.id === msgs[0].id)).toBe(true);
-  expect(msgs[1].data["text/plain"]).toMatch(/^epoch 1\/3 \|█{20}\| 600\/600 loss 0\.5000 \| [\d,]+ samples\/s \| [\d.]+ 秒$/);
+  expect(msgs[1].data["text/plain"]).toMatch(/^epoch 1\/3 \|█{20}\| 600\/600 損失 0\.5000 \| [\d,]+ 枚\/秒 \| [\d.]+ 秒$/);
   expect(msgs[2].data["text/plain"]).toBe("epoch 1/3: done");
 });
 
@@ -23,7 +23,7 @@ test("the first line shows the time left", () => {
   setDisplaySink((data) => msgs.push(data));
   const bar = new ProgressLine(10, "epoch", 0);
   bar.tick(5, 100);
-  expect(msgs[0]["text/plain"]).toMatch(/^epoch \|█{10}░{10}\| 5\/10 \| [\d,]+ samples\/s \| 残り [\d.]+ 秒$/);
+  expect(msgs[0]["text/plain"]).toMatch(/^epoch \|█{10}░{10}\| 5\/10 \| [\d,]+ 枚\/秒 \| 残り [\d.]+ 秒$/);
 });
 
 test("outside a notebook only the final line is printed", () => {
@@ -37,4 +37,27 @@ test("outside a notebook only the final line is printed", () => {
   } finally {
     log.mockRestore();
   }
+});
+
+test("a line finished with keep = false is drawn over by the next line that reuses it, and not printed", () => {
+  const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+  try {
+    const first = new ProgressLine(3, "エポック 1/2");
+    first.finish("epoch 1 line", false);
+    const second = new ProgressLine(3, "エポック 2/2", 0, first);
+    second.finish("epoch 2 line");
+    expect(first.kept).toBe(false);
+    expect(log.mock.calls.map((c) => c[0])).toEqual(["epoch 2 line"]);
+  } finally {
+    log.mockRestore();
+  }
+  setDisplaySink((data, id, update) => msgs.push({ data, id, update }));
+  const msgs: { data: Record<string, unknown>; id: string | undefined; update: boolean }[] = [];
+  const a = new ProgressLine(3, "a");
+  a.finish("a done", false);
+  const b = new ProgressLine(3, "b", 0, a);
+  b.finish("b done");
+  setDisplaySink(null);
+  expect(msgs.map((m) => [m.data["text/plain"], m.update])).toEqual([["a done", false], ["b done", true]]);
+  expect(msgs[1].id).toBe(msgs[0].id);
 });

@@ -3,8 +3,9 @@
 //   for await (const [input, target] of train_loader) { ... }
 // Each batch is disposed when the next one is taken (or the loop ends), so a training loop leaks
 // nothing; keep a batch beyond its iteration with tf.clone(). `for await` also lets the notebook
-// redraw its progress line between batches.
+// redraw its progress line between batches and stop at Kernel > Interrupt.
 import * as tf from "@tensorflow/tfjs";
+import { InterruptWatch, KeyboardInterrupt } from "../kernel";
 import { Random, globalRandom } from "../random";
 import type { ImageDataset } from "./dataset";
 
@@ -75,9 +76,18 @@ export class DataLoader implements Iterable<Batch>, AsyncIterable<Batch> {
     }
   }
 
+  /**
+   * Like the synchronous loop, but it lets the kernel work between batches (display updates, Kernel >
+   * Interrupt). After an interrupt the next batch is not taken: the loop throws KeyboardInterrupt, whose
+   * `batches` says how many batches were handed out before it.
+   */
   async *[Symbol.asyncIterator](): AsyncIterator<Batch> {
+    const watch = new InterruptWatch();
+    let b = 0;
     for (const batch of this) {
-      await new Promise((resolve) => setImmediate(resolve)); // let the kernel send display updates
+      await new Promise((resolve) => setImmediate(resolve)); // let the kernel send display updates and see signals
+      if (watch.interrupted) throw new KeyboardInterrupt(`中断しました (batch ${b}/${this.length})`, b);
+      b += 1;
       yield batch;
     }
   }

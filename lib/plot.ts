@@ -74,7 +74,7 @@ export function lineChart(series: Series[], opts: ChartOptions = {}): Figure {
 
 const runsOf = (h: History | History[]): History[] => (Array.isArray(h) ? h : [h]);
 
-/** Train (dashed) and test (solid) curves of one metric, one colour per run; accuracy in percent. */
+/** 訓練 (dashed) and テスト (solid) curves of one metric, one colour per run; accuracy in percent. */
 export function historyFigure(histories: History | History[], metric: "loss" | "acc"): Figure {
   const runs = runsOf(histories);
   const scale = metric === "acc" ? 100 : 1;
@@ -84,12 +84,14 @@ export function historyFigure(histories: History | History[], metric: "loss" | "
     const test = h.epochs.map((e) => scale * (metric === "acc" ? e.test_acc : e.test_loss));
     const train = h.epochs.map((e) => scale * (metric === "acc" ? e.train_acc : e.train_loss));
     return [
-      { name: `${h.label} test`, x, y: test, color, group: h.label },
-      { name: `${h.label} train`, x, y: train, color, group: h.label, dash: "dash" },
+      { name: `${h.label} テスト`, x, y: test, color, group: h.label },
+      { name: `${h.label} 訓練`, x, y: train, color, group: h.label, dash: "dash" },
     ];
   });
-  const title = metric === "acc" ? "accuracy (%)" : "loss";
-  const fig = lineChart(series, { title, xTitle: "epoch", yTitle: title });
+  const title = metric === "acc" ? "正解率 (%)" : "損失";
+  // no epoch yet (a live curve before training): one empty series, so that the axes are drawn
+  const fig = lineChart(series.length ? series : [{ name: "", x: [], y: [] }], { title, xTitle: "エポック", yTitle: title });
+  if (!series.length) fig.data[0].showlegend = false;
   const last = Math.max(1, ...runs.flatMap((h) => h.epochs.map((e) => e.epoch)));
   Object.assign(fig.layout.xaxis, { tick0: 1, dtick: Math.ceil(last / 10) }); // whole epochs only
   // with early stopping: a dotted vertical line at the epoch whose weights were kept
@@ -257,7 +259,7 @@ export function heatmapGrid(zs: number[][][], opts: { titles?: string[]; cols?: 
 /** Counts [true class][predicted class] and draws them; rows = true class, columns = prediction. */
 export function confusionMatrix(pred: ArrayLike<number>, target: ArrayLike<number>, classes: string[], opts: { title?: string } = {}): { matrix: number[][]; figure: Figure } {
   const matrix = confusionCounts(pred, target, classes.length);
-  const figure = heatmap(matrix, { title: opts.title ?? "confusion matrix", x: classes, y: classes, colorscale: "Blues", showValues: true, xTitle: "predicted", yTitle: "true" });
+  const figure = heatmap(matrix, { title: opts.title ?? "混同行列", x: classes, y: classes, colorscale: "Blues", showValues: true, xTitle: "予測", yTitle: "正解" });
   figure.data[0].reversescale = true; // plotly's Blues runs dark to light: make large counts dark
   return { matrix, figure };
 }

@@ -60,7 +60,8 @@ for (const nb of selected) {
     `--output-dir=${execDir}`, nb,
   ]);
   const seconds = (Date.now() - t0) / 1000;
-  times.push([rel, seconds]);
+  const size = fs.existsSync(executed) ? fs.statSync(executed).size : 0;
+  times.push([rel, seconds, size]);
   const results = [];
   if (!ex.ok) {
     results.push({ name: "nbconvert --execute", ok: false, detail: ex.log.split("\n").slice(-40).join("\n") });
@@ -92,8 +93,8 @@ for (const nb of selected) {
     if (slow.length) console.log(`  slowest cells: ${slow.map((c) => `#${c.cell} ${c.seconds.toFixed(0)} s`).join(", ")}`);
   }
 }
-console.log("\nnotebook execution times (native backend unless TFJS_BACKEND says otherwise):");
-for (const [n, s] of times) console.log(`  ${n.padEnd(36)} ${s.toFixed(1).padStart(7)} s`);
+console.log("\nnotebook execution times (native backend unless TFJS_BACKEND says otherwise) and saved sizes:");
+for (const [n, s, size] of times) console.log(`  ${n.padEnd(36)} ${s.toFixed(1).padStart(7)} s ${(size / 1e6).toFixed(2).padStart(7)} MB`);
 const total = (Date.now() - t00) / 1000;
 console.log(`  ${"total".padEnd(36)} ${total.toFixed(1).padStart(7)} s`);
 // The lecture's budget for the whole suite (students' and solutions') is 20 minutes on the native backend of a

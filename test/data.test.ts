@@ -9,9 +9,11 @@ import { encodeIdx, parseIdx } from "../lib/data/idx";
 import { MNIST, MNIST_FILES, mnistFromFiles } from "../lib/data/mnist";
 import { md5File, obtain, RemoteFile } from "../lib/data/sources";
 import { Compose, Normalize, ToTensor } from "../lib/data/transforms";
+import { projectRoot } from "../lib/paths";
 import { backend } from "./helpers";
 
-const SHARED = path.resolve(__dirname, "../../shared/datasets");
+// the mirror that CI and a lecturer's machine name (datasets/README.md); this checkout's shared copy otherwise
+const SHARED = process.env.LECTURE3_DATA_MIRROR || path.resolve(__dirname, "../../shared/datasets");
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "lecture3-data-"));
 const images = (n: number) => encodeIdx([n, 28, 28], Uint8Array.from({ length: n * 784 }, (_, i) => i % 256));
 const labels = (n: number) => encodeIdx([n], Uint8Array.from({ length: n }, (_, i) => i % 10));
@@ -144,7 +146,7 @@ describe("obtain: cache, mirror, download", () => {
       await expect(obtain(fileOf(`${srv.url}/bad`), { root, download: true, mirror: "", log: quiet })).rejects.toThrow(
         new RegExp(`could not get ${f.name}[\\s\\S]*/bad: md5 [0-9a-f]{32}, expected ${f.md5}[\\s\\S]*LECTURE3_DATA_MIRROR`),
       );
-      expect(fs.readdirSync(path.join(root, "mnist"))).toEqual([]);
+      expect(fs.readdirSync(root)).toEqual([]); // no partial file, and no empty mnist/ folder
     } finally {
       await srv.close();
     }
@@ -163,7 +165,7 @@ describe("obtain: cache, mirror, download", () => {
     const root = tmp();
     try {
       await expect(obtain(fileOf(`${srv.url}/drop`), { root, download: true, mirror: "", log: quiet })).rejects.toThrow(/\/drop: /);
-      expect(fs.readdirSync(path.join(root, "mnist"))).toEqual([]);
+      expect(fs.readdirSync(root)).toEqual([]);
       const lines: string[] = [];
       const got = await obtain({ ...f, urls: [`${srv.url}/drop`, `${srv.url}/ok`] }, { root, download: true, mirror: "", log: (l) => lines.push(l) });
       expect(md5File(got)).toBe(f.md5);
@@ -171,6 +173,26 @@ describe("obtain: cache, mirror, download", () => {
     } finally {
       await srv.close();
     }
+  });
+
+  test("a failure creates no folder: not the cache root, not its data set folder", async () => {
+    const root = path.join(tmp(), "copy", "datasets");
+    await expect(obtain(fileOf("http://127.0.0.1:9/nothing"), { root, download: true, mirror: "", log: quiet })).rejects.toThrow(/every download failed/);
+    expect(fs.existsSync(path.dirname(root))).toBe(false);
+  });
+
+  test("the default cache is the project's datasets/ folder, whatever the working directory", async () => {
+    const cwd = process.cwd();
+    const elsewhere = tmp();
+    process.chdir(elsewhere);
+    try {
+      const ds = await MNIST({ train: false, mirror: SHARED, log: quiet });
+      expect(ds.length).toBe(10000);
+      expect(fs.readdirSync(elsewhere)).toEqual([]);
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(fs.existsSync(path.join(projectRoot(), "datasets", "mnist", "t10k-images-idx3-ubyte.gz"))).toBe(true);
   });
 
   test("no network and no cache: the error says to set the mirror variable", async () => {

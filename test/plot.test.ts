@@ -49,7 +49,7 @@ describe("figure builders", () => {
 
   test("historyFigure: a test and a train trace per run, one colour per run, accuracy in percent", () => {
     const fig = plot.historyFigure([history("A", 3), history("B", 2, 1)], "acc");
-    expect(fig.data.map((t) => t.name)).toEqual(["A test", "A train", "B test", "B train"]);
+    expect(fig.data.map((t) => t.name)).toEqual(["A テスト", "A 訓練", "B テスト", "B 訓練"]);
     expect(fig.data[0].y).toEqual([40, 50, 60].map((v) => expect.closeTo(v, 9)));
     expect(fig.data[1].y[0]).toBeCloseTo(50, 9);
     expect(fig.data[1].line.dash).toBe("dash");
@@ -174,7 +174,7 @@ describe("display", () => {
     expect(sent).toHaveLength(1);
     const fig = sent[0].data[PLOTLY] as plot.Figure;
     expect(fig.data).toHaveLength(8);
-    expect(sent[0].data["text/plain"]).toBe("[plot: loss, accuracy (%)]");
+    expect(sent[0].data["text/plain"]).toBe("[plot: 損失, 正解率 (%)]");
   });
 
   test("LiveCurve: empty axes at once, then each update as a placeholder followed by the figure, in one display", () => {
@@ -193,7 +193,7 @@ describe("display", () => {
     ]);
     expect(new Set(sent.map((m) => m.id)).size).toBe(1);
     expect(sent[0].id).toBeDefined();
-    expect((sent[0].data[PLOTLY] as plot.Figure).data).toHaveLength(0);
+    expect((sent[0].data[PLOTLY] as plot.Figure).data.map((t) => t.x)).toEqual([[], []]); // one empty series per subplot: the axes are drawn
     expect((sent[4].data[PLOTLY] as plot.Figure).data[0].x).toEqual([1, 2]);
     expect(Object.keys(sent[1].data).sort()).toEqual(["text/html", "text/plain"]);
     expect(html(sent[1])).toMatch(/height:400px/);

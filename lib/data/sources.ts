@@ -118,8 +118,31 @@ export async function download(url: string, dest: string, md5: string, opts: Pic
   }
 }
 
-/** Returns the path of a verified copy of `file` in the cache, fetching it if needed. */
+/** Returns the path of a verified copy of `file` in the cache, fetching it if needed. A failure leaves no new folder behind. */
 export async function obtain(file: RemoteFile, opts: ObtainOptions): Promise<string> {
+  const made = missingFolders(path.join(opts.root, file.folder));
+  try {
+    return await obtainInto(file, opts);
+  } catch (e) {
+    for (const d of made) {
+      try {
+        fs.rmdirSync(d); // only if still empty
+      } catch {
+        break;
+      }
+    }
+    throw e;
+  }
+}
+
+/** The folders of `dir`'s path that do not exist yet, deepest first. */
+function missingFolders(dir: string): string[] {
+  const out: string[] = [];
+  for (let d = path.resolve(dir); !fs.existsSync(d) && path.dirname(d) !== d; d = path.dirname(d)) out.push(d);
+  return out;
+}
+
+async function obtainInto(file: RemoteFile, opts: ObtainOptions): Promise<string> {
   const log = opts.log ?? ((s: string) => console.log(s));
   const dir = path.join(opts.root, file.folder);
   const cached = path.join(dir, file.name);

@@ -5,6 +5,7 @@
 // PyTorch: device = 'cuda' if torch.cuda.is_available() else 'cpu'
 import * as os from "os";
 import * as tf from "@tensorflow/tfjs";
+import { registerNativeKernels } from "./native-kernels";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 
@@ -49,11 +50,13 @@ async function activate(name: BackendName): Promise<{ tensorflow: string | null;
   if (name === "tensorflow") {
     const native = loadNative();
     if (!(await tf.setBackend("tensorflow"))) throw new Error("tf.setBackend('tensorflow') returned false");
+    registerNativeKernels();
     return native;
   }
   if (name === "wasm") {
     require("@tensorflow/tfjs-backend-wasm");
     if (!(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') returned false");
+    require("./wasm-kernels").registerWasmTrainingKernels(); // conv gradients, fast transposed matMul (lib/wasm-kernels.ts)
     return { tensorflow: null, device: `CPU (WebAssembly, ${os.cpus().length} cores)` };
   }
   if (!(await tf.setBackend("cpu"))) throw new Error("tf.setBackend('cpu') returned false");

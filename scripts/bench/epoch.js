@@ -1,0 +1,64 @@
+// One training epoch of the lecture's MLP or CNN on real MNIST (batch 100, SGD), through the library as a notebook
+// uses it. Run by scripts/bench.js in a fresh node process per row:
+//   node scripts/bench/epoch.js <tensorflow|wasm|cpu> <cnn|mlp> [--fit]
+// prints one JSON line {backend, model, seconds, images, rss_mb, ...}. With --fit, the epoch goes through fit() (the
+// call of the notebooks: progress line, test pass); the same function runs inside a tslab kernel (kernel_epoch.py).
+"use strict";
+const path = require("path");
+const L = require(path.resolve(__dirname, "../../lib/dist"));
+
+/** Loads MNIST and makes the model, loaders and optimizer of the slides (SGD; lr 0.1 for the CNN, 0.5 for the MLP). */
+async function prepare(model) {
+  L.manualSeed(1);
+  const trans = L.transforms.Compose([L.transforms.ToTensor(), L.transforms.Normalize([0.5], [1.0])]);
+  const quiet = { log: () => undefined };
+  const train_set = await L.datasets.MNIST({ train: true, transform: trans, download: true, ...quiet });
+  const test_set = await L.datasets.MNIST({ train: false, transform: trans, ...quiet });
+  const net = model === "cnn" ? new L.ConvNet() : new L.Net();
+  return {
+    net,
+    optimizer: L.optim.SGD(net.parameters(), { lr: model === "cnn" ? 0.1 : 0.5 }),
+    train_loader: new L.DataLoader({ dataset: train_set, batch_size: 100, shuffle: true }),
+    test_loader: new L.DataLoader({ dataset: test_set, batch_size: 100 }),
+  };
+}
+
+/** One epoch through fit(), with a live curve when `live` (a notebook); returns fit's seconds for the epoch. */
+async function fitEpoch(model, live) {
+  const p = await prepare(model);
+  const curve = live ? new L.plot.LiveCurve(`bench ${model}`) : null;
+  const t0 = Date.now();
+  const h = await L.fit(p.net, p.optimizer, p.train_loader, p.test_loader, { epochs: 1, label: model, on_epoch: curve ? (x) => curve.update(x) : undefined });
+  return { seconds: (Date.now() - t0) / 1000, test_acc: h.epochs[0].test_acc };
+}
+
+async function main() {
+  const [backend, model, mode] = process.argv.slice(2);
+  await L.useBackend(backend, { print: false });
+  const rss = () => Math.round(process.resourceUsage().maxRSS / 1024);
+  if (mode === "--fit") {
+    const r = await fitEpoch(model, false);
+    console.log(JSON.stringify({ backend, model, mode: "fit", ...r, images: 60000, rss_mb: rss() }));
+    return;
+  }
+  const p = await prepare(model);
+  // warm-up: the first steps build kernels and allocate
+  let n = 0;
+  for await (const [x, y] of p.train_loader) {
+    L.trainStep(p.net, p.optimizer, x, y);
+    if (++n === 3) break;
+  }
+  const t0 = process.hrtime.bigint();
+  const r = await L.trainEpoch(p.net, p.optimizer, p.train_loader, { progress: false });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const test = await L.evaluate(p.net, p.test_loader);
+  console.log(JSON.stringify({ backend, model, mode: "epoch", seconds, images: r.count, train_loss: r.loss, test_acc: test.accuracy, rss_mb: rss() }));
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.log(JSON.stringify({ error: String(e && e.message ? e.message : e).split("\n")[0] }));
+    process.exit(1);
+  });
+}
+module.exports = { fitEpoch };

@@ -15,3 +15,22 @@ describe("useBackend", () => {
     await expect(useBackend("gpu-please", { print: false })).rejects.toThrow(/auto, tensorflow, wasm or cpu/);
   });
 });
+
+describe("native kernels (lib/native-kernels.ts)", () => {
+  test("ReLU's gradient through TensorFlow's ReluGrad equals tfjs's own composition, 0 at x = 0", async () => {
+    await useBackend("tensorflow", { print: false });
+    const x = tf.tensor1d([-2, -0.5, 0, 0.25, 3]);
+    const dy = tf.tensor1d([1, 2, 3, 4, 5]);
+    const native = tf.grad((v: tf.Tensor) => tf.relu(v))(x, dy);
+    expect(Array.from(native.dataSync())).toEqual([0, 0, 0, 4, 5]);
+    const profile = await tf.profile(() => tf.grad((v: tf.Tensor) => tf.relu(v))(x, dy));
+    expect(profile.kernelNames).toContain("Lecture3ReluGrad");
+    expect(profile.kernelNames).not.toContain("Step");
+    // a CNN-sized gradient against the composition mul(dy, step(x)) on the same backend
+    const big = tf.randomNormal([8, 12, 12, 16]);
+    const g = tf.randomNormal([8, 12, 12, 16]);
+    const viaKernel = tf.grad((v: tf.Tensor) => tf.relu(v))(big, g);
+    const composed = tf.mul(g, tf.cast(tf.step(big), "float32"));
+    expect(tf.max(tf.abs(tf.sub(viaKernel, composed))).dataSync()[0]).toBe(0);
+  });
+});

@@ -31,5 +31,7 @@ export { shiftImage, rotateImage, randomShiftRotate, shiftedCopy, augmentedCopy 
 export type { Augment } from "./data/dataset";
 export * as plot from "./plot";
 export { encodePng } from "./png";
-export { experiment } from "./experiment";
-export type { ExperimentOptions, ExperimentResult } from "./experiment";
+export { experiment, experimentFigure, showExperiments } from "./experiment";
+export type { ExperimentOptions, ExperimentResult, ExperimentEpoch } from "./experiment";
+export { report, reported, REPORT_MIME } from "./report";
+export type { Report, ReportValue } from "./report";

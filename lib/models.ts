@@ -33,16 +33,25 @@ export class Net extends Module {
 }
 
 export interface ConvNetOptions {
-  /** channels of conv1 and conv2 (the slide: 32, 64) */
-  channels?: [number, number];
+  /** チャネル数 of conv1 and conv2 (the slide: [32, 64]); any array of two positive integers, checked at run time */
+  channels?: number[];
   /** kernel size of both convolutions (the slide: 3) */
   kernel?: number;
   /** fc1's width (the slide: 128) */
   hidden?: number;
-  /** dropout rates: after pooling, and after fc1 (PyTorch's MNIST example uses 0.25 and 0.5) */
-  dropout?: [number, number];
+  /** dropout rates: after pooling, and after fc1 (PyTorch's MNIST example uses [0.25, 0.5]); two numbers in [0, 1) */
+  dropout?: number[];
   /** batch normalization after each convolution */
   batchNorm?: boolean;
+}
+
+/** Checks a two-number option at run time (TypeScript lets `number[]` through so that loops over arrays compile). */
+function pair(v: unknown, name: string, ja: string, ok: (x: number) => boolean, what: string, example: string): [number, number] {
+  const shown = JSON.stringify(v);
+  if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => typeof x === "number" && ok(x))) {
+    throw new Error(`ConvNet: ${name} には${ja} (${what}) を 2 つ並べた配列を渡してください。例: { ${name}: ${example} } (今は ${shown}) / ${name} must be an array of two numbers, e.g. ${example}`);
+  }
+  return [v[0], v[1]];
 }
 
 /** 「PyTorchで畳み込みNN」: conv 1→32 3×3, conv 32→64 3×3, max-pool 2, fc 9216→128, fc 128→10. */
@@ -60,8 +69,10 @@ export class ConvNet extends Module {
 
   constructor(opts: ConvNetOptions = {}) {
     super();
-    const [c1, c2] = opts.channels ?? [32, 64];
+    const [c1, c2] = pair(opts.channels ?? [32, 64], "channels", "conv1 と conv2 の出力チャネル数", (v) => Number.isInteger(v) && v > 0, "正の整数", "[32, 64]");
+    if (opts.dropout !== undefined) pair(opts.dropout, "dropout", "プーリングの後と fc1 の後のドロップアウト率", (v) => v >= 0 && v < 1, "0 以上 1 未満の数", "[0.25, 0.5]");
     const k = opts.kernel ?? 3;
+    if (!Number.isInteger(k) || k < 1 || k > 13) throw new Error(`ConvNet: kernel は 1〜13 の整数にしてください (今は ${k}) / kernel must be an integer from 1 to 13`);
     const side = Math.floor((28 - 2 * (k - 1)) / 2); // 28 → 26 → 24 → 12 for k = 3
     this.flat = side * side * c2;
     this.conv1 = new Conv2d(1, c1, k); // 28x28x1 -> 26x26x32

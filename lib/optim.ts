@@ -33,3 +33,22 @@ export function Adam(params: tf.Variable[], opts: { lr?: number; betas?: [number
   const [b1, b2] = opts.betas ?? [0.9, 0.999];
   return new Optimizer(params, tf.train.adam(lr, b1, b2, opts.eps ?? 1e-8), `Adam(lr=${lr})`);
 }
+
+/** The optimizers that can be chosen by name (experiment({ optimizer: "sgd" })). */
+export const OPTIMIZER_NAMES = ["sgd", "adam"] as const;
+export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+
+/**
+ * An optimizer from its name, checked at run time so that a plain string (`optimizer: "sgd"`) compiles.
+ * Case does not matter ("SGD", "Adam"). Default learning rates: sgd 0.1, adam 1e-3.
+ */
+export function byName(name: string, params: tf.Variable[], opts: { lr?: number; momentum?: number } = {}): Optimizer {
+  const key = typeof name === "string" ? name.trim().toLowerCase() : name;
+  if (key === "sgd") return SGD(params, { lr: opts.lr ?? 0.1, momentum: opts.momentum });
+  if (key === "adam") {
+    if (opts.momentum) throw new Error(`optimizer "adam" に momentum は指定できません (momentum は "sgd" の設定です) / momentum applies to "sgd" only`);
+    return Adam(params, { lr: opts.lr ?? 1e-3 });
+  }
+  const allowed = OPTIMIZER_NAMES.map((n) => `"${n}"`).join(", ");
+  throw new Error(`optimizer ${JSON.stringify(name)} は使えません。使える名前: ${allowed} / unknown optimizer ${JSON.stringify(name)}; allowed: ${allowed}`);
+}

@@ -29,6 +29,98 @@ function within(name, value, ref, tol) {
   return ok ? true : `${name} = ${value}, expected ${ref} ± ${tol}`;
 }
 
+// ---------------------------------------------------------------- numbers reported by the notebooks
+// A notebook calls report({ name: value }) (lib/report.ts); each call is a display output whose data holds the
+// values under REPORT_MIME and an empty text/plain. The checks read those values, never the printed sentences.
+const REPORT_MIME = "application/vnd.lecture3.report+json";
+
+/** Every value the notebook reported, by name; a name reported by two outputs is an error (which one would count?). */
+function reports(doc) {
+  const out = {};
+  for (const o of outputs(doc)) {
+    const r = o.data && o.data[REPORT_MIME];
+    if (!r) continue;
+    for (const [k, v] of Object.entries(r)) {
+      if (Object.prototype.hasOwnProperty.call(out, k)) throw new Error(`report name "${k}" appears in two outputs`);
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+/** `rep.a.b.0.c` for the path "a.b.0.c". */
+function valueAt(rep, path) {
+  return path.split(".").reduce((v, k) => (v === null || v === undefined ? undefined : v[k]), rep);
+}
+
+/** The reported values needed by a check; throws (and the check fails with the message) when one is missing. */
+function need(doc, ...names) {
+  const rep = reports(doc);
+  const missing = names.filter((n) => typeof valueAt(rep, n) !== "number");
+  if (missing.length) throw new Error(`not reported (or not a number): ${missing.join(", ")}`);
+  return rep;
+}
+
+/** All markdown cells' text. */
+function markdown(doc) {
+  return doc.cells.filter((c) => c.cell_type === "markdown").map((c) => [].concat(c.source).join("")).join("\n");
+}
+
+const NUMBER = /-?\d+(?:,\d{3})*(?:\.\d+)?(?:e-?\d+)?/;
+
+/**
+ * Numbers the markdown claims, each tied to a reported value:
+ *   { key: "base.valid_acc", text: "86.6 %", scale: 100, digits: 1 }  the markdown contains `text`, and the reported
+ *       value × scale printed with `digits` decimals is the number in `text` (equal as printed);
+ *   { key: "best_epoch", text: "エポック 17", tol: 2 }                  … or within ± tol of it;
+ *   { text: "89.3 %", source: "PyTorch 2.13, …" }                     a number measured elsewhere, stated with its source.
+ * The number of a claim is the first number in its `text`.
+ */
+function claimsCheck(claims, name = "every number the markdown claims equals the reported value (as printed, or within its stated tolerance)") {
+  return {
+    name,
+    test: ({ doc }) => {
+      const md = markdown(doc);
+      const rep = reports(doc);
+      const bad = [];
+      for (const c of claims) {
+        if (!md.includes(c.text)) {
+          bad.push(`markdown no longer says "${c.text}"`);
+          continue;
+        }
+        if (c.key === undefined) continue;
+        const claimed = c.text.match(NUMBER)[0].replace(/,/g, "");
+        const raw = valueAt(rep, c.key);
+        if (typeof raw !== "number") {
+          bad.push(`${c.key}: not reported (claimed "${c.text}")`);
+          continue;
+        }
+        const v = raw * (c.scale ?? 1);
+        if (c.digits !== undefined) {
+          if (v.toFixed(c.digits) !== claimed) bad.push(`${c.key}: reported ${v.toFixed(c.digits)}, markdown says "${c.text}"`);
+        } else if (c.tol !== undefined) {
+          if (!(Math.abs(v - Number(claimed)) <= c.tol)) bad.push(`${c.key}: reported ${v}, markdown says "${c.text}" (± ${c.tol})`);
+        } else if (v !== Number(claimed)) bad.push(`${c.key}: reported ${v}, markdown says "${c.text}"`);
+      }
+      return bad.length === 0 || bad.join("\n");
+    },
+  };
+}
+
+/** Every "<number> %" and "<number> ポイント" in the markdown belongs to a claim (so none goes unchecked). */
+function percentsCovered(claims) {
+  return {
+    name: "every percentage in the markdown is a checked claim",
+    test: ({ doc }) => {
+      const md = markdown(doc);
+      const found = [...md.matchAll(/(\d+(?:\.\d+)?)\s*(%|ポイント)/g)].map((m) => m[0]);
+      const covered = claims.map((c) => c.text);
+      const loose = found.filter((f) => !covered.some((t) => t.includes(f)));
+      return loose.length === 0 || `not tied to a reported value: ${[...new Set(loose)].join(", ")}`;
+    },
+  };
+}
+
 const common = [
   {
     name: "no error output (tslab reports compile and run-time errors on stderr; nothing else may write there)",
@@ -63,16 +155,30 @@ const common = [
     },
   },
   {
+    name: "report() outputs show nothing (empty text/plain beside the JSON), and no name is reported twice",
+    test: ({ doc }) => {
+      const reps = outputs(doc).filter((o) => o.data && o.data[REPORT_MIME]);
+      const visible = reps.filter((o) => Object.keys(o.data).some((k) => k !== REPORT_MIME && k !== "text/plain") || [].concat(o.data["text/plain"] ?? "").join("") !== "");
+      if (visible.length) return `${visible.length} report outputs carry something a person would see`;
+      reports(doc); // throws on a name reported twice
+      return true;
+    },
+  },
+  {
     name: "no TensorFlow C++ log lines in outputs",
     test: ({ doc }) => !/cpu_feature_guard|absl::InitializeLog|oneDNN custom operations/.test(text(doc)) || "TensorFlow log lines reached the notebook",
   },
   {
-    name: "plots: plotly JSON for JupyterLab and an HTML twin for nbconvert, no CDN",
+    name: "plots: plotly JSON for JupyterLab and an HTML twin for nbconvert, plotly.js once in the HTML export and never in the notebook, no CDN",
     test: ({ doc, html }) => {
       const figs = outputs(doc).filter((o) => o.data && o.data["application/vnd.plotly.v1+json"]);
       if (figs.length === 0) return true; // notebooks without plots
       const noHtml = figs.filter((o) => !o.data["text/html"]);
       if (noHtml.length) return `${noHtml.length} plotly outputs without text/html`;
+      // the saved notebook does not carry plotly.js (4.8 MB); the HTML export (template lecture3) adds it once
+      if (JSON.stringify(doc).includes("plotly.js v")) return "the notebook's outputs carry plotly.js";
+      const copies = (html.match(/\* plotly\.js v\d/g) ?? []).length;
+      if (copies !== 1) return `the HTML export holds plotly.js ${copies} times (expected once: nbconvert template lecture3)`;
       if (/cdn\.plot\.ly|cdn\.jsdelivr|unpkg\.com/.test(html)) return "HTML export references a CDN";
       const divs = (html.match(/Plotly\.newPlot/g) ?? []).length;
       return divs >= figs.length || `HTML export draws ${divs} plots for ${figs.length} figures`;
@@ -80,199 +186,367 @@ const common = [
   },
 ];
 
+// 01: ILSVRC figures are facts from the literature (the slide, Krizhevsky et al. 2012, Russakovsky et al. 2015);
+// the notebook reports the table it draws, and its markdown must quote that table.
+const CLAIMS_01 = [
+  { key: "n_classes", text: "6 クラス" },
+  { key: "n_images", text: "4 枚の画像" },
+  { key: "ilsvrc.5.error", text: "ResNet (3.57 %)", scale: 1, digits: 2 },
+  { key: "human_top5_error", text: "約 5.1 %", digits: 1 },
+  { key: "ilsvrc.4.error", text: "GoogLeNet (6.7 %)", digits: 1 },
+  { key: "vgg_2014", text: "VGG (7.3 %)", digits: 1 },
+  { key: "ilsvrc.2.error", text: "**15.3 %**", digits: 1 },
+  { key: "alexnet_no_extra_2012", text: "16.4 %", digits: 1 },
+  { key: "second_2012", text: "26.2 %", digits: 1 },
+  { key: "ilsvrc.3.error", text: "(11.7 %)", digits: 1 },
+];
+
+// 02: PyTorch 2.13 on this machine, the slide's code as is (batch 100, 3 epochs), test accuracy per learning rate.
+const PYTORCH_MLP = { "0.01": 21.4, "0.1": 85.0, "0.5": 89.3 };
+const CLAIMS_02 = [
+  { key: "n_train", text: "訓練データ 6 万枚", scale: 1e-4, digits: 0 },
+  { key: "n_test", text: "テストデータ 1 万枚", scale: 1e-4, digits: 0 },
+  { text: "`sgd_lr = 0.01` で 21.4 %", source: "PyTorch 2.13 (PYTORCH_MLP)" },
+  { text: "`0.1` で 85.0 %", source: "PyTorch 2.13 (PYTORCH_MLP)" },
+  { text: "`0.5` で 89.3 %", source: "PyTorch 2.13 (PYTORCH_MLP)" },
+  // "89.3 % と 1 ポイント以内": checked against the reported accuracy below
+  { text: "89.3 % と 1 ポイント以内", source: "PyTorch 2.13; see the accuracy check" },
+];
+
 const checks = {
   "01_imagenet.ipynb": [
     {
       name: "top-k worked example: top-1 0.25, top-3 0.50, top-5 0.75 (error 0.25), tf.topk agrees",
       test: ({ doc }) => {
-        const t = text(doc);
-        const want = ["トップ1 正解率 = 0.25", "トップ3 正解率 = 0.50", "トップ5 正解率 = 0.75, トップ5 誤り率 = 0.25", "tf.topk によるトップ5 正解率 = 0.75"];
-        const missing = want.filter((w) => !t.includes(w));
-        return missing.length === 0 || `missing: ${missing.join(" | ")}`;
+        const r = need(doc, "top1_acc", "top3_acc", "top5_acc", "tf_top5_acc");
+        const got = [r.top1_acc, r.top3_acc, r.top5_acc, r.tf_top5_acc];
+        return JSON.stringify(got) === JSON.stringify([0.25, 0.5, 0.75, 0.75]) || `reported ${JSON.stringify(got)}`;
       },
     },
     {
-      name: "ILSVRC chart: 2010-2015 winners, VGG and the human line",
+      name: "ILSVRC chart: 2010-2015 winning entries (2012 with extra data), VGG and the human line, as reported",
       test: ({ doc }) => {
         const figs = outputs(doc).filter((o) => o.data && o.data["application/vnd.plotly.v1+json"]);
         if (figs.length !== 1) return `${figs.length} plotly figures`;
         const fig = figs[0].data["application/vnd.plotly.v1+json"];
         const ys = fig.data[0].y;
-        const want = [28.2, 25.8, 16.4, 11.7, 6.7, 7.3, 3.57];
+        const want = [28.2, 25.8, 15.3, 11.7, 6.7, 7.3, 3.57];
         if (JSON.stringify(ys) !== JSON.stringify(want)) return `bars ${JSON.stringify(ys)}`;
+        const r = reports(doc);
+        const names = (r.ilsvrc ?? []).map((w) => w.name).join(",");
+        if (names !== "NEC-UIUC,XRCE,AlexNet,Clarifai,GoogLeNet,ResNet") return `winners reported: ${names}`;
         return (fig.layout.shapes ?? []).some((s) => s.y0 === 5.1) || "no human line at 5.1 %";
       },
     },
+    claimsCheck(CLAIMS_01),
+    percentsCovered(CLAIMS_01),
   ],
   "02_mnist_mlp.ipynb": [
     {
-      name: "prints the running loss every 100 mini-batches (18 lines for 3 epochs)",
+      name: "reports the running loss every 100 mini-batches (18 values for 3 epochs of 600 mini-batches), falling",
       test: ({ doc }) => {
-        const n = numbers(doc, String.raw`\[\s*(\d+)\] loss: \d`).length;
-        return n === 18 || `${n} loss lines`;
+        const r = need(doc, "minibatches");
+        const y = r.loss_every_100;
+        if (!Array.isArray(y) || y.length !== 18) return `${Array.isArray(y) ? y.length : "no"} loss values`;
+        if (r.minibatches !== 1800) return `${r.minibatches} mini-batches`;
+        return y[17] < y[0] / 3 || `loss ${y[0]} → ${y[17]}`;
       },
     },
     {
-      name: "test accuracy over exactly 10,000 images, within 1 point of PyTorch (89.3 % at lr 0.5)",
+      name: `test accuracy over exactly 10,000 images, within 1 point of PyTorch (${PYTORCH_MLP["0.5"]} % at lr 0.5), as the markdown says`,
       test: ({ doc }) => {
-        const m = text(doc).match(/accuracy = ([\d.]+) \((\d+) \/ (\d+)\)/);
-        if (!m) return "no 'accuracy = … (correct / count)' line";
-        if (m[3] !== "10000") return `count is ${m[3]}, not 10000`;
-        return within("accuracy %", 100 * parseFloat(m[1]), 89.3, 1.0);
+        const r = need(doc, "test_acc", "test_count", "sgd_lr");
+        if (r.sgd_lr !== 0.5) return `sgd_lr ${r.sgd_lr}`;
+        if (r.test_count !== 10000) return `count is ${r.test_count}, not 10000`;
+        return within("accuracy %", 100 * r.test_acc, PYTORCH_MLP["0.5"], 1.0);
       },
     },
     {
       name: "evaluate() agrees with the explicit loop",
       test: ({ doc }) => {
-        const t = text(doc);
-        const a = t.match(/accuracy = ([\d.]+) \((\d+) \/ 10000\)/);
-        const b = t.match(/evaluate\(\): loss [\d.]+, accuracy [\d.]+ \((\d+) \/ 10000\)/);
-        return (a && b && a[2] === b[1]) || `explicit ${a && a[2]} vs evaluate() ${b && b[1]}`;
+        const r = need(doc, "test_correct", "evaluate_correct", "evaluate_count");
+        return (r.test_correct === r.evaluate_correct && r.evaluate_count === 10000) || `explicit ${r.test_correct} vs evaluate() ${r.evaluate_correct} of ${r.evaluate_count}`;
       },
     },
+    claimsCheck(CLAIMS_02),
+    percentsCovered(CLAIMS_02),
   ],
 };
 
-/** [train %, test %, gap] from a line "<name>: 訓練 a % / テスト b % (差 c ポイント)". */
-function run(doc, name) {
-  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const m = text(doc).match(new RegExp(`${esc}\\s*: 訓練 ([\\d.]+) % / テスト ([\\d.]+) % \\(差 (-?[\\d.]+) ポイント\\)`));
-  return m ? m.slice(1, 4).map(Number) : null;
-}
+// 03: every number of the markdown comes from report(); the claims (filled from a run on the 2-core CI machine)
+// are checked within a stated tolerance, since the last digits can move with the machine (thread count, CPU).
+// claims-03.json lists each number of 03's markdown: the reported name (key), its scale (100 for percent), and the
+// text as the markdown reads. The markdown's numbers were copied from a run's report() values; when the markdown
+// changes, change the list with it (a text the markdown no longer contains fails the claims check).
+const TOL_03 = { "100": 1.5, "1": 0.03 }; // accuracies/gaps in points: ± 1.5; losses and norms: ± 0.03 (norms ± 1)
+const CLAIMS_03 = require("./claims-03.json").map((c) => {
+  if (/lambda/.test(c.key)) return { key: c.key, text: c.text }; // exact
+  if (/epoch/.test(c.key)) return { key: c.key, text: c.text, tol: 2 };
+  if (/norm/.test(c.key)) return { key: c.key, text: c.text, tol: 1 };
+  if (c.key === "es_fraction") return { key: c.key, text: c.text, scale: 100, tol: 5 };
+  return { key: c.key, text: c.text, scale: c.scale, tol: TOL_03[String(c.scale)] };
+});
 
 checks["03_generalization.ipynb"] = [
   {
-    name: "over-fitting is provoked: train accuracy ≥ 95 % on 1,000 images, gap > 5 points",
+    name: "data roles: 1,000 training, 2,000 validation (carved from the training data), 10,000 test images, 50 epochs",
     test: ({ doc }) => {
-      const b = run(doc, "対策なし");
-      return (b && b[0] >= 95 && b[2] > 5) || `対策なし: ${b}`;
+      const r = need(doc, "n_train", "n_valid", "n_test", "epochs");
+      return (r.n_train === 1000 && r.n_valid === 2000 && r.n_test === 10000 && r.epochs === 50) || JSON.stringify(r).slice(0, 200);
     },
   },
   {
-    name: "dropout shrinks the train/test gap",
+    name: "over-fitting is provoked: train accuracy ≥ 99 %, gap > 5 points, and the validation loss visibly rises (≥ 0.05 above its minimum, minimum ≥ 10 epochs before the end)",
     test: ({ doc }) => {
-      const b = run(doc, "対策なし"), d = run(doc, "ドロップアウト");
-      return (b && d && d[2] < b[2]) || `gap without ${b && b[2]}, with ${d && d[2]}`;
+      const r = need(doc, "base_train_acc", "base_gap", "base_valid_loss", "base_lowest_loss", "base_lowest_epoch");
+      const ok = r.base_train_acc >= 0.99 && r.base_gap > 0.05 && r.base_valid_loss - r.base_lowest_loss >= 0.05 && r.base_lowest_epoch <= 40;
+      return ok || `train ${r.base_train_acc}, gap ${r.base_gap}, valid loss ${r.base_lowest_loss} at epoch ${r.base_lowest_epoch} → ${r.base_valid_loss}`;
     },
   },
   {
-    name: "weight decay shrinks the gap and the Frobenius norm, more with larger λ",
+    name: "early stopping on the validation data: stops patience epochs after its best epoch and keeps that epoch",
     test: ({ doc }) => {
-      const b = run(doc, "正則化 λ = 0    "), w1 = run(doc, "正則化 λ = 0.003"), w2 = run(doc, "正則化 λ = 0.01 ");
-      const norms = [...text(doc).matchAll(/‖W‖_F = ([\d.]+)/g)].map((m) => Number(m[1]));
-      if (norms.length !== 3 || !(norms[1] < norms[0] && norms[2] < norms[1])) return `norms ${norms}`;
-      return (b && w1 && w2 && w1[2] < b[2] && w2[2] < w1[2]) || `gaps λ=0: ${b && b[2]}, 0.003: ${w1 && w1[2]}, 0.01: ${w2 && w2[2]}`;
+      const r = need(doc, "es_stop_epoch", "es_best_epoch", "es_patience");
+      return (r.es_best_epoch >= 1 && r.es_best_epoch < r.es_stop_epoch && (r.es_stop_epoch === 50 || r.es_stop_epoch - r.es_best_epoch === r.es_patience)) || `stopped at ${r.es_stop_epoch}, best ${r.es_best_epoch}`;
     },
   },
   {
-    name: "batch normalization lowers the first-epoch loss",
+    name: "dropout holds the validation loss down (the markdown says so)",
     test: ({ doc }) => {
-      const m = text(doc).match(/1 エポック後の訓練損失: BN なし ([\d.]+), BN あり ([\d.]+)/);
-      return (m && Number(m[2]) < Number(m[1])) || `line: ${m && m[0]}`;
+      const r = need(doc, "drop_valid_loss", "base_valid_loss", "drop_lowest_loss", "base_lowest_loss");
+      return (r.drop_valid_loss < r.base_valid_loss && r.drop_lowest_loss < r.base_lowest_loss) || `last ${r.base_valid_loss} → ${r.drop_valid_loss}, lowest ${r.base_lowest_loss} → ${r.drop_lowest_loss}`;
     },
   },
   {
-    name: "early stopping stops patience epochs after its best epoch and restores that epoch",
+    name: "L2 sweep λ = 0, 1e-5 … 1e-2: ‖W‖_F falls with λ, the gap shrinks, 1e-4 and 1e-3 lower the validation loss, 1e-2 under-fits, no λ raises validation accuracy by ≥ 1 point, λ chosen on validation loss",
     test: ({ doc }) => {
-      const m = text(doc).match(/早期停止: エポック (\d+) で停止 \(最大 40\), 検証損失が最小のエポック (\d+)/);
-      if (!m) return "no early-stopping line";
-      const [stop, best] = [Number(m[1]), Number(m[2])];
-      return (best < stop && (stop === 40 || stop - best === 3)) || `stopped at ${stop}, best ${best}`;
+      const r = need(doc, "l2_chosen_lambda");
+      const l2 = r.l2;
+      if (!Array.isArray(l2) || l2.map((w) => w.lambda).join() !== "0,0.00001,0.0001,0.001,0.01".split(",").map(Number).join()) return `λ ${JSON.stringify(l2 && l2.map((w) => w.lambda))}`;
+      const norms = l2.map((w) => w.norm);
+      if (!norms.every((n, i) => i === 0 || n < norms[i - 1])) return `norms ${norms}`;
+      if (!(l2[4].gap < l2[0].gap)) return `gaps ${l2.map((w) => w.gap)}`;
+      if (!(l2[4].train_acc < l2[0].train_acc - 0.05 && l2[4].valid_acc < l2[0].valid_acc - 0.05)) return `λ = 1e-2: ${JSON.stringify(l2[4])}`;
+      if (!l2.slice(1).every((w) => w.valid_acc < l2[0].valid_acc + 0.01)) return `valid acc ${l2.map((w) => w.valid_acc)}`;
+      if (!(Math.abs(l2[1].valid_acc - l2[0].valid_acc) < 0.01 && Math.abs(l2[2].valid_acc - l2[0].valid_acc) < 0.015)) return `small λ changed valid acc: ${l2.map((w) => w.valid_acc)}`;
+      if (!(l2[2].valid_loss < l2[0].valid_loss && l2[3].valid_loss < l2[0].valid_loss)) return `valid loss ${l2.map((w) => w.valid_loss)}`;
+      const best = l2.reduce((b, w) => (w.valid_loss < b.valid_loss ? w : b));
+      return r.l2_chosen_lambda === best.lambda || `chosen ${r.l2_chosen_lambda}, lowest validation loss at ${best.lambda}`;
     },
   },
   {
-    name: "more training data: test accuracy rises and the gap shrinks from 500 to 4,000 images",
+    name: "batch normalization lowers the training loss after one epoch",
     test: ({ doc }) => {
-      const rows = [...text(doc).matchAll(/訓練\s+(\d+) 枚: 訓練 ([\d.]+) % \/ テスト ([\d.]+) % \(差 (-?[\d.]+) ポイント\)/g)].map((m) => m.slice(1).map(Number));
-      if (rows.length !== 4) return `${rows.length} size rows`;
-      const first = rows[0], last = rows[3];
-      return (last[2] > first[2] && last[3] < first[3]) || `500: ${first}, 4000: ${last}`;
+      const r = need(doc, "bn_off_train_loss", "bn_on_train_loss");
+      return r.bn_on_train_loss < r.bn_off_train_loss || `BN off ${r.bn_off_train_loss}, on ${r.bn_on_train_loss}`;
     },
   },
+  {
+    name: "more training data: validation accuracy rises and the gap shrinks from 500 to 4,000 images",
+    test: ({ doc }) => {
+      const rows = reports(doc).by_size;
+      if (!Array.isArray(rows) || rows.map((r) => r.n).join() !== "500,1000,2000,4000") return `sizes ${JSON.stringify(rows)}`;
+      return (rows[3].valid_acc > rows[0].valid_acc + 0.03 && rows[3].gap < rows[0].gap) || `500: ${JSON.stringify(rows[0])}, 4000: ${JSON.stringify(rows[3])}`;
+    },
+  },
+  {
+    name: "the test data is evaluated once, at the end, for the five models chosen on validation data; validation and test accuracy agree within 2 points",
+    test: ({ doc }) => {
+      const r = need(doc, "max_valid_test_diff");
+      const keys = Object.keys(r.test_acc ?? {}).sort().join(); // nbformat stores JSON keys sorted
+      if (keys !== "aug,base,drop,es,l2") return `test accuracies for ${keys}`;
+      const last = doc.cells.filter((c) => c.cell_type === "code").pop();
+      const inLast = (last.outputs ?? []).some((o) => o.data && o.data[REPORT_MIME] && o.data[REPORT_MIME].test_acc);
+      if (!inLast) return "test accuracies are not reported by the last code cell";
+      return r.max_valid_test_diff < 0.02 || `validation and test differ by ${r.max_valid_test_diff}`;
+    },
+  },
+  {
+    name: "data augmentation raises the validation accuracy (≥ 1.5 points) and lowers the validation loss (the markdown says so)",
+    test: ({ doc }) => {
+      const r = need(doc, "aug_valid_acc", "base_valid_acc", "aug_valid_loss", "base_valid_loss");
+      return (r.aug_valid_acc >= r.base_valid_acc + 0.015 && r.aug_valid_loss < r.base_valid_loss) || `valid acc ${r.base_valid_acc} → ${r.aug_valid_acc}, loss ${r.base_valid_loss} → ${r.aug_valid_loss}`;
+    },
+  },
+  claimsCheck(CLAIMS_03, "every number the markdown claims is the reported value (accuracies ± 1.5 points, losses ± 0.03, norms ± 1, epochs ± 2, λ exact)"),
+  percentsCovered(CLAIMS_03),
 ];
 
 // PyTorch 2.13, the seed's CNN, SGD lr 0.1, batch 100, real MNIST: test accuracy after epochs 1, 2, 3.
 const PYTORCH_CNN = [96.95, 97.89, 98.23];
 
-function cnnEpochs(doc) {
-  return [...text(doc).matchAll(/CNN epoch (\d): train loss [\d.]+ acc [\d.]+% \| test loss [\d.]+ acc ([\d.]+)% \((\d+)\/(\d+)\)/g)].map((m) => ({
-    epoch: Number(m[1]), acc: Number(m[2]), count: Number(m[4]),
-  }));
-}
-
+/** The check lines "演習N: ✔ …" / "演習N: ✘ …" / "演習N: 未解答 …" (not the summary table's rows). */
 function exerciseLines(doc) {
   return [...text(doc).matchAll(/^演習(\d): (✔|✘|未解答)(.*)$/gm)].map((m) => ({ n: Number(m[1]), status: m[2], rest: m[3] }));
 }
+
+/** The table check.summary() prints: one row per exercise 1-8 and "(k/8 正解)". */
+function summaryTable(doc) {
+  const m = text(doc).match(/演習の結果\n((?:演習\d .*\n){8})\((\d)\/8 正解\)/);
+  if (!m) return null;
+  return { rows: m[1].trim().split("\n").map((r) => r.match(/^演習(\d) +(\S+(?: 正解| 不正解)?)/).slice(1)), right: Number(m[2]) };
+}
+
+// 04's markdown: PyTorch's figures (measured elsewhere), and the seed tables of 演習3/4, measured with
+// scripts/measure-04-seeds.js. The solution notebook runs seed 1 itself, so there the seed-1 rows are tied to
+// its reported values (seed 1 is deterministic on this backend; the tolerances absorb another CPU's rounding).
+const SEEDS_04 = "scripts/measure-04-seeds.js (seeds 1-5, the notebook's settings)";
+const CLAIMS_04 = [
+  { text: "1 エポック後 96.95 %", source: "PyTorch 2.13 (PYTORCH_CNN)" },
+  { text: "2 エポック後 97.89 %", source: "PyTorch 2.13 (PYTORCH_CNN)" },
+  { text: "3 エポック後 98.23 %", source: "PyTorch 2.13 (PYTORCH_CNN)" },
+  { text: "3 エポック後でも 93.05 %", source: "PyTorch 2.13, lr 0.01" },
+  { text: "| 1 | 12.60 | 11.45 | 1.15 | 13.40 | 11.20 | 2.20 |", source: SEEDS_04 },
+  { text: "| 2 | 10.60 | 10.10 | 0.50 | 13.60 | 11.65 | 1.95 |", source: SEEDS_04 },
+  { text: "| 3 | 10.55 | 9.30 | 1.25 | 14.60 | 12.20 | 2.40 |", source: SEEDS_04 },
+  { text: "| 4 | 10.10 | 8.75 | 1.35 | 14.45 | 11.20 | 3.25 |", source: SEEDS_04 },
+  { text: "| 5 | 8.00 | 8.45 | −0.45 | 11.00 | 8.20 | 2.80 |", source: SEEDS_04 },
+  { text: "| 1 | 2.2725 | 0.8829 | 1.4814 | 2.4079 |", source: SEEDS_04 },
+  { text: "| 2 | 2.2866 | 0.8751 | 1.6940 | 2.6417 |", source: SEEDS_04 },
+  { text: "| 3 | 2.2860 | 0.9441 | 1.6070 | 2.5614 |", source: SEEDS_04 },
+  { text: "| 4 | 2.2775 | 0.8740 | 1.4330 | 2.3665 |", source: SEEDS_04 },
+  { text: "| 5 | 2.2863 | 0.8708 | 1.7429 | 2.4996 |", source: SEEDS_04 },
+];
+const CLAIMS_04_SOLUTION = [
+  ...CLAIMS_04,
+  { key: "ex3_gap_without", text: "13.40 | 11.20 | 2.20", scale: 100, tol: 0.3 },
+  { key: "ex3_gap_with", text: "11.20 | 2.20 |", scale: 100, tol: 0.3 },
+  { key: "ex4_loss_without", text: "2.2725 | 0.8829", tol: 0.01 },
+  { key: "ex4_loss_with", text: "0.8829 | 1.4814", tol: 0.01 },
+];
+
+const CHECKS_04_BOTH = [
+  {
+    name: "演習1's answers are not on screen before its check: model.summary() is printed only after 演習1's line",
+    test: ({ doc }) => {
+      const t = text(doc);
+      const table = t.indexOf("conv1 (Conv2d)");
+      const ex1 = t.search(/^演習1: /m);
+      if (ex1 < 0) return "no 演習1 line";
+      return table < 0 || table > ex1 || "the summary table is printed before 演習1's check";
+    },
+  },
+  {
+    name: "parameter counts reported: MLP 1,238,730, CNN 1,199,882, of which fc1 98.3 %",
+    test: ({ doc }) => {
+      const r = need(doc, "mlp_params", "cnn_params", "cnn_fc1_share");
+      return (r.mlp_params === 1238730 && r.cnn_params === 1199882 && Math.abs(r.cnn_fc1_share - 0.9833) < 0.001) || JSON.stringify({ mlp: r.mlp_params, cnn: r.cnn_params, fc1: r.cnn_fc1_share });
+    },
+  },
+  {
+    name: "every check cell prints one line and nothing else (no returned object)",
+    test: ({ doc }) => {
+      const bad = [];
+      doc.cells.forEach((c, i) => {
+        const src = [].concat(c.source).join("");
+        if (c.cell_type !== "code" || !/^check\.ex\d\(/.test(src)) return;
+        const outs = c.outputs ?? [];
+        const t = outs.map((o) => [].concat(o.text ?? o.data?.["text/plain"] ?? "").join("")).join("");
+        if (outs.some((o) => o.output_type === "execute_result") || !/^演習\d: [^\n]*\n?$/.test(t)) bad.push(`cell ${i}: ${JSON.stringify(t.slice(0, 200))}`);
+      });
+      return bad.length === 0 || bad.join("\n");
+    },
+  },
+  {
+    name: "check.summary() prints one table of all 8 exercises",
+    test: ({ doc }) => {
+      const s = summaryTable(doc);
+      return (s && s.rows.map((r) => r[0]).join(",") === "1,2,3,4,5,6,7,8") || "no summary table with rows 演習1-8";
+    },
+  },
+];
 
 checks["04_mnist_conv.ipynb"] = [
   {
     name: "CNN trained 3 epochs on full MNIST, each epoch's test accuracy over 10,000 images within 1 point of PyTorch (96.95 / 97.89 / 98.23 %)",
     test: ({ doc }) => {
-      const e = cnnEpochs(doc);
-      if (e.length !== 3) return `${e.length} CNN epoch lines (the student version must train, not load)`;
-      const bad = e.filter((r, i) => r.count !== 10000 || Math.abs(r.acc - PYTORCH_CNN[i]) > 1.0);
-      return bad.length === 0 || `epochs: ${e.map((r) => `${r.epoch}: ${r.acc}% of ${r.count}`).join(", ")} vs ${PYTORCH_CNN.join(", ")}`;
+      const r = need(doc, "cnn_epoch_test_acc.2", "cnn_test_count");
+      if (r.cnn_trained !== true) return "the student version must train, not load a saved model";
+      const e = r.cnn_epoch_test_acc.map((a) => 100 * a);
+      const bad = e.length !== 3 || r.cnn_test_count !== 10000 || e.some((a, i) => Math.abs(a - PYTORCH_CNN[i]) > 1.0);
+      return !bad || `epochs: ${e.map((a) => a.toFixed(2)).join(", ")} % of ${r.cnn_test_count} vs ${PYTORCH_CNN.join(", ")}`;
     },
   },
   {
-    name: "student version: every exercise 1-8 reports 未解答, none fails, and the summary runs",
+    name: "student version: every exercise 1-8 reports 未解答, none fails, and the summary says 0/8",
     test: ({ doc }) => {
       const ex = exerciseLines(doc);
       const ns = ex.map((e) => e.n).join(",");
       if (ns !== "1,2,3,4,5,6,7,8") return `exercise lines for ${ns}`;
       const notEmpty = ex.filter((e) => e.status !== "未解答");
-      return (notEmpty.length === 0 && /演習1 未解答 \|/.test(text(doc))) || `not 未解答: ${notEmpty.map((e) => `演習${e.n} ${e.status}`).join(", ")}`;
+      if (notEmpty.length) return `not 未解答: ${notEmpty.map((e) => `演習${e.n} ${e.status}${e.rest}`).join(", ")}`;
+      const s = summaryTable(doc);
+      return (s && s.right === 0 && s.rows.every((r) => r[1] === "未解答")) || `summary: ${JSON.stringify(s)}`;
     },
   },
+  ...CHECKS_04_BOTH,
+  claimsCheck(CLAIMS_04),
+  percentsCovered(CLAIMS_04),
 ];
 
 checks["solutions/04_mnist_conv.ipynb"] = [
   {
-    name: "solution version: every exercise 1-8 passes its check (✔)",
+    name: "solution version: every exercise 1-8 passes its check (✔), and the summary says 8/8",
     test: ({ doc }) => {
       const ex = exerciseLines(doc);
       const ok = ex.filter((e) => e.status === "✔").map((e) => e.n).join(",");
-      return ok === "1,2,3,4,5,6,7,8" || `✔ for ${ok}; others: ${ex.filter((e) => e.status !== "✔").map((e) => `演習${e.n} ${e.status}${e.rest}`).join(" | ")}`;
+      if (ok !== "1,2,3,4,5,6,7,8") return `✔ for ${ok}; others: ${ex.filter((e) => e.status !== "✔").map((e) => `演習${e.n} ${e.status}${e.rest}`).join(" | ")}`;
+      const s = summaryTable(doc);
+      return (s && s.right === 8) || `summary: ${JSON.stringify(s)}`;
     },
   },
   {
     name: "the CNN it uses reaches within 1 point of PyTorch's 3-epoch 98.23 % on 10,000 test images",
     test: ({ doc }) => {
-      const m = text(doc).match(/CNN のテスト正解率 = ([\d.]+) % \((\d+) \/ (\d+)\)/);
-      return (m && m[3] === "10000" && Math.abs(Number(m[1]) - 98.23) <= 1.0) || `line: ${m && m[0]}`;
+      const r = need(doc, "cnn_test_acc", "cnn_test_count");
+      return (r.cnn_test_count === 10000 && Math.abs(100 * r.cnn_test_acc - 98.23) <= 1.0) || `reported ${r.cnn_test_acc} of ${r.cnn_test_count}`;
     },
   },
-  {
-    name: "MLP and CNN side by side: CNN has fewer parameters and higher accuracy",
-    test: ({ doc }) => {
-      const mlp = text(doc).match(/MLP\s+([\d,]+)\s+([\d.]+) %/), cnn = text(doc).match(/CNN\s+([\d,]+)\s+([\d.]+) %/);
-      if (!mlp || !cnn) return "table rows missing";
-      const num = (s) => Number(s.replace(/,/g, ""));
-      return (num(cnn[1]) === 1199882 && num(mlp[1]) === 1238730 && Number(cnn[2]) > Number(mlp[2])) || `${mlp[0]} / ${cnn[0]}`;
-    },
-  },
+  ...CHECKS_04_BOTH,
+  claimsCheck(CLAIMS_04_SOLUTION, "every number the markdown claims: PyTorch's and the seed tables quoted, the seed-1 rows equal to this run (gaps ± 0.3 points, losses ± 0.01)"),
+  percentsCovered(CLAIMS_04_SOLUTION),
 ];
 
 checks["05_conv_pooling.ipynb"] = [
   {
-    name: "convolution by loop equals tf.conv2d (one and several channels); max pooling by loop equals tf.maxPool",
+    name: "convolution by loop equals tf.conv2d (one and several channels, y11 = -4, 57 parameters); max pooling by loop equals tf.maxPool",
     test: ({ doc }) => {
-      const t = text(doc);
-      const d1 = t.match(/ループと tf\.conv2d の最大の差 = ([\d.e+-]+)/), d2 = t.match(/複数チャネル: ループと tf\.conv2d の最大の差 = ([\d.e+-]+)/);
-      if (!d1 || !d2) return "difference lines missing";
-      if (!(Number(d1[1]) === 0 && Number(d2[1]) < 1e-5)) return `${d1[0]} / ${d2[0]}`;
-      return t.includes("y11 = -4") && t.includes("プーリング: ループと tf.maxPool は 一致") || "y11 or pooling line wrong";
+      const r = need(doc, "y11", "conv_max_diff", "conv_multi_max_diff", "conv_multi_params");
+      const ok = r.y11 === -4 && r.conv_max_diff === 0 && r.conv_multi_max_diff < 1e-5 && r.conv_multi_params === 57 && r.pool_same === true;
+      return ok || JSON.stringify({ y11: r.y11, d1: r.conv_max_diff, d2: r.conv_multi_max_diff, p: r.conv_multi_params, pool: r.pool_same });
     },
   },
   {
-    name: "shows the trained CNN's 32 kernels, a digit's 32 feature maps and a Gabor bank",
+    name: "the CNN whose kernels are shown was evaluated on 10,000 test images (≥ 95 %)",
+    test: ({ doc }) => {
+      const r = need(doc, "cnn_test_acc", "cnn_test_count");
+      return (r.cnn_test_count === 10000 && r.cnn_test_acc >= 0.95) || `${r.cnn_test_acc} of ${r.cnn_test_count}`;
+    },
+  },
+  {
+    name: "Gabor filters: ψ = 0 at 3×3, λ = 4 is exactly 0 at x′ = ±1 (a line detector, as the markdown says); kernels counted by kind and direction add up",
+    test: ({ doc }) => {
+      const r = need(doc, "similar_kernels", "threshold", "edge_vertical", "edge_horizontal", "edge_diagonal", "line_vertical", "line_horizontal", "line_diagonal");
+      const row = r.gabor_center_row;
+      if (!Array.isArray(row) || Math.abs(row[0]) > 1e-12 || Math.abs(row[2]) > 1e-12 || Math.abs(row[1] - 1) > 1e-12) return `center row ${JSON.stringify(row)}`;
+      const sum = r.edge_vertical + r.edge_horizontal + r.edge_diagonal + r.line_vertical + r.line_horizontal + r.line_diagonal;
+      return (sum === r.similar_kernels && sum <= 32 && r.threshold === 0.8) || `counts add to ${sum}, similar ${r.similar_kernels}`;
+    },
+  },
+  {
+    name: "shows the trained CNN's 32 kernels, a digit's 32 feature maps, the Gabor banks (8 directions × ψ = 0, π/2) and the 4 closest pairs",
     test: ({ doc }) => {
       const figs = outputs(doc).filter((o) => o.data && o.data["application/vnd.plotly.v1+json"]).map((o) => o.data["application/vnd.plotly.v1+json"]);
       const counts = figs.map((f) => f.data.length);
       const pngs = outputs(doc).filter((o) => o.data && o.data["image/png"]).length;
-      return (counts.filter((c) => c === 32).length >= 2 && counts.includes(8) && pngs >= 1) || `traces per figure ${counts}, png ${pngs}`;
+      return (counts.filter((c) => c === 32).length >= 2 && counts.includes(16) && counts.includes(8) && pngs >= 1) || `traces per figure ${counts}, png ${pngs}`;
     },
   },
+  {
+    name: "the prose names edge directions only next to counted numbers (縦・横・斜め appear in the output, not as a claim in the markdown)",
+    test: ({ doc }) => !/縦・横・斜めのエッジ/.test(markdown(doc)) || "the markdown claims 縦・横・斜めのエッジ without a number",
+  },
+  percentsCovered([]),
 ];
 
 /** Seconds each code cell took (nbclient records when it went busy and idle). */
@@ -283,4 +557,4 @@ function cellSeconds(doc) {
     .map(({ i, e }) => ({ cell: i, seconds: (Date.parse(e["iopub.status.idle"]) - Date.parse(e["iopub.status.busy"])) / 1000 }));
 }
 
-module.exports = { cellSeconds, checks, common, text, numbers, within, outputs };
+module.exports = { cellSeconds, checks, common, text, numbers, within, outputs, reports, need, markdown, claimsCheck, percentsCovered, REPORT_MIME };

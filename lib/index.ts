@@ -5,9 +5,11 @@ import * as nn from "./nn";
 import * as optim from "./optim";
 import * as transforms from "./data/transforms";
 import { MNIST } from "./data/mnist";
+import { datasetsRoot } from "./paths";
 
 export { tf, F, nn, optim, transforms };
-export const datasets = { MNIST };
+/** datasets.MNIST(...); datasets.root is the project's data cache (datasets/), the default `root` of every data set. */
+export const datasets = { MNIST, root: datasetsRoot() };
 export { useBackend, describeBackend } from "./backend";
 export type { BackendInfo, BackendName } from "./backend";
 export { manualSeed, Random } from "./random";
@@ -23,7 +25,7 @@ export { trainStep, trainEpoch, evaluate, predict, fit, EarlyStopping, l2Penalty
 export type { History, EpochRecord, EvalResult } from "./train";
 export { ProgressLine } from "./progress";
 export { show, LiveDisplay, inNotebook } from "./display";
-export { projectRoot } from "./paths";
+export { projectRoot, datasetsRoot } from "./paths";
 export { topk, topkAccuracy } from "./metrics";
 export { check } from "./exercises";
 export type { CheckResult, CheckStatus } from "./exercises";

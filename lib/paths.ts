@@ -12,3 +12,8 @@ export function projectRoot(): string {
     dir = up;
   }
 }
+
+/** The project's data cache, datasets/ in the project folder: every notebook finds the same files, from any folder. */
+export function datasetsRoot(): string {
+  return path.join(projectRoot(), "datasets");
+}

@@ -5,7 +5,7 @@ import { ImageDataset } from "./dataset";
 import { parseIdx } from "./idx";
 import { obtain, ObtainOptions, RemoteFile } from "./sources";
 import type { Transform } from "./transforms";
-import { projectRoot } from "../paths";
+import { datasetsRoot } from "../paths";
 
 const URLS = ["https://ossci-datasets.s3.amazonaws.com/mnist/", "https://storage.googleapis.com/cvdf-datasets/mnist/"];
 
@@ -58,7 +58,7 @@ export function mnistFromFiles(imagesFile: string, labelsFile: string, transform
  */
 export async function MNIST(opts: MNISTOptions = {}): Promise<ImageDataset> {
   const split = opts.train === false ? MNIST_FILES.test : MNIST_FILES.train;
-  const o: ObtainOptions = { ...opts, root: opts.root ?? path.join(projectRoot(), "datasets") };
+  const o: ObtainOptions = { ...opts, root: opts.root ?? datasetsRoot() };
   if (o.download) {
     for (const s of [MNIST_FILES.train, MNIST_FILES.test]) for (const f of [s.images, s.labels]) await obtain(f, o);
   }

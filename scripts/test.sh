@@ -2,8 +2,9 @@
 # The project's test command (npm test): set-up (idempotent), then
 #   1. tsc --noEmit over lib/ and test/
 #   2. jest unit tests of lib/
-#   3. every notebook executed with nbconvert under tslab, outputs checked (scripts/run-notebooks.js)
-#   4. a real browser: JupyterLab + chromium via playwright-core (scripts/browser-test.js), when chromium is installed
+#   3. the tslab kernel through jupyter_client: protocol errors, interrupts, Japanese diagnostics (test/kernel/protocol.py)
+#   4. every notebook executed with nbconvert under tslab, outputs checked (scripts/run-notebooks.js)
+#   5. a real browser: JupyterLab + chromium via playwright-core (scripts/browser-test.js), when chromium is installed
 # Ends with one line "N passed, M failed" and a non-zero exit status when anything failed.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,12 +32,17 @@ else
   echo "jest did not run"; failed=$((failed + 1))
 fi
 
-echo; echo "=== 3. notebooks (nbconvert --execute under tslab)"
+echo; echo "=== 3. the tslab kernel (jupyter_client)"
+python test/kernel/protocol.py 2>&1 | tee artifacts/kernel.log
+count artifacts/kernel.log
+grep -q 'kernel: [0-9]* passed' artifacts/kernel.log || failed=$((failed + 1))
+
+echo; echo "=== 4. notebooks (nbconvert --execute under tslab)"
 node scripts/run-notebooks.js 2>&1 | tee artifacts/notebooks.log
 count artifacts/notebooks.log
 grep -q 'notebooks: [0-9]* passed' artifacts/notebooks.log || failed=$((failed + 1))
 
-echo; echo "=== 4. real browser (JupyterLab + chromium)"
+echo; echo "=== 5. real browser (JupyterLab + chromium)"
 if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then
   node scripts/browser-test.js 2>&1 | tee artifacts/browser.log
   count artifacts/browser.log

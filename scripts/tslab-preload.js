@@ -9,6 +9,10 @@
 //      for interrupts may go on in the background).
 //   4. TypeScript's diagnostics are in Japanese (TypeScript's own `ja` messages), and the commonest ones get a
 //      line in front that says what to do; a check cell run before its answer cell says so.
+//   5. A failing cell answers as the Jupyter protocol says: an `error` message (ename, evalue, traceback) instead of
+//      text on stderr, and an execute_reply with the same fields (nbgrader and nbclient read them; tslab sent only
+//      the status). A request with stop_on_error: false (nbclient with allow_errors, nbgrader) does not make tslab
+//      drop the requests queued behind it; JupyterLab's Run All (stop_on_error: true) still stops at the error.
 "use strict";
 require("./tslab-serial-send.js");
 const path = require("path");
@@ -56,6 +60,7 @@ const state = { interrupts: 0, cells: [], current: null };
 globalThis.__lecture3_kernel = state;
 let counter = 0;
 
+const util = require("util");
 const firstLine = (s) => String(s).split("\n").find((l) => l.trim() !== "")?.trim().slice(0, 200) ?? "";
 
 const executorModule = require(path.join(tslabDir, "dist", "executor.js"));
@@ -81,24 +86,33 @@ executorModule.createExecutor = function (rootDir, convs, out) {
     }
     return r;
   };
+  // tslab reports a cell's failure through this console only (compile diagnostics, the exception, an abandoned
+  // cell); the text is kept and sent as the cell's `error` message (ZmqServer.handleExecute below)
+  const report = (rec, ename, evalue, text) => {
+    if (!rec) return out.error(text);
+    if (!rec.failure) rec.failure = { ename, evalue, traceback: [] };
+    rec.failure.traceback.push(...text.split("\n"));
+    if (!rec.error) rec.error = firstLine(evalue);
+  };
   const console2 = {
     log: (...args) => out.log(...args),
     error: (...args) => {
+      const rec = state.current;
       const e = args[0];
       if (args.length === 1 && e instanceof Error) {
-        if (state.current && !state.current.error) state.current.error = firstLine(e.message);
-        if (e.name === "KeyboardInterrupt") return out.error(e.message); // one line, no stack
+        if (e.name === "KeyboardInterrupt") return report(rec, "KeyboardInterrupt", e.message, e.message); // one line, no stack
         if (e.message === "Interrupted asynchronously") {
-          return out.error("KeyboardInterrupt: セルの実行を中断しました (中断に対応していない処理は、裏で最後まで動くことがあります)");
+          const m = "セルの実行を中断しました (中断に対応していない処理は、裏で最後まで動くことがあります)";
+          return report(rec, "KeyboardInterrupt", m, `KeyboardInterrupt: ${m}`);
         }
         // the stack without the frames of node's vm, tslab and this file: the student's cell and the library remain
-        if (typeof e.stack === "string") {
-          const lines = e.stack.split("\n");
-          const kept = lines.filter((l) => !/^\s+at /.test(l) || !/\(node:|node:internal|[\\/]tslab[\\/]dist[\\/]|tslab-preload\.js|^\s+at (async )?(sigintHandlersWrap|Script\.runInThisContext)/.test(l));
-          if (kept.length < lines.length) return out.error(kept.join("\n"));
-        }
+        const lines = String(e.stack || `${e.name}: ${e.message}`).split("\n");
+        const kept = lines.filter((l) => !/^\s+at /.test(l) || !/\(node:|node:internal|[\\/]tslab[\\/]dist[\\/]|tslab-preload\.js|^\s+at (async )?(sigintHandlersWrap|Script\.runInThisContext)/.test(l));
+        return report(rec, e.name || "Error", firstLine(e.message), kept.join("\n"));
       }
-      return out.error(...args);
+      const text = util.format(...args);
+      if (args[0] === "%s%d:%d - %s") return report(rec, "TypeScriptError", text.replace(/\n[\s\S]*/, ""), text); // a diagnostic
+      return report(rec, "Error", firstLine(text), text);
     },
   };
   const executor = createExecutor(rootDir, convs, console2);
@@ -110,6 +124,8 @@ executorModule.createExecutor = function (rootDir, convs, out) {
     state.current = rec;
     try {
       rec.ok = !!(await execute(src));
+      // diagnostics of a cell that still ran (a module cell) are printed as before
+      if (rec.ok && rec.failure) out.error(rec.failure.traceback.join("\n"));
       return rec.ok;
     } catch (e) {
       rec.ok = false;
@@ -129,4 +145,59 @@ executorModule.createExecutor = function (rootDir, convs, out) {
     }, GRACE_MS).unref();
   };
   return executor;
+};
+
+// ---- 5. errors as the protocol says -----------------------------------------------------------------------
+const jupyter = require(path.join(tslabDir, "dist", "jupyter.js"));
+const { TaskCanceledError } = require(path.join(tslabDir, "dist", "util.js"));
+
+// tslab's JupyterHandlerImpl.handleExecute, except that the queue is reset after an error only when the request
+// asks for it (stop_on_error, true by default as in ipykernel)
+jupyter.JupyterHandlerImpl.prototype.handleExecute = async function (req, writeStream, writeDisplayData) {
+  const stop = req.stop_on_error !== false;
+  let status = "ok";
+  let count = null;
+  try {
+    // tslab's queue fails every request queued behind a failed one; without stop_on_error the failure is kept
+    // out of the queue, so the next request runs
+    let failure = null;
+    count = await this.execQueue.add(() =>
+      stop ? this.handleExecuteImpl(req, writeStream, writeDisplayData) : this.handleExecuteImpl(req, writeStream, writeDisplayData).catch((e) => void (failure = e)),
+    );
+    if (failure) throw failure;
+  } catch (e) {
+    if (e instanceof TaskCanceledError) status = "abort";
+    else {
+      status = "error";
+      if (e && typeof e.count === "number") count = e; // tslab's ExecutionCount
+      else console.error("unexpected error:", e);
+      // tslab waits 200 ms to drop the requests queued behind a failed cell, then accepts new ones
+      if (stop) this.execQueue.reset(200);
+    }
+  }
+  return { status, execution_count: count ? count.count : undefined };
+};
+
+// tslab's ZmqServer.handleExecute, plus the `error` message and the error fields of the reply
+jupyter.ZmqServer.prototype.handleExecute = async function (sock, msg) {
+  const send = (type, content) => {
+    const m = msg.createReply();
+    m.header.msg_type = type;
+    m.content = content;
+    m.signAndSend(this.connInfo.key, this.iopub);
+  };
+  const writeStream = (name, text) => send("stream", { name, text });
+  const writeDisplayData = (data, update) => send(update ? "update_display_data" : "display_data", data);
+  const before = counter;
+  const content = await this.handler.handleExecute(msg.content, writeStream, writeDisplayData);
+  if (content.status === "error") {
+    const rec = counter > before ? state.cells[state.cells.length - 1] : null;
+    const failure = (rec && rec.failure) || { ename: "Error", evalue: "セルの実行に失敗しました", traceback: ["セルの実行に失敗しました"] };
+    send("error", failure);
+    Object.assign(content, failure);
+  }
+  const reply = msg.createReply();
+  reply.header.msg_type = "execute_reply";
+  reply.content = content;
+  reply.signAndSend(this.connInfo.key, sock);
 };

@@ -1,0 +1,117 @@
+"""The tslab kernel as this project runs it (scripts/tslab-preload.js), driven through jupyter_client the way
+JupyterLab, nbclient and nbgrader drive it. Run by scripts/test.sh:
+
+    .venv/bin/python test/kernel/protocol.py
+
+Checks: failing cells answer with an `error` message and an execute_reply carrying ename/evalue/traceback (the
+Jupyter protocol; nbgrader's autograde needs them); stop_on_error=False keeps the next request, True drops it;
+TypeScript diagnostics in Japanese; a check cell run before its answer cell; a failed answer cell is known to the
+check; Kernel > Interrupt (SIGINT) stops a training loop at the next mini-batch with one line and leaves the kernel
+usable. Ends with "kernel: N passed, M failed".
+"""
+import os
+import queue
+import re
+import sys
+import time
+
+from jupyter_client.manager import start_new_kernel
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append(bool(ok))
+    print(f"  {'✔' if ok else '✘'} {name}" + ("" if ok else f": {detail}"))
+
+
+def run(kc, km, code, stop_on_error=False, interrupt_after=None, timeout=120):
+    """Executes code; returns (reply content, iopub messages of this request, seconds, seconds after interrupt)."""
+    msg_id = kc.execute(code, stop_on_error=stop_on_error)
+    t0, msgs, t_int = time.time(), [], None
+    while time.time() - t0 < timeout:
+        if interrupt_after is not None and t_int is None and time.time() - t0 > interrupt_after:
+            km.interrupt_kernel()
+            t_int = time.time()
+        try:
+            m = kc.get_iopub_msg(timeout=0.2)
+        except queue.Empty:
+            continue
+        if m["parent_header"].get("msg_id") != msg_id:
+            continue
+        if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+            break
+        msgs.append(m)
+    while True:
+        reply = kc.get_shell_msg(timeout=30)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return reply["content"], msgs, time.time() - t0, (time.time() - t_int if t_int else None)
+
+
+def of(msgs, kind):
+    return [m["content"] for m in msgs if m["msg_type"] == kind]
+
+
+def text(msgs, name="stdout"):
+    return "".join(c["text"] for c in of(msgs, "stream") if c["name"] == name)
+
+
+def main():
+    km, kc = start_new_kernel(kernel_name="tslab", cwd=os.path.join(ROOT, "notebooks"))
+    try:
+        reply, msgs, _, _ = run(kc, km, 'import { useBackend, check, tf, nn, ConvNet, optim, fit, DataLoader, ImageDataset } from "lecture3";\n'
+                                        'const backend_info = await useBackend(undefined, { print: false });')
+        check("the library loads in the kernel", reply["status"] == "ok", reply)
+
+        # ---- errors as the protocol says
+        reply, msgs, _, _ = run(kc, km, 'const ex3 = 1;\nthrow new TypeError("boom");')
+        errs = of(msgs, "error")
+        check("a run-time error: one `error` message with ename, evalue and traceback",
+              len(errs) == 1 and errs[0]["ename"] == "TypeError" and errs[0]["evalue"] == "boom" and any("TypeError: boom" in l for l in errs[0]["traceback"]), errs)
+        check("a run-time error: the execute_reply carries the same fields", reply.get("status") == "error" and reply.get("ename") == "TypeError" and reply.get("evalue") == "boom", reply)
+        check("a run-time error: nothing on stderr, and no tslab frames in the traceback", text(msgs, "stderr") == "" and not any("tslab" in l for l in errs[0]["traceback"]), errs)
+        reply, msgs, _, _ = run(kc, km, 'console.log("next");')
+        check("stop_on_error=False: the next request runs", reply["status"] == "ok" and text(msgs) == "next\n", (reply, text(msgs)))
+        kc.execute('throw new Error("first");', stop_on_error=True)
+        reply, msgs, _, _ = run(kc, km, 'console.log("queued");', stop_on_error=True)
+        check("stop_on_error=True (JupyterLab's Run All): a request queued behind a failure is dropped", reply["status"] in ("abort", "aborted") and "queued" not in text(msgs), reply)
+        time.sleep(0.5)
+
+        # ---- diagnostics in Japanese, and what the checks know
+        reply, msgs, _, _ = run(kc, km, 'const ex2 = { a: 1 };\nconst y: number = ex2.acuracy;')
+        errs = of(msgs, "error")
+        check("a compile error: ename TypeScriptError, the diagnostic in Japanese with a line that says what to do",
+              reply["status"] == "error" and errs and errs[0]["ename"] == "TypeScriptError" and "「acuracy」というプロパティはありません" in errs[0]["evalue"] and any("存在しません" in l for l in errs[0]["traceback"]), errs)
+        reply, msgs, _, _ = run(kc, km, 'import { answerCellProblem } from "lecture3/dist/kernel";\nconsole.log(answerCellProblem("ex2"));')
+        check("the failed answer cell is known: answerCellProblem names it", "解答セルがエラーのため実行されていません" in text(msgs), text(msgs))
+        reply, msgs, _, _ = run(kc, km, 'check.ex5(ex5);')
+        errs = of(msgs, "error")
+        check("a check cell run before its answer cell: 未解答 and what to run, nothing else",
+              errs and errs[0]["evalue"].startswith("1:11 - 未解答: 演習5 の答え ex5 がまだありません") and len(errs[0]["traceback"]) == 2, errs)
+
+        # ---- Kernel > Interrupt during training (a small synthetic data set: the loop, not the data, is tested)
+        reply, msgs, _, _ = run(kc, km, 'const n = 12000;\n'
+                                        'const images = new Uint8Array(n * 28 * 28).map((_, i) => (i * 7919) % 256);\n'
+                                        'const labels = Uint8Array.from({ length: n }, (_, i) => i % 10);\n'
+                                        'const ds = new ImageDataset(images, labels, [28, 28, 1]);\n'
+                                        'const loader = new DataLoader({ dataset: ds, batch_size: 50, shuffle: true });\n'
+                                        'const model = new ConvNet();\nconst opt = optim.SGD(model.parameters(), { lr: 0.01 });')
+        check("a small training set is made", reply["status"] == "ok", reply)
+        reply, msgs, secs, after = run(kc, km, 'await fit(model, opt, loader, loader, { epochs: 20 });\nconsole.log("not reached");', interrupt_after=2)
+        errs = of(msgs, "error")
+        check("Kernel > Interrupt stops fit() at the next mini-batch (under 2 s)", after is not None and after < 2, f"{after} s after the interrupt")
+        check("the interrupted cell ends with one Japanese line, KeyboardInterrupt, no stack",
+              errs and errs[0]["ename"] == "KeyboardInterrupt" and errs[0]["traceback"] == [errs[0]["evalue"]] and re.match(r"学習を中断しました \(epoch 1, batch \d+/240\)。モデルはそこまでの重みです$", errs[0]["evalue"]), errs)
+        check("nothing after the loop ran", "not reached" not in text(msgs), text(msgs))
+        reply, msgs, _, _ = run(kc, km, 'console.log(tf.memory().numTensors, model.numParameters());')
+        check("the kernel is usable afterwards", reply["status"] == "ok" and text(msgs).strip().endswith("1199882"), text(msgs))
+    finally:
+        km.shutdown_kernel(now=True)
+    passed = sum(results)
+    print(f"kernel: {passed} passed, {len(results) - passed} failed")
+    sys.exit(0 if passed == len(results) else 1)
+
+
+if __name__ == "__main__":
+    main()

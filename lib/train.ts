@@ -32,7 +32,18 @@ function countCorrect(output: tf.Tensor, target: tf.Tensor): number {
   return tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(output, 1), target), "int32")).dataSync()[0]);
 }
 
-/** One mini-batch: forward → loss → backward → step. Returns the batch's loss and correct count. */
+/** The loss became NaN or infinite: the step was not applied, the model keeps the weights it had before it. */
+export class DivergedError extends Error {
+  constructor(message: string, readonly loss: number) {
+    super(message);
+    this.name = "DivergedError";
+  }
+}
+
+/**
+ * One mini-batch: forward → loss → backward → step. Returns the batch's loss and correct count.
+ * A loss that is NaN or infinite is not stepped on: DivergedError, with the model as it was.
+ */
 export function trainStep(model: Module, optimizer: Optimizer, input: tf.Tensor, target: tf.Tensor, opts: StepOptions = {}): { loss: number; correct: number } {
   return tf.tidy(() => {
     let correct = 0;
@@ -43,8 +54,12 @@ export function trainStep(model: Module, optimizer: Optimizer, input: tf.Tensor,
       const loss = nll_loss(output, target); // 損失関数
       return opts.weight_decay ? tf.add(loss, l2Penalty(model, opts.weight_decay)) : loss;
     }, optimizer.params); // バックプロパゲーション
+    const loss = value.dataSync()[0];
+    if (!Number.isFinite(loss)) {
+      throw new DivergedError(`損失が ${loss} になりました。学習率が大きすぎる可能性があります (${optimizer})。学習率を下げてやり直してください`, loss);
+    }
     optimizer.step(grads); // パラメータ更新
-    return { loss: value.dataSync()[0], correct };
+    return { loss, correct };
   });
 }
 
@@ -106,8 +121,11 @@ export async function trainEpoch(model: Module, optimizer: Optimizer, loader: Da
       bar?.tick(b, n, sum / count);
     }
   } catch (e) {
-    const where = opts.epoch !== undefined ? `epoch ${opts.epoch}, ` : "";
-    rethrow(e, `学習を中断しました (${where}batch ${b}/${loader.length})。モデルはそこまでの重みです`);
+    const where = `${opts.epoch !== undefined ? `epoch ${opts.epoch}, ` : ""}batch ${b + 1}/${loader.length}`;
+    if (e instanceof DivergedError) {
+      throw new DivergedError(`学習を止めました (${where}): ${e.message}。モデルは直前のステップの重みのままです`, e.loss);
+    }
+    rethrow(e, `学習を中断しました (${where.replace(`batch ${b + 1}/`, `batch ${b}/`)})。モデルはそこまでの重みです`);
   }
   const res = { loss: sum / count, accuracy: correct / count, count, seconds: (Date.now() - t0) / 1000 };
   if (own) bar?.finish(`${label}: 訓練 損失 ${res.loss.toFixed(4)} 正解率 ${pct(res.accuracy)}% | ${res.seconds.toFixed(1)} 秒`);

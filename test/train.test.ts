@@ -313,3 +313,31 @@ describe("DataLoader", () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe("a diverging learning rate", () => {
+  test("stops at the batch whose loss is not finite, names epoch, batch and the learning rate, and keeps the last weights", async () => {
+    const { ImageDataset } = await import("../lib/data/dataset");
+    const { DataLoader } = await import("../lib/data/loader");
+    const { ConvNet } = await import("../lib/models");
+    const { SGD } = await import("../lib/optim");
+    const { fit, DivergedError } = await import("../lib/train");
+    const n = 200;
+    const images = new Uint8Array(n * 784).map((_, i) => (i * 7919) % 256);
+    const labels = Uint8Array.from({ length: n }, (_, i) => i % 10);
+    const loader = new DataLoader({ dataset: new ImageDataset(images, labels, [28, 28, 1]), batch_size: 20, seed: 1 });
+    const model = new ConvNet();
+    const opt = SGD(model.parameters(), { lr: 1e6 });
+    const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    let err: unknown;
+    try {
+      await fit(model, opt, loader, loader, { epochs: 3, progress: false });
+    } catch (e) {
+      err = e;
+    } finally {
+      log.mockRestore();
+    }
+    expect(err).toBeInstanceOf(DivergedError);
+    expect((err as Error).message).toMatch(/^学習を止めました \(epoch \d, batch \d+\/10\): 損失が (NaN|Infinity) になりました。学習率が大きすぎる可能性があります \(SGD\(lr=1000000\)\)/);
+    for (const p of model.parameters()) expect(Array.from(p.dataSync()).every(Number.isFinite)).toBe(true);
+  });
+});

@@ -1,15 +1,20 @@
 // What every checker shares: running a check safely, printing its one line, and small
 // helpers that look at a student's answer without ever crashing on it.
+import { answerCellProblem } from "../kernel";
 import type { Module } from "../nn";
 
-export type CheckStatus = "correct" | "wrong" | "unanswered";
+export type CheckStatus = "correct" | "wrong" | "unanswered" | "error";
 
 export interface CheckResult {
   exercise: number;
+  /** correct ✔, wrong ✘, unanswered 未解答, error: the answer cell did not run (not graded) */
   status: CheckStatus;
   /** The line that was printed, e.g. "演習1: ✔ 正解 …". */
   message: string;
 }
+
+/** The exercises of 04_mnist_conv, for check.summary(). */
+export const EXERCISES = [1, 2, 3, 4, 5, 6, 7, 8];
 
 /** Thrown by a checker (through fail()) to stop with a hint for the student. */
 export class Hint extends Error {}
@@ -19,45 +24,87 @@ export function fail(hint: string): never {
   throw new Hint(hint);
 }
 
-const results = new Map<number, CheckResult>();
+const latest = new Map<number, CheckResult>();
 
 /**
- * Runs one checker. `body` looks at the answer and either returns a short comment (✔) or calls
- * fail(hint) (✘). An untouched answer is 未解答; any other exception becomes ✘, never a crash.
+ * Runs one checker and prints its one line. `body` looks at the answer and either returns a short comment
+ * (✔) or calls fail(hint) (✘). An untouched answer is 未解答; any other exception becomes ✘, never a crash.
+ * When the kernel knows that the latest cell assigning `ex<N>` failed to compile or threw, nothing is graded
+ * (the variable would hold an older answer) and the line says so.
+ * Returns nothing, so that a check cell shows only that line; check.results() has every result.
  */
-export function runCheck(exercise: number, answer: unknown, where: string, body: () => string): CheckResult {
+export function runCheck(exercise: number, answer: unknown, where: string, body: () => string): void {
   let status: CheckStatus;
   let text: string;
+  let problem: string | null = null;
   try {
-    if (isBlank(answer)) {
-      status = "unanswered";
-      text = `未解答 (${where} に答えを書いてください)`;
-    } else {
-      const comment = body();
-      status = "correct";
-      text = `✔ 正解${comment ? " " + comment : ""}`;
+    problem = answerCellProblem(`ex${exercise}`);
+  } catch {
+    problem = null;
+  }
+  if (problem) {
+    status = "error";
+    text = problem;
+  } else {
+    try {
+      if (isBlank(answer)) {
+        status = "unanswered";
+        text = `未解答 (${where} に答えを書いてください)`;
+      } else {
+        const comment = body();
+        status = "correct";
+        text = `✔ 正解${comment ? " " + comment : ""}`;
+      }
+    } catch (e) {
+      status = "wrong";
+      text = e instanceof Hint ? `✘ ${e.message}` : `✘ 答えを確認できませんでした (${errorText(e)})。答えの形を見直してください`;
     }
-  } catch (e) {
-    status = "wrong";
-    text = e instanceof Hint ? `✘ ${e.message}` : `✘ 答えを確認できませんでした (${errorText(e)})。答えの形を見直してください`;
   }
   const result: CheckResult = { exercise, status, message: `演習${exercise}: ${text}` };
-  results.set(exercise, result);
+  latest.set(exercise, result);
   console.log(result.message);
-  return result;
 }
 
-/** One line with every exercise checked so far, e.g. "演習1 ✔ | 演習2 未解答". */
-export function summary(): CheckResult[] {
-  const list = [...results.values()].sort((a, b) => a.exercise - b.exercise);
-  const mark = { correct: "✔", wrong: "✘", unanswered: "未解答" };
-  const right = list.filter((r) => r.status === "correct").length;
-  console.log(
-    list.length === 0
-      ? "まだどの演習も確認していません"
-      : `${list.map((r) => `演習${r.exercise} ${mark[r.status]}`).join(" | ")}  (${right}/${list.length} 正解)`,
-  );
-  return list;
+/** The latest result of every exercise checked so far, in exercise order (check.results()). */
+export function results(): CheckResult[] {
+  return [...latest.values()].sort((a, b) => a.exercise - b.exercise);
+}
+
+/** The latest result of exercise n, or undefined when it was not checked yet (check.result(3)). */
+export function result(n: number): CheckResult | undefined {
+  return latest.get(n);
+}
+
+/** Forgets every result (tests). */
+export function resetResults(): void {
+  latest.clear();
+}
+
+const MARK: Record<CheckStatus | "none", string> = { correct: "✔ 正解", wrong: "✘ 不正解", unanswered: "未解答", error: "エラー", none: "未実行" };
+
+/** Columns a string takes in a terminal-like font (CJK characters take two). */
+function width(s: string): number {
+  return [...s].reduce((w, ch) => w + (ch.codePointAt(0)! >= 0x2e80 ? 2 : 1), 0);
+}
+
+/** The short message of a result for the summary table: the line without its 演習N: and mark, cut to `max`. */
+function short(r: CheckResult, max = 48): string {
+  const t = r.message.replace(/^演習\d+: /, "").replace(/^(✔ 正解|✘|未解答) ?/, "").replace(/^\((.*)\)$/, "$1").trim();
+  return t.length > max ? t.slice(0, max - 1) + "…" : t;
+}
+
+/**
+ * Prints one table: every exercise 1〜8 with its status (✔ 正解 / ✘ 不正解 / 未解答 / エラー / 未実行 = its check
+ * cell was not run) and a short message, then "(k/8 正解)". Returns nothing (check.results() has the results).
+ */
+export function summary(): void {
+  const rows = EXERCISES.map((n) => {
+    const r = latest.get(n);
+    const status = MARK[r ? r.status : "none"];
+    return `演習${n}  ${status}${" ".repeat(Math.max(0, 8 - width(status)))}  ${r ? short(r) : "確認セルをまだ実行していません"}`;
+  });
+  const right = EXERCISES.filter((n) => latest.get(n)?.status === "correct").length;
+  console.log(["演習の結果", ...rows, `(${right}/${EXERCISES.length} 正解)`].join("\n"));
 }
 
 function errorText(e: unknown): string {
@@ -105,7 +152,10 @@ export function describe(v: unknown): string {
   if (typeof v === "string") return `文字列 "${v.length > 20 ? v.slice(0, 20) + "…" : v}"`;
   if (typeof v === "function") return "関数";
   if (isTensor(v)) return `形 [${v.shape.join(", ")}] の tf.Tensor`;
-  if (Array.isArray(v)) return `長さ ${v.length} の配列`;
+  if (Array.isArray(v)) {
+    const s = shapeOf(toNested(v));
+    return s && s.length >= 2 ? `${s.join("×")} の配列` : `長さ ${v.length} の配列`;
+  }
   if (ArrayBuffer.isView(v)) return `${v.constructor.name}`;
   if (isModule(v)) return `モデル ${v.constructor.name}`;
   return typeof v === "object" ? "オブジェクト" : typeof v;

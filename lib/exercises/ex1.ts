@@ -3,7 +3,7 @@
 // with other channel counts is checked correctly too.
 import * as tf from "@tensorflow/tfjs";
 import type { Module } from "../nn";
-import { asNumber, asObject, CheckResult, fail, fmtShape, isBlank, isModule, runCheck, sameShape, shapeOf, toNested } from "./common";
+import { asNumber, asObject, fail, fmtShape, isBlank, isModule, runCheck, sameShape, shapeOf, toNested } from "./common";
 
 export const EX1_LAYERS = ["conv1", "conv2", "pool", "fc1", "fc2"] as const;
 
@@ -40,10 +40,13 @@ function traceLayers(model: Module, inputShape: number[]): Map<string, Layer> {
 }
 
 function checkShape(name: string, given: unknown, t: Layer): void {
+  if (typeof given === "number" && t.shape.length === 1) {
+    fail(`${name}.shape は数 ${given} ではなく、軸が 1 つの形として配列で書いてください: [${given}]`);
+  }
   const s = shapeOf(toNested(given));
   const isConv = typeof t.module.kernel_size === "number" && typeof t.module.out_channels === "number";
   if (s === null || s.length !== 1) {
-    fail(`${name}.shape は ${t.shape.length === 3 ? "[高さ, 幅, チャンネル]" : "[ユニット数]"} のような数の配列で書いてください`);
+    fail(`${name}.shape は ${t.shape.length === 3 ? "[高さ, 幅, チャネル]" : "[ユニット数]"} のような数の配列で書いてください`);
   }
   const shape = toNested(given) as number[];
   if (sameShape(shape, t.shape)) return;
@@ -51,14 +54,14 @@ function checkShape(name: string, given: unknown, t: Layer): void {
     fail(`${name}.shape はバッチ軸を除いて書いてください (${fmtShape(shape.slice(1))} の形で)`);
   }
   if (t.shape.length === 3 && sameShape(shape, [t.shape[2], t.shape[0], t.shape[1]])) {
-    fail(`${name}.shape がチャンネル先頭 (PyTorch の順) になっています。TensorFlow.js は NHWC で、チャンネルが最後です: [高さ, 幅, チャンネル]`);
+    fail(`${name}.shape がチャネル先頭 (PyTorch の順) になっています。TensorFlow.js は NHWC で、チャネルが最後です: [高さ, 幅, チャネル]`);
   }
   if (isConv && t.input.length === 3 && shape[0] === t.input[0] && shape[1] === t.input[1]) {
     const k = t.module.kernel_size as number;
     fail(`${name}: ${k}×${k} カーネル・パディングなしでは高さと幅が縮みます (${t.input[0]}−${k}+1)`);
   }
-  if (isConv) fail(`${name}.shape が違います。チャンネル数は出力チャンネル数 (out_channels)、高さ・幅は 入力−カーネル+1 です`);
-  if (t.shape.length === 3) fail(`${name}.shape が違います。2×2 の最大プーリングは高さと幅を半分にし、チャンネル数は変えません`);
+  if (isConv) fail(`${name}.shape が違います。チャネル数は出力チャネル数 (out_channels)、高さ・幅は 入力−カーネル+1 です`);
+  if (t.shape.length === 3) fail(`${name}.shape が違います。2×2 の最大プーリングは高さと幅を半分にし、チャネル数は変えません`);
   fail(`${name}.shape が違います。全結合層の出力はユニット数 (out_features) だけの 1 次元です`);
 }
 
@@ -75,15 +78,15 @@ function checkParams(name: string, given: unknown, t: Layer, prev: Layer | undef
     fail(`${name}.params が違います。入力はプーリングの出力を平らにした ${h}×${w}×${c}=${h * w * c} 個です (重み 入力×出力 + バイアス 出力)`);
   }
   if (typeof m.in_features === "number") fail(`${name}.params が違います。全結合層は 入力数×出力数 (重み) + 出力数 (バイアス) です`);
-  fail(`${name}.params が違います。畳み込み層は kh×kw×入力チャンネル×出力チャンネル (重み) + 出力チャンネル (バイアス) です`);
+  fail(`${name}.params が違います。畳み込み層は kh×kw×入力チャネル×出力チャネル (重み) + 出力チャネル (バイアス) です`);
 }
 
 /**
  * 演習1. answer = {conv1: {shape: [26, 26, 32], params: 320}, conv2: …, pool: …, fc1: …, fc2: …}
  * (shapes without the batch axis, NHWC); model = the ConvNet the answer is about.
  */
-export function ex1(answer: unknown, model: Module): CheckResult {
-  return runCheck(1, answer, "conv1〜fc2 の shape と params", () => {
+export function ex1(answer: unknown, model: Module): void {
+  runCheck(1, answer, "conv1〜fc2 の shape と params", () => {
     const a = asObject(answer, "{conv1: {shape, params}, conv2: …, pool: …, fc1: …, fc2: …}");
     if (!isModule(model)) fail("check.ex1(answer, model) のように、調べるモデルも渡してください");
     const truth = traceLayers(model, [28, 28, 1]);

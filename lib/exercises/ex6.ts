@@ -1,7 +1,7 @@
 // 演習6: the first layer's kernels, its feature maps for one digit, and a Gabor filter.
 import * as tf from "@tensorflow/tfjs";
 import type { Conv2d, Module } from "../nn";
-import { allClose, asObject, CheckResult, describe, fail, fmtShape, isBlank, isTensor, runCheck, sameShape, shapeOf, toNested } from "./common";
+import { allClose, asObject, describe, fail, fmtShape, isBlank, isTensor, runCheck, sameShape, shapeOf, toNested } from "./common";
 
 export interface Ex6Facts {
   /** any CNN whose first layer is `conv1` (lib's ConvNet or the notebook's own Net) */
@@ -43,7 +43,7 @@ function checkKernels(given: unknown, weight: tf.Tensor): void {
   const k = toNested(given);
   const s = shapeOf(k);
   if (sameShape(s, [kh, kw, out]) || sameShape(s, [kh, kw, 1, out])) {
-    fail(`kernels の形が ${fmtShape(s!)} です。conv1.weight は [kh, kw, in, out] の順なので、tf.transpose で出力チャンネルを先頭にして [${out}][${kh}][${kw}] にしてください`);
+    fail(`kernels の形が ${fmtShape(s!)} です。conv1.weight は [kh, kw, in, out] の順なので、tf.transpose で出力チャネルを先頭にして [${out}][${kh}][${kw}] にしてください`);
   }
   if (!sameShape(s, [out, kh, kw])) fail(`kernels は [${out}][${kh}][${kw}] の数の配列にしてください (今は ${s ? fmtShape(s) : describe(given)})`);
   const truth = tf.tidy(() => tf.transpose(tf.reshape(weight, [kh, kw, out]), [2, 0, 1]).arraySync());
@@ -63,7 +63,7 @@ function checkFeatureMaps(given: unknown, model: Ex6Facts["model"], image: tf.Te
   const s = shapeOf(f);
   if (s === null) fail(`featureMaps は [${want.join("][")}] の数の配列にしてください (今は ${describe(given)})`);
   if (sameShape(s, [want[1], want[2], want[0]]) || sameShape(s, [1, want[1], want[2], want[0]])) {
-    fail(`featureMaps がチャンネル最後 (NHWC) のままです。featureMaps[k] が k 番目のチャンネルの ${want[1]}×${want[2]} の画像になるよう、tf.transpose でチャンネルを先頭にしてください`);
+    fail(`featureMaps がチャネル最後 (NHWC) のままです。featureMaps[k] が k 番目のチャネルの ${want[1]}×${want[2]} の画像になるよう、tf.transpose でチャネルを先頭にしてください`);
   }
   if (s.length === 3 && (s[1] !== want[1] || s[2] !== want[2])) {
     fail(`featureMaps は conv1 の直後 (プーリングや conv2 の前) の ${want[1]}×${want[2]} の特徴マップです (今は ${s[1]}×${s[2]})`);
@@ -101,8 +101,8 @@ function checkGabor(gabor: unknown): void {
  *   featureMaps[k][y][x] = relu(conv1(image))[0, y, x, k]      ([out][26][26])
  *   gabor(x, y, {theta, sigma, lambda, gamma = 0.5, psi = 0}) → number
  */
-export function ex6(answer: unknown, facts: Ex6Facts): CheckResult {
-  return runCheck(6, answer, "kernels, featureMaps, gabor", () => {
+export function ex6(answer: unknown, facts: Ex6Facts): void {
+  runCheck(6, answer, "kernels, featureMaps, gabor", () => {
     if (!facts || !isTensor(facts.model?.conv1?.weight) || !isTensor(facts.image)) {
       fail("check.ex6(answer, {model, image}) のように、モデルと正規化済みの数字画像 [1, 28, 28, 1] も渡してください");
     }

@@ -1,6 +1,6 @@
 // 演習7: the confusion matrix (rows = true class, columns = predicted) and the most confused pair.
 import { confusionCounts } from "../metrics";
-import { asObject, CheckResult, describe, fail, flatten, isBlank, runCheck, shapeOf, toNested } from "./common";
+import { asObject, describe, fail, flatten, isBlank, runCheck, shapeOf, toNested } from "./common";
 
 export interface Ex7Facts {
   /** predicted classes */
@@ -13,8 +13,8 @@ export interface Ex7Facts {
  * 演習7. answer = {matrix: number[][] (10×10, matrix[true][predicted]), pair: [true, predicted]}
  * where pair is the largest cell off the diagonal.
  */
-export function ex7(answer: unknown, facts: Ex7Facts): CheckResult {
-  return runCheck(7, answer, "matrix と pair", () => {
+export function ex7(answer: unknown, facts: Ex7Facts): void {
+  runCheck(7, answer, "matrix と pair", () => {
     const a = asObject(answer, "{matrix, pair}");
     if (isBlank(a.matrix)) fail("matrix がまだ空です");
     if (isBlank(a.pair)) fail("pair がまだ空です");

@@ -1,6 +1,7 @@
-// The checkers of 04_mnist_conv.ipynb (演習1〜8). Each prints one line (✔ 正解 / ✘ hint / 未解答)
-// and returns a CheckResult; check.summary() prints one line for every exercise checked so far.
-import { summary } from "./common";
+// The checkers of 04_mnist_conv.ipynb (演習1〜8). Each prints one line (✔ 正解 / ✘ hint / 未解答) and returns
+// nothing, so that a check cell shows that line once; check.results() / check.result(n) give the results, and
+// check.summary() prints one table of all eight exercises.
+import { result, results, summary } from "./common";
 import { ex1 } from "./ex1";
 import { ex2 } from "./ex2";
 import { ex3 } from "./ex3";
@@ -11,8 +12,9 @@ import { ex7 } from "./ex7";
 import { ex8 } from "./ex8";
 
 export type { CheckResult, CheckStatus } from "./common";
-export type { Ex2Facts } from "./ex2";
+export type { Ex5Row } from "./ex5";
 export type { Ex6Facts, GaborParams } from "./ex6";
 export type { Ex7Facts } from "./ex7";
+export { EX2_STATEMENTS } from "./ex2";
 
-export const check = { ex1, ex2, ex3, ex4, ex5, ex6, ex7, ex8, summary };
+export const check = { ex1, ex2, ex3, ex4, ex5, ex6, ex7, ex8, summary, results, result };

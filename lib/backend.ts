@@ -25,6 +25,18 @@ function firstLine(e: unknown): string {
   return String(e instanceof Error ? e.message : e).split("\n")[0];
 }
 
+/** The NVIDIA GPU's name as the driver reports it, or null without a driver. */
+function gpuName(): string | null {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const out: string = require("child_process").execFileSync("nvidia-smi", ["--query-gpu=name,memory.total", "--format=csv,noheader"], { encoding: "utf8", timeout: 10000 });
+    const first = out.trim().split("\n")[0];
+    return first ? `GPU (${first.trim()})` : null;
+  } catch {
+    return null;
+  }
+}
+
 function loadNative(): { tensorflow: string; device: string } {
   // TensorFlow's C++ logging (oneDNN notices, CPU feature lines) goes to the kernel's stderr,
   // never to a notebook; level 2 keeps only errors.
@@ -42,7 +54,7 @@ function loadNative(): { tensorflow: string; device: string } {
   const cpu = `${os.cpus().length} cores, ${os.cpus()[0]?.model.trim() ?? "unknown CPU"}`;
   return {
     tensorflow: binding?.TF_Version ?? "unknown",
-    device: gpu ? `GPU via tfjs-node-gpu (CPU: ${cpu})` : `CPU (${cpu})`,
+    device: gpu ? `${gpuName() ?? "no GPU found (nvidia-smi did not answer): TensorFlow runs on the CPU"} via tfjs-node-gpu (CPU: ${cpu})` : `CPU (${cpu})`,
   };
 }
 

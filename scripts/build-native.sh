@@ -1,24 +1,26 @@
 #!/usr/bin/env bash
-# Builds tfjs-node's native binding against the libtensorflow inside .venv's tensorflow-cpu wheel.
+# Builds tfjs-node's native binding against the libtensorflow inside .venv's tensorflow-cpu wheel
+# (TFJS_NODE_PACKAGE=tfjs-node-gpu: tfjs-node-gpu's, against tensorflow[and-cuda]'s; setup.sh with LECTURE3_GPU=1).
 # Upstream's install script downloads libtensorflow from a Google bucket instead; that fails offline
 # (and returns 403 upstream, tfjs #8742). Redone only when the binding is missing or a version changed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-pkg="$root/node_modules/@tensorflow/tfjs-node"
+name=${TFJS_NODE_PACKAGE:-tfjs-node}
+pkg="$root/node_modules/@tensorflow/$name"
 site=$("$root/.venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 tfdir="$site/tensorflow"
-[ -f "$tfdir/libtensorflow_cc.so.2" ] || { echo "tensorflow-cpu wheel not found in .venv ($tfdir): run 'npm run setup' first" >&2; exit 1; }
-[ -d "$pkg" ] || { echo "node_modules/@tensorflow/tfjs-node missing: run 'npm ci --ignore-scripts' first" >&2; exit 1; }
-tfver=$(sed -n 's/^Version: //p' "$site"/tensorflow_cpu-*.dist-info/METADATA | head -1)
+[ -f "$tfdir/libtensorflow_cc.so.2" ] || { echo "tensorflow wheel not found in .venv ($tfdir): run 'npm run setup' first" >&2; exit 1; }
+[ -d "$pkg" ] || { echo "node_modules/@tensorflow/$name missing: run 'npm run setup' first" >&2; exit 1; }
+tfver=$(sed -n 's/^Version: //p' "$site"/tensorflow*.dist-info/METADATA | head -1)
 nodever=$(node -p 'process.versions.node.split(".")[0] + "/napi" + process.versions.napi')
 tfjsver=$(node -p "require('$pkg/package.json').version")
-want="tfjs-node $tfjsver, tensorflow $tfver, node $nodever, $tfdir"
+want="$name $tfjsver, tensorflow $tfver, node $nodever, $tfdir"
 stamp="$pkg/lib/.built-against"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && ls "$pkg"/lib/napi-v*/tfjs_binding.node >/dev/null 2>&1; then
   echo "native backend: up to date ($want)"
   exit 0
 fi
-echo "native backend: building tfjs-node binding against $tfdir (about a minute)"
+echo "native backend: building the $name binding against $tfdir (about a minute)"
 rm -rf "$pkg/deps" "$pkg/lib"
 mkdir -p "$pkg/deps/lib"
 ln -s "$tfdir/include" "$pkg/deps/include"
@@ -33,7 +35,7 @@ export PATH="$root/node_modules/.bin:$PATH"
   echo "native backend: build failed (full log: $pkg/build.log). TFJS_BACKEND=wasm or cpu still works, slower." >&2
   exit 1
 }
-(cd "$root" && TF_CPP_MIN_LOG_LEVEL=2 node -e "const tf=require('@tensorflow/tfjs-node'); if (tf.getBackend()!=='tensorflow') process.exit(1)") || {
+(cd "$root" && TF_CPP_MIN_LOG_LEVEL=2 LD_LIBRARY_PATH="$(cat .venv/.lecture3-gpu 2>/dev/null)${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" node -e "const tf=require('@tensorflow/$name'); if (tf.getBackend()!=='tensorflow') process.exit(1)") || {
   echo "native backend: built but does not load; see $pkg/build.log" >&2; exit 1; }
 echo "$want" > "$stamp"
 echo "native backend: built ($want)"

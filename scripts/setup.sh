@@ -7,6 +7,8 @@
 #   5. the tslab kernel registered inside .venv
 #   6. JupyterLab and nbconvert settings inside .venv: no news pop-up; HTML export with plotly.js (nbconvert/lecture3)
 # Each step is skipped when its inputs have not changed, so a second run takes seconds.
+# GPU: LECTURE3_GPU=1 switches this clone to tfjs-node-gpu built against PyPI's tensorflow[and-cuda] (CUDA 12 from
+# NVIDIA's wheels; several GB); the choice is remembered in .venv/.lecture3-gpu, LECTURE3_GPU=0 switches back.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -19,6 +21,9 @@ command -v node >/dev/null || fail "node is not installed (Node.js 20 or newer i
 PY=${PYTHON:-python3}
 "$PY" -c 'import sys; assert sys.version_info >= (3, 10)' 2>/dev/null || fail "$PY is missing or older than 3.10: install Python 3.10-3.12 or set PYTHON=/path/to/python3"
 
+gpu=0
+if [ "${LECTURE3_GPU:-}" = 1 ] || { [ "${LECTURE3_GPU:-}" != 0 ] && [ -f .venv/.lecture3-gpu ]; }; then gpu=1; fi
+
 # 1. npm packages
 want=$(hash_of package-lock.json)
 if [ "$(cat node_modules/.lecture3-lock 2>/dev/null)" != "$want" ]; then
@@ -29,19 +34,39 @@ else
   step "npm packages: up to date"
 fi
 
-# 2. Python environment
-want=$(hash_of requirements.txt)
+# 2. Python environment (GPU: tensorflow[and-cuda] in place of tensorflow-cpu)
+reqs=requirements.txt
+if [ $gpu = 1 ]; then
+  reqs=$(mktemp)
+  sed 's/^tensorflow-cpu==/tensorflow[and-cuda]==/' requirements.txt > "$reqs"
+fi
+want="$(hash_of "$reqs") gpu=$gpu"
 if [ "$(cat .venv/.lecture3-req 2>/dev/null)" != "$want" ]; then
-  step "Python environment .venv (pip install -r requirements.txt; about 2 GB, the first time takes minutes)"
+  step "Python environment .venv (pip install -r requirements.txt; about 2 GB$([ $gpu = 1 ] && echo ', with CUDA several GB more'), the first time takes minutes)"
   [ -x .venv/bin/python ] || "$PY" -m venv .venv || fail "could not create .venv (Debian: apt-get install python3-venv)"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt || fail "pip install: see the messages above (is PyPI reachable?)"
+  # the CPU and GPU wheels both provide the tensorflow package: the other one goes first
+  other=$([ $gpu = 1 ] && echo tensorflow-cpu || echo tensorflow)
+  .venv/bin/python -m pip uninstall --quiet -y "$other" >/dev/null 2>&1 || true
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$reqs" || fail "pip install: see the messages above (is PyPI reachable?)"
   echo "$want" > .venv/.lecture3-req
 else
   step "Python environment .venv: up to date"
 fi
+[ $gpu = 1 ] && rm -f "$reqs"
+if [ $gpu = 1 ]; then
+  # the CUDA libraries of NVIDIA's wheels, for the kernel and the scripts (env.sh reads this file)
+  .venv/bin/python -c 'import glob, os, sysconfig; print(":".join(sorted(glob.glob(os.path.join(sysconfig.get_paths()["purelib"], "nvidia", "*", "lib")))))' > .venv/.lecture3-gpu
+  if [ ! -d node_modules/@tensorflow/tfjs-node-gpu ]; then
+    step "npm package @tensorflow/tfjs-node-gpu 4.22.0 (GPU)"
+    npm install --no-save --ignore-scripts --no-audit --no-fund @tensorflow/tfjs-node-gpu@4.22.0 || fail "npm install @tensorflow/tfjs-node-gpu: see the messages above"
+  fi
+else
+  rm -f .venv/.lecture3-gpu
+  [ -d node_modules/@tensorflow/tfjs-node-gpu ] && { step "removing @tensorflow/tfjs-node-gpu (LECTURE3_GPU=0)"; rm -rf node_modules/@tensorflow/tfjs-node-gpu; }
+fi
 
 # 3. native backend
-bash scripts/build-native.sh || fail "native backend build (scripts/build-native.sh); notebooks still run with TFJS_BACKEND=wasm"
+TFJS_NODE_PACKAGE=$([ $gpu = 1 ] && echo tfjs-node-gpu || echo tfjs-node) bash scripts/build-native.sh || fail "native backend build (scripts/build-native.sh); notebooks still run with TFJS_BACKEND=wasm"
 
 # 4. helper library
 if [ ! -f lib/dist/index.js ] || [ -n "$(find lib -name '*.ts' -not -path 'lib/dist/*' -newer lib/dist/index.js -print -quit)" ] || [ lib/tsconfig.json -nt lib/dist/index.js ]; then
@@ -54,9 +79,9 @@ fi
 
 # 5. tslab kernel, inside .venv, naming the tslab binary by absolute path
 spec=.venv/share/jupyter/kernels/tslab/kernel.json
-.venv/bin/python - "$root" "$spec" "$(command -v node)" <<'PY' || fail "could not register the tslab kernel in .venv"
+.venv/bin/python - "$root" "$spec" "$(command -v node)" "$(cat .venv/.lecture3-gpu 2>/dev/null)" <<'PY' || fail "could not register the tslab kernel in .venv"
 import json, os, sys
-root, spec, node = sys.argv[1], sys.argv[2], sys.argv[3]
+root, spec, node, cuda_libs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 want = {
     # --require: queued zeromq sends, cell records, interrupts, Japanese diagnostics (scripts/tslab-preload.js)
     "argv": [node, "--require", os.path.join(root, "scripts", "tslab-preload.js"),
@@ -66,6 +91,8 @@ want = {
     # TensorFlow's C++ log lines stay out of notebooks.
     "env": {"TF_CPP_MIN_LOG_LEVEL": "2"},
 }
+if cuda_libs:  # GPU: NVIDIA's CUDA libraries from .venv (LECTURE3_GPU=1)
+    want["env"]["LD_LIBRARY_PATH"] = cuda_libs
 have = None
 if os.path.exists(spec):
     with open(spec) as f:

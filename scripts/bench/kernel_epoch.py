@@ -8,33 +8,14 @@ of scripts/bench/epoch.js, the same function the plain node row runs with --fit.
 """
 import json
 import os
-import queue
 import sys
-import time
 
 from jupyter_client.manager import start_new_kernel
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from kernel_client import execute  # noqa: E402
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-
-
-def run(kc, code, timeout):
-    """Executes `code`, collects its iopub messages until idle; returns (status, messages)."""
-    msg_id = kc.execute(code)
-    messages, t_end = [], time.time() + timeout
-    while time.time() < t_end:
-        try:
-            m = kc.get_iopub_msg(timeout=1)
-        except queue.Empty:
-            continue
-        if m["parent_header"].get("msg_id") != msg_id:
-            continue
-        if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
-            break
-        messages.append(m)
-    while True:
-        reply = kc.get_shell_msg(timeout=30)
-        if reply["parent_header"].get("msg_id") == msg_id:
-            return reply["content"]["status"], messages
 
 
 def main():
@@ -42,7 +23,8 @@ def main():
     km, kc = start_new_kernel(kernel_name="tslab", cwd=os.path.join(ROOT, "notebooks"))
     try:
         pid = km.provisioner.process.pid
-        status, msgs = run(kc, f'import {{ useBackend }} from "lecture3";\nconst backend_info = await useBackend("{backend}");', 120)
+        reply, msgs, _, _ = execute(km, kc, f'import {{ useBackend }} from "lecture3";\nconst backend_info = await useBackend("{backend}");')
+        status = reply["status"]
         if status != "ok":
             raise SystemExit(json.dumps({"error": f"useBackend: {status} {msgs[-1:]}"}))
         code = (
@@ -50,7 +32,8 @@ def main():
             f'const bench_result = await fitEpoch("{model}", true);\n'
             'console.log("BENCH " + JSON.stringify(bench_result));'
         )
-        status, msgs = run(kc, code, 3600)
+        reply, msgs, _, _ = execute(km, kc, code, timeout=3600)
+        status = reply["status"]
         texts = [m["content"].get("text", "") for m in msgs if m["msg_type"] == "stream"]
         line = next((t for t in "".join(texts).split("\n") if t.startswith("BENCH ")), None)
         if status != "ok" or line is None:

@@ -10,12 +10,14 @@ check; Kernel > Interrupt (SIGINT) stops a training loop at the next mini-batch 
 usable. Ends with "kernel: N passed, M failed".
 """
 import os
-import queue
 import re
 import sys
 import time
 
 from jupyter_client.manager import start_new_kernel
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts"))
+from kernel_client import execute  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 results = []
@@ -27,26 +29,7 @@ def check(name, ok, detail=""):
 
 
 def run(kc, km, code, stop_on_error=False, interrupt_after=None, timeout=120):
-    """Executes code; returns (reply content, iopub messages of this request, seconds, seconds after interrupt)."""
-    msg_id = kc.execute(code, stop_on_error=stop_on_error)
-    t0, msgs, t_int = time.time(), [], None
-    while time.time() - t0 < timeout:
-        if interrupt_after is not None and t_int is None and time.time() - t0 > interrupt_after:
-            km.interrupt_kernel()
-            t_int = time.time()
-        try:
-            m = kc.get_iopub_msg(timeout=0.2)
-        except queue.Empty:
-            continue
-        if m["parent_header"].get("msg_id") != msg_id:
-            continue
-        if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
-            break
-        msgs.append(m)
-    while True:
-        reply = kc.get_shell_msg(timeout=30)
-        if reply["parent_header"].get("msg_id") == msg_id:
-            return reply["content"], msgs, time.time() - t0, (time.time() - t_int if t_int else None)
+    return execute(km, kc, code, stop_on_error=stop_on_error, interrupt_after=interrupt_after, timeout=timeout)
 
 
 def of(msgs, kind):

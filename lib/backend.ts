@@ -68,7 +68,7 @@ async function activate(name: BackendName): Promise<{ tensorflow: string | null;
   if (name === "wasm") {
     require("@tensorflow/tfjs-backend-wasm");
     if (!(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') returned false");
-    require("./wasm-kernels").registerWasmTrainingKernels(); // conv gradients, fast transposed matMul (lib/wasm-kernels.ts)
+    require("./wasm-kernels").registerWasmTrainingKernels(); // conv gradients, fast transposed matMul and MaxPoolGrad (lib/wasm-kernels.ts)
     return { tensorflow: null, device: `CPU (WebAssembly, ${os.cpus().length} cores)` };
   }
   if (!(await tf.setBackend("cpu"))) throw new Error("tf.setBackend('cpu') returned false");

@@ -1,0 +1,278 @@
+// Training kernels for the WebAssembly backend, composed from its fast (XNNPACK-backed) kernels.
+//
+// Stock @tensorflow/tfjs-backend-wasm 4.22 cannot train the lecture's CNN at a usable speed:
+//   Conv2DBackpropFilter  missing (tfjs #8474): no convolution trains at all
+//   Conv2DBackpropInput   a plain C++ loop, about 10× slower than a Conv2D of the same size
+//   BatchMatMul           only the untransposed 2-D product goes to XNNPACK; transposeA / transposeB
+//                         (every matMul gradient: dx = dy·Wᵀ, dW = xᵀ·dy) fall to a plain triple loop
+//   MaxPoolGrad           slow, and wrong for windows without a positive value (see maxPoolGrad below)
+// registerWasmTrainingKernels() (called by backend.ts right after tf.setBackend("wasm")) registers
+// replacements: the first three become XNNPACK's Conv2D or fully-connected kernel plus cheap layout
+// changes (Transpose, Reshape, Reverse, PadV2, Slice), MaxPoolGrad a loop on the WebAssembly heap.
+// They run inside the backend on TensorInfos: no tape, no tidy, no extra gradient bookkeeping.
+// The rest of training is left to stock kernels: the ReLU, sigmoid, log-softmax, dropout and
+// batch-norm gradients are composed by tfjs-core from elementwise kernels wasm has (Step, Multiply,
+// Sub, Exp, Sum, ...). _FusedMatMul with transposed operands stays slow (the lecture does not use it).
+// Shapes: images NHWC [N, H, W, C]; filters [kh, kw, inC, outC]; dy [N, OH, OW, outC].
+import * as tf from "@tensorflow/tfjs";
+
+type Info = tf.TensorInfo;
+type Backend = tf.KernelBackend;
+/** The two BackendWasm methods MaxPoolGrad uses to work on the WebAssembly heap directly. */
+interface WasmHeap {
+  makeOutput(shape: number[], dtype: tf.DataType): Info;
+  typedArrayFromHeap(info: Info): Float32Array;
+}
+type Attrs = tf.NamedAttrMap;
+
+/** Calls a kernel already registered for wasm (its setup ran when the backend started). */
+function kernel(name: string): (inputs: Record<string, Info>, backend: Backend, attrs?: Attrs) => Info {
+  const k = tf.getKernel(name, "wasm");
+  if (!k) throw new Error(`wasm backend has no ${name} kernel`);
+  return (inputs, backend, attrs = {}) =>
+    k.kernelFunc({ inputs: inputs as tf.NamedTensorInfoMap, backend, attrs }) as Info;
+}
+
+/** Frees intermediate results (the kernels below own what they create). */
+function free(backend: Backend, ...infos: Info[]): void {
+  for (const t of infos) backend.disposeData(t.dataId);
+}
+
+const reshape = (backend: Backend, x: Info, shape: number[]) => kernel("Reshape")({ x }, backend, { shape });
+
+/**
+ * Wasm's Transpose, after merging axes that stay neighbours (wasm's kernel walks element by element,
+ * and a lower rank is about twice as fast): x [N, H, W, C] with perm [1, 2, 0, 3] is moved as
+ * [N, H·W, C] with perm [1, 0, 2].
+ */
+function transpose(backend: Backend, x: Info, perm: number[]): Info {
+  const groups: number[][] = []; // runs of input axes that appear consecutively in perm
+  for (const a of perm) {
+    const last = groups[groups.length - 1];
+    if (last && last[last.length - 1] + 1 === a) last.push(a);
+    else groups.push([a]);
+  }
+  const byStart = [...groups].sort((g, h) => g[0] - h[0]);
+  const merged = byStart.map((g) => g.reduce((n, a) => n * x.shape[a], 1));
+  const mergedPerm = groups.map((g) => byStart.indexOf(g));
+  const outShape = perm.map((a) => x.shape[a]);
+  const r = reshape(backend, x, merged);
+  const t = kernel("Transpose")({ x: r }, backend, { perm: mergedPerm });
+  const out = reshape(backend, t, outShape);
+  free(backend, r, t);
+  return out;
+}
+
+/**
+ * Applies per-side paddings [top, bottom, left, right] of an NHWC tensor that a convolution should
+ * see: negative ones crop rows/columns here (Slice), the rest are returned for Conv2D's own padding.
+ */
+function cropNegative(backend: Backend, x: Info, pads: number[]): { x: Info; pads: number[]; owned: boolean } {
+  if (pads.every((p) => p >= 0)) return { x, pads, owned: false };
+  const [t, b, l, r] = pads.map((p) => Math.max(0, -p));
+  const [n, h, w, c] = x.shape;
+  const y = kernel("Slice")({ x }, backend, { begin: [0, t, l, 0], size: [n, h - t - b, w - l - r, c] });
+  return { x: y, pads: pads.map((p) => Math.max(0, p)), owned: true };
+}
+
+/** Wasm's Conv2D (XNNPACK) with explicit paddings [top, bottom, left, right], stride 1. */
+function conv(backend: Backend, x: Info, filter: Info, pads: number[], dilations: [number, number] = [1, 1]): Info {
+  const c = cropNegative(backend, x, pads);
+  const [t, b, l, r] = c.pads;
+  const y = kernel("Conv2D")({ x: c.x, filter }, backend, {
+    strides: [1, 1],
+    pad: [[0, 0], [t, b], [l, r], [0, 0]],
+    dataFormat: "NHWC",
+    dilations,
+  });
+  if (c.owned) free(backend, c.x);
+  return y;
+}
+
+function convInfo(xShape: number[], filterShape: number[], attrs: Attrs) {
+  if (attrs.dataFormat !== undefined && attrs.dataFormat !== "NHWC") {
+    throw new Error(`wasm conv gradients support NHWC only, got ${attrs.dataFormat}`);
+  }
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides as [number, number] | number,
+    1,
+    attrs.pad as "valid" | "same" | number,
+    attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
+  );
+}
+
+/**
+ * Conv2DBackpropFilter (missing in stock wasm): dW[i,j,ci,co] = Σ_{n,oh,ow} x[n, oh·s+i−pt, ow·s+j−pl, ci] · dy[n,oh,ow,co].
+ * That is itself a convolution once batch and channels swap places: the "image" is x as
+ * [inC, H, W, N], the "filter" is dy as [OH, OW, N, outC] dilated by the forward stride, and the
+ * output [inC, kh, kw, outC] is dW up to a transpose. One XNNPACK call does all the arithmetic.
+ */
+function conv2DBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: Backend; attrs: Attrs }): Info {
+  const { x, dy } = inputs as { x: Info; dy: Info };
+  const info = convInfo(x.shape, attrs.filterShape as number[], attrs);
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
+  const [, h, w] = x.shape;
+  const { top, left } = info.padInfo;
+  // rows/columns of padded x that the forward convolution read: (OH−1)·s + kh
+  const bottom = (oh - 1) * sh + kh - h - top;
+  const right = (ow - 1) * sw + kw - w - left;
+  const xT = transpose(backend, x, [3, 1, 2, 0]); // [inC, H, W, N]
+  const dyT = transpose(backend, dy, [1, 2, 0, 3]); // [OH, OW, N, outC]
+  const g = conv(backend, xT, dyT, [top, bottom, left, right], [sh, sw]); // [inC, kh, kw, outC]
+  const dW = transpose(backend, g, [1, 2, 0, 3]); // [kh, kw, inC, outC]
+  free(backend, xT, dyT, g);
+  return dW;
+}
+
+/**
+ * Conv2DBackpropInput (stock: a plain loop): dx is the "full" correlation of dy with the filter
+ * rotated by 180° and its in/out channels swapped. For stride s > 1, dy first gets s−1 zeros
+ * between its rows and columns (what a transposed convolution does).
+ */
+function conv2DBackpropInput({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: Backend; attrs: Attrs }): Info {
+  const { dy, filter } = inputs as { dy: Info; filter: Info };
+  const inputShape = attrs.inputShape as number[];
+  const info = convInfo(inputShape, filter.shape, attrs);
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const [n, oh, ow, co] = dy.shape;
+  const [, h, w] = inputShape;
+  let d = dy; // [N, OH, OW, outC], or with zeros inserted [N, OH·sh, OW·sw, outC]
+  if (sh > 1 || sw > 1) {
+    const r = reshape(backend, dy, [n, oh, 1, ow, 1, co]);
+    const p = kernel("PadV2")({ x: r }, backend, {
+      paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]],
+      constantValue: 0,
+    }); // [N, OH, sh, OW, sw, outC]
+    d = reshape(backend, p, [n, oh * sh, ow * sw, co]);
+    free(backend, r, p);
+  }
+  // dx[h] = Σ_i dy_dilated[h + pt − i] · W[i]: pad kh−1−pt on top, and at the bottom whatever makes H rows
+  const top = kh - 1 - info.padInfo.top;
+  const left = kw - 1 - info.padInfo.left;
+  const bottom = h + kh - 1 - d.shape[1] - top;
+  const right = w + kw - 1 - d.shape[2] - left;
+  const rev = kernel("Reverse")({ x: filter }, backend, { dims: [0, 1] }); // rotated by 180°
+  const wT = transpose(backend, rev, [0, 1, 3, 2]); // [kh, kw, outC, inC]
+  const dx = conv(backend, d, wT, [top, bottom, left, right]); // [N, H, W, inC]
+  free(backend, rev, wT);
+  if (d !== dy) free(backend, d);
+  return dx;
+}
+
+/**
+ * BatchMatMul with transposeA / transposeB (stock: a plain loop unless neither is set, because only
+ * the untransposed product goes to XNNPACK's fully-connected kernel). matMul's gradients are exactly
+ * these products: for y = x·W, dx = dy·Wᵀ and dW = xᵀ·dy. The operand is transposed explicitly and
+ * XNNPACK multiplies; of the two equivalent forms C = op(A)·op(B) and C = (op(B)ᵀ·op(A)ᵀ)ᵀ the one
+ * that copies fewer elements is used (XNNPACK also copies its right operand once, to pack it).
+ * E.g. fc1's dx = dy[100,128]·W[9216,128]ᵀ is computed as (W·dyᵀ)ᵀ: 0.9 M copied instead of 2.4 M.
+ */
+function makeBatchMatMul(stock: tf.KernelFunc) {
+  const swapLast = (backend: Backend, t: Info) => {
+    const perm = t.shape.map((_, i) => i); // [0, 1, ..., r−1] → [0, ..., r−3, r−1, r−2]
+    perm.push(...perm.splice(-2).reverse());
+    return transpose(backend, t, perm);
+  };
+  /** op(a)·op(b) with explicit transposes. */
+  const direct = (backend: Backend, a: Info, b: Info, tA: boolean, tB: boolean): Info => {
+    const a2 = tA ? swapLast(backend, a) : a; // [..., M, K]
+    const b2 = tB ? swapLast(backend, b) : b; // [..., K, N]
+    const out = stock({ inputs: { a: a2, b: b2 }, backend, attrs: { transposeA: false, transposeB: false } }) as Info;
+    if (a2 !== a) free(backend, a2);
+    if (b2 !== b) free(backend, b2);
+    return out;
+  };
+  return ({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: Backend; attrs: Attrs }): Info => {
+    const { a, b } = inputs as { a: Info; b: Info };
+    const tA = !!attrs.transposeA, tB = !!attrs.transposeB;
+    if (!tA && !tB) return stock({ inputs, backend, attrs }) as Info;
+    const size = (t: Info) => t.shape.reduce((p, d) => p * d, 1);
+    if (a.shape.length !== 2 || b.shape.length !== 2) return direct(backend, a, b, tA, tB);
+    const m = tA ? a.shape[1] : a.shape[0], n = tB ? b.shape[0] : b.shape[1];
+    const copiesDirect = (tA ? size(a) : 0) + (tB ? size(b) : 0) + size(b);
+    const copiesSwapped = (tA ? 0 : size(a)) + (tB ? 0 : size(b)) + size(a) + m * n;
+    if (copiesDirect <= copiesSwapped) return direct(backend, a, b, tA, tB);
+    const cT = direct(backend, b, a, !tB, !tA); // [N, M]
+    const c = transpose(backend, cT, [1, 0]); // [M, N]
+    free(backend, cT);
+    return c;
+  };
+}
+
+/**
+ * MaxPoolGrad (stock: correct only for windows holding a positive value: its running maximum starts
+ * at FLT_MIN, the smallest positive float, so all-negative windows get no gradient; and ties go to
+ * the last maximum, TensorFlow's and the cpu backend's go to the first; and it costs about 15 times
+ * a MaxPool). Each window's gradient goes to its first maximum, as in TensorFlow; a plain loop on the
+ * WebAssembly heap, channels innermost as NHWC stores them. Shapes: input [N, H, W, C], dy [N, OH, OW, C].
+ */
+function maxPoolGrad({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: Backend; attrs: Attrs }): Info {
+  const { dy, input } = inputs as { dy: Info; input: Info };
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    attrs.filterSize as [number, number] | number,
+    attrs.strides as [number, number] | number,
+    1,
+    attrs.pad as "valid" | "same" | number,
+    attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
+  );
+  const { batchSize, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
+  const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
+  const { top, left } = info.padInfo;
+  const heap = backend as unknown as WasmHeap;
+  const dxInfo = heap.makeOutput(input.shape, "float32");
+  // views after the allocation above (an allocation may grow, and so detach, the heap)
+  const x = heap.typedArrayFromHeap(input), g = heap.typedArrayFromHeap(dy), dx = heap.typedArrayFromHeap(dxInfo);
+  dx.fill(0);
+  const best = new Float32Array(C), where = new Int32Array(C);
+  for (let b = 0; b < batchSize; b++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++) {
+        best.fill(-Infinity);
+        where.fill(-1);
+        for (let i = 0; i < kh; i++) {
+          const h = oh * sh - top + i;
+          if (h < 0 || h >= H) continue;
+          for (let j = 0; j < kw; j++) {
+            const w = ow * sw - left + j;
+            if (w < 0 || w >= W) continue;
+            const base = ((b * H + h) * W + w) * C;
+            for (let c = 0; c < C; c++) {
+              const v = x[base + c];
+              if (v > best[c]) {
+                best[c] = v;
+                where[c] = base + c;
+              }
+            }
+          }
+        }
+        const o = ((b * OH + oh) * OW + ow) * C;
+        for (let c = 0; c < C; c++) if (where[c] >= 0) dx[where[c]] += g[o + c];
+      }
+    }
+  }
+  return dxInfo;
+}
+
+let registered = false;
+
+/**
+ * Registers the kernels above for the 'wasm' backend (idempotent). Call after tf.setBackend("wasm")
+ * has resolved: the replacements call the stock kernels, whose set-up runs when the backend starts.
+ */
+export function registerWasmTrainingKernels(): void {
+  if (registered) return;
+  const stockMatMul = tf.getKernel("BatchMatMul", "wasm");
+  if (!stockMatMul) throw new Error("registerWasmTrainingKernels: the wasm backend is not loaded");
+  const replace = (kernelName: string, kernelFunc: tf.KernelFunc) => {
+    if (tf.getKernel(kernelName, "wasm")) tf.unregisterKernel(kernelName, "wasm");
+    tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc });
+  };
+  replace("Conv2DBackpropFilter", conv2DBackpropFilter as unknown as tf.KernelFunc);
+  replace("Conv2DBackpropInput", conv2DBackpropInput as unknown as tf.KernelFunc);
+  replace("BatchMatMul", makeBatchMatMul(stockMatMul.kernelFunc) as unknown as tf.KernelFunc);
+  replace("MaxPoolGrad", maxPoolGrad as unknown as tf.KernelFunc);
+  registered = true;
+}

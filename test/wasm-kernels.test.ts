@@ -1,0 +1,166 @@
+// The training kernels lib/wasm-kernels.ts registers for the WebAssembly backend, checked against the
+// pure-JavaScript cpu backend: gradients of conv2d (stride 1 and 2, 'valid' and 'same', rectangular
+// kernels), of matMul with every transpose flag, of max-pooling, of the ReLU / sigmoid / log-softmax
+// path, and a few SGD steps of the lecture's networks. Tolerance: max |wasm − cpu| ≤ 1e-4 · max |cpu|.
+// Backends are global in TensorFlow.js: each computation switches with tf.setBackend, and the backend
+// this file found is restored at the end.
+import * as tf from "@tensorflow/tfjs";
+import "@tensorflow/tfjs-backend-wasm";
+import { registerWasmTrainingKernels } from "../lib/wasm-kernels";
+import { ConvNet, Net } from "../lib/models";
+import { SGD } from "../lib/optim";
+import { manualSeed } from "../lib/random";
+import { trainStep } from "../lib/train";
+
+const TOL = 1e-4;
+let before = "";
+
+beforeAll(async () => {
+  before = tf.getBackend();
+  expect(await tf.setBackend("wasm")).toBe(true);
+  registerWasmTrainingKernels();
+});
+afterAll(async () => {
+  if (before) await tf.setBackend(before);
+});
+
+/** Deterministic pseudo-random numbers in [-1, 1) (the same arrays go to both backends). */
+function rand(shape: number[], seed: number, levels = 0): { values: Float32Array; shape: number[] } {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const values = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const u = s / 2 ** 32;
+    values[i] = levels ? Math.floor(u * levels) - levels / 2 : 2 * u - 1; // levels: small integers, with ties
+  }
+  return { values, shape };
+}
+const T = (r: { values: Float32Array; shape: number[] }) => tf.tensor(r.values, r.shape);
+
+/** Runs f on a backend and returns its results as plain arrays. */
+async function on(backend: string, f: () => tf.Tensor[]): Promise<{ values: Float32Array; shape: number[] }[]> {
+  await tf.setBackend(backend);
+  const out = tf.tidy(f);
+  const res = out.map((t) => ({ values: t.dataSync() as Float32Array, shape: t.shape }));
+  tf.dispose(out);
+  return res;
+}
+
+function relError(a: Float32Array, b: Float32Array): number {
+  let diff = 0, scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / Math.max(scale, 1e-30);
+}
+
+/** f on wasm and on cpu: same shapes, values within TOL. */
+async function sameOnBoth(f: () => tf.Tensor[]): Promise<void> {
+  const w = await on("wasm", f);
+  const c = await on("cpu", f);
+  expect(w.length).toBe(c.length);
+  w.forEach((wi, i) => {
+    expect(wi.shape).toEqual(c[i].shape);
+    expect(relError(wi.values, c[i].values)).toBeLessThanOrEqual(TOL);
+  });
+}
+
+test("the kernels are registered for wasm", () => {
+  for (const k of ["Conv2DBackpropFilter", "Conv2DBackpropInput", "BatchMatMul", "MaxPoolGrad"]) {
+    expect(tf.getKernel(k, "wasm")).toBeDefined();
+  }
+});
+
+describe("conv2d gradients (Conv2DBackpropFilter, Conv2DBackpropInput)", () => {
+  const cases: { x: number[]; f: number[]; s: number | [number, number]; p: "valid" | "same" }[] = [
+    { x: [4, 28, 28, 1], f: [3, 3, 1, 8], s: 1, p: "valid" }, // conv1 of the lecture, fewer channels
+    { x: [3, 12, 12, 6], f: [3, 3, 6, 10], s: 1, p: "valid" }, // conv2 of the lecture, smaller
+    { x: [2, 9, 9, 3], f: [3, 3, 3, 4], s: 1, p: "same" },
+    { x: [2, 9, 10, 3], f: [3, 3, 3, 5], s: 2, p: "valid" },
+    { x: [2, 10, 9, 3], f: [3, 3, 3, 5], s: 2, p: "same" },
+    { x: [3, 11, 8, 2], f: [2, 3, 2, 4], s: [2, 1], p: "same" }, // rectangular kernel, unequal strides
+    { x: [2, 8, 8, 2], f: [4, 4, 2, 3], s: 2, p: "same" }, // even kernel: asymmetric 'same' padding
+    { x: [1, 7, 7, 2], f: [1, 1, 2, 3], s: 3, p: "valid" }, // stride larger than the kernel
+  ];
+  test.each(cases)("x $x, filter $f, stride $s, $p", async (c) => {
+    const x = rand(c.x, 1), w = rand(c.f, 2);
+    const yShape = (await on("cpu", () => [tf.conv2d(T(x) as tf.Tensor4D, T(w) as tf.Tensor4D, c.s, c.p)]))[0].shape;
+    const dy = rand(yShape, 3);
+    await sameOnBoth(() => {
+      const loss = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.p), T(dy)));
+      return tf.grads(loss)([T(x), T(w)]); // [dx, dW]
+    });
+  });
+});
+
+describe("matMul with transposed operands (BatchMatMul)", () => {
+  const flags = [[false, false], [true, false], [false, true], [true, true]];
+  test.each(flags)("transposeA %s, transposeB %s", async (tA, tB) => {
+    for (const [m, k, n, batch] of [[5, 7, 3, 0], [100, 96, 12, 0], [12, 96, 100, 0], [6, 5, 4, 2]]) {
+      const shapeA = tA ? [k, m] : [m, k], shapeB = tB ? [n, k] : [k, n];
+      const a = rand(batch ? [batch, ...shapeA] : shapeA, 4), b = rand(batch ? [batch, ...shapeB] : shapeB, 5);
+      await sameOnBoth(() => [tf.matMul(T(a), T(b), tA, tB)]);
+    }
+  });
+  test("gradients of a Linear layer: dx = dy·Wᵀ, dW = xᵀ·dy", async () => {
+    const x = rand([16, 50], 6), w = rand([50, 20], 7), dy = rand([16, 20], 8);
+    await sameOnBoth(() => tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D), T(dy))))([T(x), T(w)]));
+  });
+});
+
+describe("max-pooling gradient (MaxPoolGrad)", () => {
+  const cases: { x: number[]; k: number; s: number; p: "valid" | "same"; levels: number }[] = [
+    { x: [2, 24, 24, 5], k: 2, s: 2, p: "valid", levels: 0 }, // the lecture's pool, values of both signs
+    { x: [2, 7, 9, 3], k: 2, s: 2, p: "valid", levels: 0 }, // odd sizes: last row/column unused
+    { x: [2, 7, 9, 3], k: 3, s: 2, p: "same", levels: 0 }, // overlapping windows, padding
+    { x: [2, 8, 8, 4], k: 2, s: 2, p: "valid", levels: 3 }, // many ties: the first maximum gets the gradient
+    { x: [1, 6, 6, 2], k: 3, s: 1, p: "same", levels: 2 },
+  ];
+  test.each(cases)("x $x, pool $k stride $s, $p, levels $levels", async (c) => {
+    const x = rand(c.x, 9, c.levels);
+    const yShape = (await on("cpu", () => [tf.maxPool(T(x) as tf.Tensor4D, c.k, c.s, c.p)]))[0].shape;
+    const dy = rand(yShape, 10);
+    await sameOnBoth(() => [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, c.k, c.s, c.p), T(dy))))(T(x))]);
+  });
+});
+
+test("ReLU, sigmoid and log-softmax gradients (composed by tfjs-core from stock wasm kernels)", async () => {
+  const x = rand([20, 30], 11), dy = rand([20, 30], 12);
+  await sameOnBoth(() => {
+    const f = (a: tf.Tensor) => tf.sum(tf.mul(tf.add(tf.add(tf.relu(a), tf.sigmoid(a)), tf.logSoftmax(a, 1)), T(dy)));
+    return [tf.grad(f)(T(x))];
+  });
+});
+
+describe("a few SGD steps match the cpu backend", () => {
+  // (the cpu backend needs minutes for one step of the slide's CNN, so the CNNs here are narrower)
+  const images = rand([8, 28, 28, 1], 13);
+  const labels = Int32Array.from({ length: 8 }, (_, i) => (i * 7) % 10);
+  const models: [string, () => ConvNet | Net][] = [
+    ["ConvNet (the slide's layers, 4 and 8 channels)", () => new ConvNet({ channels: [4, 8], hidden: 32 })],
+    ["ConvNet with batch norm and dropout", () => new ConvNet({ channels: [4, 8], hidden: 32, batchNorm: true, dropout: [0.25, 0.5] })],
+    ["Net (the MLP)", () => new Net()],
+  ];
+  test.each(models)("%s", async (_, make) => {
+    const run = async (backend: string) => {
+      await tf.setBackend(backend);
+      manualSeed(1);
+      const model = make();
+      const opt = SGD(model.parameters(), { lr: 0.05 });
+      const x = T(images), y = tf.tensor1d(labels, "int32");
+      const losses = [0, 1, 2].map(() => trainStep(model, opt, x, y).loss);
+      const params = model.parameters().map((p) => p.dataSync().slice() as Float32Array);
+      tf.dispose([x, y]);
+      model.dispose();
+      opt.dispose();
+      return { losses, params };
+    };
+    const w = await run("wasm");
+    const c = await run("cpu");
+    expect(w.losses.every(Number.isFinite)).toBe(true);
+    expect(relError(Float32Array.from(w.losses), Float32Array.from(c.losses))).toBeLessThanOrEqual(TOL);
+    w.params.forEach((p, i) => expect(relError(p, c.params[i])).toBeLessThanOrEqual(TOL));
+  }, 60000);
+});

@@ -7,6 +7,7 @@
 //
 //   npm run bench                                 everything (about 15 minutes on 2 cores; wasm is the slow part)
 //   npm run bench -- --models cnn --backends tensorflow --no-kernel
+//   npm run bench -- --profile                    where one training step's time goes, tfjs and PyTorch side by side
 //
 // PyTorch is optional and bench-only: the bench looks for it in .venv (or $BENCH_PYTHON) and says how to install
 // it when it is missing; the other rows are measured anyway.
@@ -38,13 +39,29 @@ function row(cmd, args, label) {
   } catch {
     res = { error: `${(r.stderr || r.stdout || String(r.error || "no output")).trim().split("\n").slice(-3).join(" | ")}` };
   }
-  console.log(res.error ? `failed: ${res.error}` : `${res.seconds.toFixed(1)} s (${((Date.now() - t0) / 1000).toFixed(0)} s with start-up)`);
+  console.log(res.error ? `failed: ${res.error}` : res.seconds !== undefined ? `${res.seconds.toFixed(1)} s (${((Date.now() - t0) / 1000).toFixed(0)} s with start-up)` : "done");
   return res;
 }
 
 function torchAvailable() {
   const r = spawnSync(python, ["-c", "import torch; print(torch.__version__)"], { encoding: "utf8" });
   return r.status === 0 ? r.stdout.trim() : null;
+}
+
+/** One training step's kernels on the native backend beside PyTorch's operators (top 12 by time). */
+function profile(torch) {
+  const doc = { profiles: [] };
+  for (const model of models) {
+    const sides = [row("node", ["scripts/bench/profile.js", "tensorflow", model], `profile tfjs tensorflow ${model}`)];
+    if (torch) sides.push(row(python, ["scripts/bench/torch_profile.py", model], `profile PyTorch ${model}`));
+    console.log(`\n${model.toUpperCase()}: one training step (batch 100), ms per step: ${sides.map((x) => `${x.framework ?? "?"} ${x.step_ms?.toFixed(1) ?? x.error}`).join(", ")}`);
+    const cols = sides.map((x) => (x.kernels ?? []).slice(0, 12));
+    for (let i = 0; i < 12; i++) {
+      console.log(cols.map((c) => (c[i] ? `${c[i].name.slice(0, 30).padEnd(31)}${String(c[i].calls).padStart(3)}${c[i].ms.toFixed(2).padStart(8)}` : "".padEnd(42))).join("   |   "));
+    }
+    doc.profiles.push(...sides);
+  }
+  return doc;
 }
 
 function main() {
@@ -57,6 +74,13 @@ function main() {
         `the CPU build (bench-only, not a project dependency): ${path.relative(root, python)} -m pip install torch  (on a machine without a GPU,\n` +
         `take the CPU-only wheel from PyTorch's CPU index so that pip does not fetch the CUDA build), or set BENCH_PYTHON.`,
     );
+  }
+  if (process.argv.includes("--profile")) {
+    const doc = { startedAt, cores: os.cpus().length, cpu: os.cpus()[0]?.model.trim(), torch, ...profile(torch) };
+    fs.mkdirSync(path.join(root, "artifacts", "bench"), { recursive: true });
+    fs.writeFileSync(path.join(root, "artifacts", "bench", "profile.json"), JSON.stringify(doc, null, 1) + "\n");
+    console.log("written: artifacts/bench/profile.json");
+    return;
   }
   const rows = [];
   for (const model of models) {

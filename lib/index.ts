@@ -5,11 +5,21 @@ import * as nn from "./nn";
 import * as optim from "./optim";
 import * as transforms from "./data/transforms";
 import { MNIST } from "./data/mnist";
+import { ImageFolder } from "./data/images";
+import { CIFAR10 } from "./data/cifar10";
+import { Hymenoptera } from "./data/hymenoptera";
 import { datasetsRoot } from "./paths";
 
 export { tf, F, nn, optim, transforms };
 /** datasets.MNIST(...); datasets.root is the project's data cache (datasets/), the default `root` of every data set. */
-export const datasets = { MNIST, root: datasetsRoot() };
+export const datasets = { MNIST, ImageFolder, CIFAR10, Hymenoptera, root: datasetsRoot() };
+// photos: decoding, resize/crop, augmentation, normalization, photo grids; archives; MobileNet and transfer learning
+export * as images from "./data/images";
+export type { ImageFolderDataset, ImageFolderOptions, RawImage } from "./data/images";
+export { unpack, readArchive } from "./data/archive";
+export { CIFAR10_CLASSES, readCifarBatches } from "./data/cifar10";
+export type { CIFAR10Dataset } from "./data/cifar10";
+export * as mobilenet from "./mobilenet";
 export { useBackend, describeBackend } from "./backend";
 export type { BackendInfo, BackendName } from "./backend";
 export { manualSeed, Random } from "./random";

@@ -9,8 +9,11 @@ import { InterruptWatch, KeyboardInterrupt } from "../kernel";
 import { Random, globalRandom } from "../random";
 import type { ImageDataset } from "./dataset";
 
+/** What a DataLoader needs of a dataset: its size and a batch of examples (an ImageDataset, or e.g. precomputed features). */
+export type BatchSource = Pick<ImageDataset, "length" | "batch">;
+
 export interface DataLoaderOptions {
-  dataset: ImageDataset;
+  dataset: BatchSource;
   batch_size: number;
   /** a new random order every epoch */
   shuffle?: boolean;
@@ -25,7 +28,7 @@ export interface DataLoaderOptions {
 export type Batch = [tf.Tensor, tf.Tensor1D];
 
 export class DataLoader implements Iterable<Batch>, AsyncIterable<Batch> {
-  readonly dataset: ImageDataset;
+  readonly dataset: BatchSource;
   readonly batch_size: number;
   readonly shuffle: boolean;
   readonly drop_last: boolean;

@@ -16,7 +16,8 @@ export interface RemoteFile {
   name: string;
   /** folder under the cache root and the mirror, e.g. "mnist" */
   folder: string;
-  md5: string;
+  /** md5 of the original file; omitted only where the original has no published checksum (the file is then used as found) */
+  md5?: string;
   /** tried in order */
   urls: string[];
 }
@@ -67,7 +68,7 @@ function mb(n: number): string {
 }
 
 /** Downloads `url` into `dest` (atomically), checking the md5 on the way. Throws on any failure. */
-export async function download(url: string, dest: string, md5: string, opts: Pick<ObtainOptions, "log" | "idleTimeoutMs"> = {}): Promise<void> {
+export async function download(url: string, dest: string, md5: string | undefined, opts: Pick<ObtainOptions, "log" | "idleTimeoutMs"> = {}): Promise<void> {
   const log = opts.log ?? ((s: string) => console.log(s));
   const idle = opts.idleTimeoutMs ?? 30_000;
   const controller = new AbortController();
@@ -100,7 +101,7 @@ export async function download(url: string, dest: string, md5: string, opts: Pic
     }
     if (total > 0 && got !== total) throw new Error(`connection closed after ${got} of ${total} bytes`);
     const digest = hash.digest("hex");
-    if (digest !== md5) throw new Error(`md5 ${digest}, expected ${md5} (corrupt or wrong file)`);
+    if (md5 !== undefined && digest !== md5) throw new Error(`md5 ${digest}, expected ${md5} (corrupt or wrong file)`);
     fs.closeSync(out);
     fs.renameSync(tmp, dest);
     log(`  ${path.basename(dest)}: done, ${mb(got)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -147,6 +148,7 @@ async function obtainInto(file: RemoteFile, opts: ObtainOptions): Promise<string
   const dir = path.join(opts.root, file.folder);
   const cached = path.join(dir, file.name);
   if (fs.existsSync(cached)) {
+    if (file.md5 === undefined) return cached;
     const got = md5File(cached);
     if (got === file.md5) return cached;
     fs.rmSync(cached, { force: true });
@@ -159,7 +161,7 @@ async function obtainInto(file: RemoteFile, opts: ObtainOptions): Promise<string
     const candidates = [path.join(mirror, file.folder, file.name), path.join(mirror, file.name)];
     const found = candidates.find((c) => fs.existsSync(c));
     if (found) {
-      const got = md5File(found);
+      const got = file.md5 === undefined ? undefined : md5File(found);
       if (got !== file.md5) {
         throw new Error(
           `${found}: md5 ${got}, expected ${file.md5}; the mirror's copy of ${file.name} is corrupt. ` +

@@ -5,6 +5,7 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: false }] },
   setupFiles: ["<rootDir>/test/setup-env.js"],
-  testTimeout: 60000,
+  // the photo tests decode hundreds of JPEGs; on a loaded 2-core machine they were seen to pass 60 s
+  testTimeout: 180000,
   maxWorkers: 2,
 };

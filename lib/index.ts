@@ -31,6 +31,13 @@ export { MNIST_FILES, mnistFromFiles } from "./data/mnist";
 export { Net, ConvNet } from "./models";
 export type { ConvNetOptions } from "./models";
 export { Module } from "./nn";
+// deep networks (08): activations as modules, average pooling, the skip connection, per-parameter gradient norms
+export * as layers from "./layers";
+export { Tanh, Sigmoid, LogSoftmax, AvgPool2d, AdaptiveAvgPool2d, Residual, gradNorms, kaimingUniform_ } from "./layers";
+export type { GradNorm } from "./layers";
+// VGG16, GoogLeNet and ResNet-34 from these modules (no weights): parameter counts as torchvision
+export * as architectures from "./architectures";
+export { vgg16, googlenet, resnet34, basicBlock, basicConv2d, Inception, Conv2dNoBias, MaxPool2dPadded } from "./architectures";
 export { trainStep, trainEpoch, evaluate, predict, fit, EarlyStopping, l2Penalty } from "./train";
 export type { History, EpochRecord, EvalResult } from "./train";
 export { ProgressLine } from "./progress";

@@ -211,7 +211,10 @@ export class Conv2d extends Module {
       throw new Error(`Conv2d(${this.in_channels}, ${this.out_channels}, ${this.kernel_size}) got input of shape [${x.shape}]; it needs [N, H, W, ${this.in_channels}]`);
     }
     const pad = this.opts.padding ?? "valid";
-    const y = tf.conv2d(x as tf.Tensor4D, this.weight as tf.Tensor4D, this.opts.stride ?? 1, pad === 0 ? "valid" : pad);
+    // a number pads with that many zeros on each side (PyTorch's padding=p); the native backend takes only
+    // 'valid' and 'same', so the zeros are added here and the convolution is 'valid'
+    const input = typeof pad === "number" && pad > 0 ? tf.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]]) : x;
+    const y = tf.conv2d(input as tf.Tensor4D, this.weight as tf.Tensor4D, this.opts.stride ?? 1, typeof pad === "number" ? "valid" : pad);
     return tf.add(y, this.bias);
   }
 }

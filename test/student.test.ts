@@ -10,9 +10,19 @@ const read = (p: string) => JSON.parse(fs.readFileSync(path.join(root, p), "utf8
 const src = (nb: { cells: { cell_type: string; source: string[] }[] }, type = "code") =>
   nb.cells.filter((c) => c.cell_type === type).map((c) => c.source.join(""));
 
-test("notebooks/04_mnist_conv.ipynb is the generated student version of the solution", () => {
+test("notebooks/04_mnist_conv.ipynb and 08_deep_networks.ipynb are the generated student versions of the solutions", () => {
   const out = execFileSync("node", [path.join(root, "scripts/make-student.js"), "--check"], { encoding: "utf8" });
   expect(out).toMatch(/✔ notebooks\/04_mnist_conv\.ipynb matches/);
+  expect(out).toMatch(/✔ notebooks\/08_deep_networks\.ipynb matches/);
+});
+
+test("08's student version keeps 演習9's template and runs nothing in its answer cell", () => {
+  const stu = src(read("notebooks/08_deep_networks.ipynb"));
+  const answers = stu.filter((s) => s.includes("// ▼ 解答欄"));
+  expect(answers).toHaveLength(1);
+  expect(answers[0]).toMatch(/const ex9: \{ model\?: Module \} = \{ model: undefined \}/);
+  expect(answers[0]).not.toMatch(/await|residualMLP|\/\/@student/);
+  expect(stu.join("\n")).toMatch(/check\.ex9\(ex9, /);
 });
 
 test("the student version keeps the templates and drops the solutions", () => {

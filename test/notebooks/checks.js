@@ -73,7 +73,9 @@ const NUMBER = /-?\d+(?:,\d{3})*(?:\.\d+)?(?:e-?\d+)?/;
  *   { key: "base.valid_acc", text: "86.6 %", scale: 100, digits: 1 }  the markdown contains `text`, and the reported
  *       value × scale printed with `digits` decimals is the number in `text` (equal as printed);
  *   { key: "best_epoch", text: "エポック 17", tol: 2 }                  … or within ± tol of it;
- *   { text: "89.3 %", source: "PyTorch 2.13, …" }                     a number measured elsewhere, stated with its source.
+ *   { text: "89.3 %", source: "PyTorch 2.13, …" }                     a number measured elsewhere, stated with its source;
+ *   otherBackendTol: 3                                                a number the markdown says was measured on the native
+ *       backend: as above when the notebook's backend line says tensorflow, within ± otherBackendTol on another backend.
  * The number of a claim is the first number in its `text`.
  */
 function claimsCheck(claims, name = "every number the markdown claims equals the reported value (as printed, or within its stated tolerance)") {
@@ -82,6 +84,7 @@ function claimsCheck(claims, name = "every number the markdown claims equals the
     test: ({ doc }) => {
       const md = markdown(doc);
       const rep = reports(doc);
+      const native = /^backend: tensorflow /m.test(text(doc));
       const bad = [];
       for (const c of claims) {
         if (!md.includes(c.text)) {
@@ -96,7 +99,9 @@ function claimsCheck(claims, name = "every number the markdown claims equals the
           continue;
         }
         const v = raw * (c.scale ?? 1);
-        if (c.digits !== undefined) {
+        if (!native && c.otherBackendTol !== undefined) {
+          if (!(Math.abs(v - Number(claimed)) <= c.otherBackendTol)) bad.push(`${c.key}: reported ${v}, markdown says "${c.text}" (measured on the native backend; ± ${c.otherBackendTol} on another)`);
+        } else if (c.digits !== undefined) {
           if (v.toFixed(c.digits) !== claimed) bad.push(`${c.key}: reported ${v.toFixed(c.digits)}, markdown says "${c.text}"`);
         } else if (c.tol !== undefined) {
           if (!(Math.abs(v - Number(claimed)) <= c.tol)) bad.push(`${c.key}: reported ${v}, markdown says "${c.text}" (± ${c.tol})`);
@@ -233,10 +238,11 @@ const CLAIMS_01 = [
   { key: "shown_ranks.1", text: "ant は 2 位です" },
   { key: "live_count", text: "153 枚すべて" },
   { key: "live_count", text: "153 枚のうち 117 枚" },
-  { key: "live_top5_hits", text: "117 枚でトップ 5" },
-  { key: "live_top5_acc", text: "76.5 %)。", scale: 100, digits: 1 },
-  { key: "live_top1_hits", text: "67 枚 (トップ 1" },
-  { key: "live_top1_acc", text: "43.8 %) で", scale: 100, digits: 1 },
+  // exact on the native backend, as the markdown says; another backend decodes the JPEGs differently (± 3 photos)
+  { key: "live_top5_hits", text: "117 枚でトップ 5", otherBackendTol: 3 },
+  { key: "live_top5_acc", text: "76.5 %)。", scale: 100, digits: 1, otherBackendTol: 2 },
+  { key: "live_top1_hits", text: "67 枚 (トップ 1", otherBackendTol: 3 },
+  { key: "live_top1_acc", text: "43.8 %) で", scale: 100, digits: 1, otherBackendTol: 2 },
 ];
 
 // 02: PyTorch 2.13 on this machine, the slide's code as is (batch 100, 3 epochs), test accuracy per learning rate.
@@ -278,11 +284,12 @@ const checks = {
     },
     {
       name: "live top-5 of MobileNet v1 0.25 on the 153 ants/bees validation photos: 117 contain the photo's class (ant 310 / bee 309), 67 at rank 1; 4 photos shown, each with its top-5 chart",
-      test: ({ doc }) => {
+      test: ({ doc, backend }) => {
         const r = need(doc, "live_count", "live_top5_hits", "live_top1_hits");
         if (r.live_count !== 153) return `${r.live_count} photos`;
         // the native backend (TensorFlow's JPEG decoder) gives 117 and 67; another decoder may move a photo or two
-        const exact = !process.env.TFJS_BACKEND || ["auto", "tensorflow"].includes(process.env.TFJS_BACKEND);
+        const asked = backend ?? process.env.TFJS_BACKEND; // the backend of this run (scripts/run-notebooks.js passes it)
+        const exact = !asked || ["auto", "tensorflow"].includes(asked);
         const tol = exact ? 0 : 3;
         if (Math.abs(r.live_top5_hits - 117) > tol || Math.abs(r.live_top1_hits - 67) > tol) return `top-5 ${r.live_top5_hits}, top-1 ${r.live_top1_hits} of 153 (expected 117 and 67)`;
         const photos = outputs(doc).filter((o) => o.data && o.data["image/jpeg"]).length;
@@ -427,10 +434,13 @@ checks["03_generalization.ipynb"] = [
 
 // PyTorch 2.13, the seed's CNN, SGD lr 0.1, batch 100, real MNIST: test accuracy after epochs 1, 2, 3.
 const PYTORCH_CNN = [96.95, 97.89, 98.23];
+// 04 on the WebAssembly backend trains the same CNN 3 epochs on the first 10,000 training images: measured 88.59 /
+// 93.19 / 94.51 % (seed 1); the reduced runs are held to ≥ 93 % after the 3rd epoch.
+const CNN_REDUCED_MIN = 93;
 
 /** The check lines "演習N: ✔ …" / "演習N: ✘ …" / "演習N: 未解答 …" (not the summary table's rows). */
 function exerciseLines(doc) {
-  return [...text(doc).matchAll(/^演習(\d): (✔|✘|未解答)(.*)$/gm)].map((m) => ({ n: Number(m[1]), status: m[2], rest: m[3] }));
+  return [...text(doc).matchAll(/^演習(\d+): (✔|✘|未解答)(.*)$/gm)].map((m) => ({ n: Number(m[1]), status: m[2], rest: m[3] }));
 }
 
 /** The table check.summary() prints: one row per exercise 1-8 and "(k/8 正解)". */
@@ -511,15 +521,17 @@ const CHECKS_04_BOTH = [
 
 checks["04_mnist_conv.ipynb"] = [
   {
-    name: "CNN trained 3 epochs on full MNIST, each epoch's test accuracy over 10,000 images within 1 point of PyTorch (96.95 / 97.89 / 98.23 %)",
+    name: `CNN trained 3 epochs, tested on 10,000 images each epoch: on all 60,000 training images each epoch within 1 point of PyTorch (96.95 / 97.89 / 98.23 %); on the WebAssembly backend's subset ≥ ${CNN_REDUCED_MIN} % after the 3rd epoch`,
     test: ({ doc }) => {
-      const r = need(doc, "cnn_epoch_test_acc.2", "cnn_test_count");
+      const r = need(doc, "cnn_epoch_test_acc.2", "cnn_test_count", "train_images_used");
       if (r.cnn_trained !== true) return "the student version must train, not load a saved model";
       const e = r.cnn_epoch_test_acc.map((a) => 100 * a);
-      const bad = e.length !== 3 || r.cnn_test_count !== 10000 || e.some((a, i) => Math.abs(a - PYTORCH_CNN[i]) > 1.0);
-      return !bad || `epochs: ${e.map((a) => a.toFixed(2)).join(", ")} % of ${r.cnn_test_count} vs ${PYTORCH_CNN.join(", ")}`;
+      const full = fullData(doc, 60000);
+      const bad = e.length !== 3 || r.cnn_test_count !== 10000 || (full ? e.some((a, i) => Math.abs(a - PYTORCH_CNN[i]) > 1.0) : !(e[2] >= CNN_REDUCED_MIN));
+      return !bad || `epochs: ${e.map((a) => a.toFixed(2)).join(", ")} % of ${r.cnn_test_count} (trained on ${r.train_images_used} images) vs ${full ? PYTORCH_CNN.join(", ") : `≥ ${CNN_REDUCED_MIN}`}`;
     },
   },
+  trainingDataCheck(60000),
   {
     name: "student version: every exercise 1-8 reports 未解答, none fails, and the summary says 0/8",
     test: ({ doc }) => {
@@ -549,12 +561,14 @@ checks["solutions/04_mnist_conv.ipynb"] = [
     },
   },
   {
-    name: "the CNN it uses reaches within 1 point of PyTorch's 3-epoch 98.23 % on 10,000 test images",
+    name: `the CNN it uses reaches within 1 point of PyTorch's 3-epoch 98.23 % on 10,000 test images (≥ ${CNN_REDUCED_MIN} % when trained on the WebAssembly backend's subset)`,
     test: ({ doc }) => {
       const r = need(doc, "cnn_test_acc", "cnn_test_count");
-      return (r.cnn_test_count === 10000 && Math.abs(100 * r.cnn_test_acc - 98.23) <= 1.0) || `reported ${r.cnn_test_acc} of ${r.cnn_test_count}`;
+      const ok = fullData(doc, 60000) ? Math.abs(100 * r.cnn_test_acc - 98.23) <= 1.0 : 100 * r.cnn_test_acc >= CNN_REDUCED_MIN;
+      return (r.cnn_test_count === 10000 && ok) || `reported ${r.cnn_test_acc} of ${r.cnn_test_count} (trained on ${r.train_images_used} images)`;
     },
   },
+  trainingDataCheck(60000),
   ...CHECKS_04_BOTH,
   claimsCheck(CLAIMS_04_SOLUTION, "every number the markdown claims: PyTorch's and the seed tables quoted, the seed-1 rows equal to this run (gaps ± 0.3 points, losses ± 0.01)"),
   percentsCovered(CLAIMS_04_SOLUTION),
@@ -570,12 +584,15 @@ checks["05_conv_pooling.ipynb"] = [
     },
   },
   {
-    name: "the CNN whose kernels are shown was evaluated on 10,000 test images (≥ 95 %)",
+    name: "the CNN whose kernels are shown was evaluated on 10,000 test images (≥ 95 %; ≥ 85 % when trained here on the WebAssembly backend's 10,000 images)",
     test: ({ doc }) => {
       const r = need(doc, "cnn_test_acc", "cnn_test_count");
-      return (r.cnn_test_count === 10000 && r.cnn_test_acc >= 0.95) || `${r.cnn_test_acc} of ${r.cnn_test_count}`;
+      // measured on the WebAssembly backend without models/cnn.json: one epoch on the first 10,000 images, 89.2 %
+      const min = fullData(doc, 60000) ? 0.95 : 0.85;
+      return (r.cnn_test_count === 10000 && r.cnn_test_acc >= min) || `${r.cnn_test_acc} of ${r.cnn_test_count} (trained on ${r.train_images_used} images)`;
     },
   },
+  trainingDataCheck(60000),
   {
     name: "Gabor filters: ψ = 0 at 3×3, λ = 4 is exactly 0 at x′ = ±1 (a line detector, as the markdown says); kernels counted by kind and direction add up",
     test: ({ doc }) => {
@@ -737,6 +754,116 @@ checks["07_cifar10.ipynb"] = [
   claimsCheck(CLAIMS_07, "every number the markdown claims is the reported value (accuracies ± 2 points) or a stated outside figure"),
   percentsCovered(CLAIMS_07),
 ];
+
+// 08: vanishing gradients and skip connections, measured on 10,000 MNIST training images (seeded; numbers from a run
+// on the 2-core CI machine). Thresholds from that run: ReLU's first-layer gradient was 1.34e4 × sigmoid's (10 layers,
+// He init) — the check asks ≥ 100×; after 300 steps the 20-layer plain network stayed at 2.306 (ln 10 = 2.303) while
+// the residual one reached 0.529 (with batch norm: 0.855 vs 0.385).
+const CLAIMS_08 = [
+  { text: "21.4 %", source: "PyTorch 2.13 (PYTORCH_MLP of 02, lr 0.01)" },
+  { key: "net02_ratio", text: "39.6 倍", tol: 2 },
+  { key: "act_first.sigmoid", text: "シグモイドで 1.51e-4", tol: 2e-5 },
+  { key: "act_first.tanh", text: "tanh で 4.07", tol: 0.1 },
+  { key: "act_first.relu", text: "ReLU で 2.02", tol: 0.1 },
+  { key: "relu_over_sigmoid", text: "約 1.3 万 倍", scale: 1e-4, tol: 0.2 },
+  { key: "act_loss_end.sigmoid", text: "シグモイドが 2.311", tol: 0.05 },
+  { key: "act_loss_end.tanh", text: "tanh が 0.320", tol: 0.05 },
+  { key: "act_loss_end.relu", text: "ReLU が 0.415", tol: 0.05 },
+  { key: "relu_default_first", text: "勾配は 4.40e-4 まで", tol: 5e-5 },
+  { key: "skip.plain.params", text: "residual も 125,770 個" },
+  { key: "skip.plain_bn.params", text: "どちらも 128,202 個" },
+  { key: "skip.plain.first", text: "勾配が 4.73e-8 しかなく", tol: 1e-8 },
+  { key: "skip.plain.loss_end", text: "訓練損失は 2.306 で", tol: 0.05 },
+  { key: "skip.residual.first", text: "勾配が 0.75 あり", tol: 0.05 },
+  { key: "skip.residual.loss_end", text: "訓練損失は 0.529 まで", tol: 0.05 },
+  { key: "skip.plain_bn.loss_end", text: "訓練損失は 0.855 まで", tol: 0.05 },
+  { key: "skip.residual_bn.loss_end", text: "residual + BN は 0.385", tol: 0.05 },
+  { key: "vgg16_params", text: "が 138,357,544 個" },
+  { key: "resnet34_params", text: "が 21,797,672 個" },
+  { key: "googlenet_params", text: "が 6,624,904 個" },
+  { text: "92.7 %", source: "the slide (VGG16's top-5 accuracy)" },
+  { text: "VGG (7.3 %)", source: "ILSVRC 2014, as 01 (CLAIMS_01 vgg_2014)" },
+  { text: "GoogLeNet (6.7 %)", source: "ILSVRC 2014, as 01 (CLAIMS_01)" },
+  { text: "ResNet (3.57 %)", source: "ILSVRC 2015, as 01 (CLAIMS_01)" },
+];
+
+checks["08_deep_networks.ipynb"] = [
+  {
+    name: "set-up: 10,000 training images, 300 steps of 64, 10 layers for the activations and 20 for plain vs residual",
+    test: ({ doc }) => {
+      const r = need(doc, "n_images", "steps", "batch_size", "depth", "depth2");
+      return (r.n_images === 10000 && r.steps === 300 && r.batch_size === 64 && r.depth === 10 && r.depth2 === 20) || JSON.stringify({ n: r.n_images, steps: r.steps, b: r.batch_size, d: r.depth, d2: r.depth2 });
+    },
+  },
+  {
+    name: "vanishing gradients: with sigmoid the first layer's gradient norm is ≥ 100× smaller than with ReLU (measured 1.3e4×), sigmoid's norms shrink toward the input, and sigmoid does not learn in 300 steps while ReLU and tanh do",
+    test: ({ doc }) => {
+      const r = need(doc, "act_first.sigmoid", "act_first.relu", "act_loss_end.sigmoid", "act_loss_end.relu", "act_loss_end.tanh", "relu_over_sigmoid");
+      const s = r.act_norms && r.act_norms.sigmoid;
+      if (!Array.isArray(s) || s.length !== 10 || !Array.isArray(r.act_norms.relu) || r.act_norms.relu.length !== 10) return `per-layer norms ${JSON.stringify(r.act_norms)}`;
+      if (!(r.act_first.relu >= 100 * r.act_first.sigmoid)) return `first layer: relu ${r.act_first.relu}, sigmoid ${r.act_first.sigmoid}`;
+      if (Math.abs(r.relu_over_sigmoid - r.act_first.relu / r.act_first.sigmoid) > 1e-6 * r.relu_over_sigmoid) return "relu_over_sigmoid is not the ratio of the reported norms";
+      if (!(s[0] * 100 < s[9])) return `sigmoid: first ${s[0]}, last ${s[9]}`;
+      const l = r.act_loss_end;
+      return (l.sigmoid > 2.2 && l.relu < 1.0 && l.tanh < 1.0) || `losses after 300 steps ${JSON.stringify(l)}`;
+    },
+  },
+  {
+    name: "skip connections: plain and residual have equal parameter counts (within 1 %), the residual network's training loss after 300 steps is below the plain one's, with and without batch norm",
+    test: ({ doc }) => {
+      const r = need(doc, "skip.plain.loss_end", "skip.residual.loss_end", "skip.plain_bn.loss_end", "skip.residual_bn.loss_end", "skip.plain.params", "skip.residual.params", "skip.plain_bn.params", "skip.residual_bn.params");
+      const k = r.skip;
+      const close = (a, b) => Math.abs(a - b) <= 0.01 * a;
+      if (!close(k.plain.params, k.residual.params) || !close(k.plain_bn.params, k.residual_bn.params)) return `params ${JSON.stringify([k.plain.params, k.residual.params, k.plain_bn.params, k.residual_bn.params])}`;
+      if (!(k.residual.loss_end < k.plain.loss_end)) return `residual ${k.residual.loss_end} vs plain ${k.plain.loss_end}`;
+      if (!(k.residual_bn.loss_end < k.plain_bn.loss_end)) return `residual + BN ${k.residual_bn.loss_end} vs plain + BN ${k.plain_bn.loss_end}`;
+      const n = r.skip_norms;
+      return (n && [n.plain, n.residual, n.plain_bn, n.residual_bn].every((a) => Array.isArray(a) && a.length === 20)) || "per-layer norms of the 20-layer networks not reported";
+    },
+  },
+  {
+    name: "figures: gradient norms per layer on a log axis beside the training-loss curves, for both experiments",
+    test: ({ doc }) => {
+      const figs = outputs(doc).filter((o) => o.data && o.data["application/vnd.plotly.v1+json"]).map((o) => o.data["application/vnd.plotly.v1+json"]);
+      if (figs.length !== 2) return `${figs.length} figures`;
+      const logs = figs.map((f) => Object.entries(f.layout).filter(([k, a]) => /^yaxis/.test(k) && a && a.type === "log").length);
+      const traces = figs.map((f) => f.data.length);
+      return (JSON.stringify(logs) === "[1,1]" && JSON.stringify(traces) === "[6,8]") || `log axes ${JSON.stringify(logs)}, traces ${JSON.stringify(traces)}`;
+    },
+  },
+  {
+    name: "architectures: VGG16, GoogLeNet and ResNet-34 built from the library's modules have torchvision's parameter totals (138,357,544, 6,624,904 without auxiliary heads, 21,797,672), with a stage table and one timed forward pass each",
+    test: ({ doc }) => {
+      const r = need(doc, "vgg16_params", "resnet34_params", "vgg16_seconds", "resnet34_seconds");
+      if (r.vgg16_params !== 138357544 || r.resnet34_params !== 21797672 || r.googlenet_params !== 6624904) return `params ${r.vgg16_params} / ${r.resnet34_params} / ${r.googlenet_params}`;
+      if (r.inception_channels !== 256) return `Inception 3a gives ${r.inception_channels} channels`;
+      const t = text(doc);
+      const ok = /VGG16: パラメータ 138,357,544 個, 1 枚の順伝播 [\d.]+ 秒/.test(t) && /ResNet-34: パラメータ 21,797,672 個, 1 枚の順伝播 [\d.]+ 秒/.test(t) && /GoogLeNet: パラメータ 6,624,904 個, 1 枚の順伝播 [\d.]+ 秒/.test(t) && /段 4 \(残差ブロック ×3, 512\) +→ \[1, 7, 7, 512/.test(t);
+      return (ok && r.vgg16_seconds > 0 && r.resnet34_seconds > 0) || "stage table or timing lines missing";
+    },
+  },
+  claimsCheck(CLAIMS_08),
+  percentsCovered(CLAIMS_08),
+];
+// 演習9: the student version leaves it 未解答; the solution's residual network is ✔ (graded on the model itself)
+const ex9Line = (doc) => exerciseLines(doc).filter((e) => e.n === 9);
+checks["solutions/08_deep_networks.ipynb"] = [
+  ...checks["08_deep_networks.ipynb"],
+  {
+    name: "solution version: 演習9 passes (the residual network's loss, measured again by the checker, is below 1.0)",
+    test: ({ doc }) => {
+      const ex = ex9Line(doc);
+      return (ex.length === 1 && ex[0].status === "✔" && /損失 0\.\d{3}/.test(ex[0].rest)) || `演習9 lines: ${JSON.stringify(ex)}`;
+    },
+  },
+];
+checks["08_deep_networks.ipynb"].push({
+  name: "student version: 演習9 reports 未解答, nothing fails",
+  test: ({ doc }) => {
+    const ex = ex9Line(doc);
+    return (ex.length === 1 && ex[0].status === "未解答") || `演習9 lines: ${JSON.stringify(ex)}`;
+  },
+});
 
 /** Seconds each code cell took (nbclient records when it went busy and idle). */
 function cellSeconds(doc) {

@@ -1,7 +1,7 @@
 // lib/architectures.ts: VGG16 and ResNet-34 built from the library's modules, their parameter totals against the
 // published counts (torchvision.models.vgg16: 138,357,544; torchvision.models.resnet34: 21,797,672;
 // torchvision.models.googlenet without auxiliary heads: 6,624,904, also worked out by hand below), output shapes
-// for a 224×224×3 image, and the two helper layers checked by hand.
+// for a 224×224×3 image, the two helper layers checked by hand, and every layer against torchvision 0.28.0 (reference JSON).
 import * as tf from "@tensorflow/tfjs";
 import { basicBlock, Conv2dNoBias, googlenet, Inception, MaxPool2dPadded, resnet34, vgg16 } from "../lib/architectures";
 import { Conv2d, Sequential } from "../lib/nn";
@@ -91,4 +91,36 @@ test("GoogLeNet: 6,624,904 parameters (torchvision without auxiliary heads; by h
   expect(y.shape).toEqual([1, 1000]);
   expect(Math.abs(tf.sum(tf.exp(y)).dataSync()[0] - 1)).toBeLessThan(1e-4);
   m.dispose();
+});
+
+// torchvision 0.28.0 on torch 2.13.0, counted by test/reference/make_architectures_reference.py: every module that
+// holds parameters itself, in module order, against the library's modules in the same (pre-)order.
+describe("against torchvision (test/reference/architectures_reference.json)", () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const ref = require("./reference/architectures_reference.json");
+  /** parameters held by each module itself (not by its children), in pre-order, zeros left out */
+  const leaves = (m: import("../lib/nn").Module): number[] => {
+    const own = m.numParameters() - m.namedChildren().reduce((s, [, k]) => s + k.numParameters(), 0);
+    return [...(own ? [own] : []), ...m.namedChildren().flatMap(([, k]) => leaves(k))];
+  };
+  const build = (make: () => import("../lib/nn").Module) => {
+    const spy = jest.spyOn(Random.prototype, "uniform").mockImplementation((n: number) => new Float32Array(n)); // counting only
+    try {
+      return make();
+    } finally {
+      spy.mockRestore();
+    }
+  };
+  test.each([
+    ["vgg16", vgg16],
+    ["googlenet", googlenet],
+    ["resnet34", resnet34],
+  ] as const)("%s: the same total and the same layers, layer by layer", (name, make) => {
+    expect(ref.torch).toBe("2.13.0+cpu");
+    expect(ref.torchvision).toMatch(/^0\.28\.0/);
+    const m = build(make);
+    expect(m.numParameters()).toBe(ref[name].total);
+    expect(leaves(m)).toEqual(ref[name].leaves.map((l: [string, number]) => l[1]));
+    m.dispose();
+  });
 });

@@ -3,7 +3,8 @@
 #   1. tsc --noEmit over lib/ and test/
 #   2. jest unit tests of lib/
 #   3. the tslab kernel through jupyter_client: protocol errors, interrupts, Japanese diagnostics (test/kernel/protocol.py)
-#   4. every notebook executed with nbconvert under tslab, outputs checked (scripts/run-notebooks.js)
+#   4. every notebook executed with nbconvert under tslab, outputs checked (scripts/run-notebooks.js); 02 and the
+#      students' 04 a second time with TFJS_BACKEND=wasm (artifacts/notebooks-wasm/)
 #   5. a real browser: JupyterLab + chromium via playwright-core (scripts/browser-test.js), when chromium is installed
 # Ends with one line "N passed, M failed" and a non-zero exit status when anything failed.
 set -uo pipefail

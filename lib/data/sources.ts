@@ -48,6 +48,76 @@ export function md5File(file: string): string {
   return h.digest("hex");
 }
 
+/**
+ * Writing into the cache failed (a folder that cannot be written, a full disk): no other source can help, so
+ * obtain() stops at once with the file, the reason and the remedy, and leaves no partial file.
+ */
+export class CacheWriteError extends Error {
+  constructor(
+    readonly file: string,
+    readonly error: NodeJS.ErrnoException,
+  ) {
+    const code = error.code ?? "";
+    const why =
+      code === "ENOSPC" || code === "EDQUOT"
+        ? "the disk is full"
+        : code === "EACCES" || code === "EPERM" || code === "EROFS"
+          ? "the folder cannot be written"
+          : code === "ENOTDIR" || code === "EEXIST"
+            ? "a part of the path is a file, not a folder"
+            : "the write failed";
+    super(
+      `cannot write ${file}: ${why} (${error.message}). Nothing was left in the cache. ` +
+        (code === "ENOSPC" || code === "EDQUOT"
+          ? "Free some disk space, or pass another root folder, and run the cell again."
+          : `Pass a root folder you can write (e.g. root: "/tmp/datasets"), or fix the permissions of ${path.dirname(file)}.`),
+    );
+    this.name = "CacheWriteError";
+  }
+}
+
+/** Runs a file-system write for `file`, turning its error into a CacheWriteError. */
+function cacheWrite<T>(file: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof CacheWriteError) throw e;
+    throw new CacheWriteError(file, e as NodeJS.ErrnoException);
+  }
+}
+
+/** A network error in words: what failed, for a person reading the list of sources tried. */
+function networkReason(err: Error, url: string, idleS: number): string {
+  if (err.name === "AbortError" || err.name === "TimeoutError") return `no data for ${idleS} s: the server stalled (idle timeout)`;
+  const cause = err.cause as (NodeJS.ErrnoException & { message?: string }) | undefined;
+  const code = cause?.code ?? "";
+  let host = url;
+  try {
+    host = new URL(url).host;
+  } catch {
+    /* not a URL: keep it whole */
+  }
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return `host ${host.replace(/:\d+$/, "")} not found (DNS lookup failed: no network, or a wrong address) [${code}]`;
+  if (code === "ECONNREFUSED") return `connection refused by ${host} (no server listening there) [${code}]`;
+  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return `connection to ${host} closed by the server (${cause?.message ?? code})`;
+  if (code === "ETIMEDOUT" || code === "UND_ERR_CONNECT_TIMEOUT") return `connection to ${host} timed out [${code}]`;
+  const inner = cause?.message ?? (cause === undefined ? "" : String(cause));
+  if (/redirect count exceeded/.test(inner)) return `too many redirects (more than 20: a redirect loop?)`;
+  return `${err.message}${inner ? ` (${inner})` : ""}`;
+}
+
+function httpReason(status: number, statusText: string): string {
+  const why =
+    status === 401 || status === 403
+      ? "access refused by the server"
+      : status === 404 || status === 410
+        ? "the file is not at this address"
+        : status >= 500
+          ? "the server failed; try again later"
+          : "not the file (an unexpected answer)";
+  return `HTTP ${status} ${statusText}: ${why}`;
+}
+
 function tmpName(target: string): string {
   return `${target}.part-${process.pid}-${Date.now()}`;
 }
@@ -56,8 +126,8 @@ function tmpName(target: string): string {
 function atomicCopy(src: string, dest: string): void {
   const tmp = tmpName(dest);
   try {
-    fs.copyFileSync(src, tmp);
-    fs.renameSync(tmp, dest);
+    cacheWrite(dest, () => fs.copyFileSync(src, tmp));
+    cacheWrite(dest, () => fs.renameSync(tmp, dest));
   } finally {
     fs.rmSync(tmp, { force: true });
   }
@@ -67,21 +137,28 @@ function mb(n: number): string {
   return `${(n / 1e6).toFixed(1)} MB`;
 }
 
-/** Downloads `url` into `dest` (atomically), checking the md5 on the way. Throws on any failure. */
+/**
+ * Downloads `url` into `dest` (atomically), checking the md5 on the way. Throws on any failure: a network failure
+ * as an Error whose message says why in words, a failure to write `dest` as a CacheWriteError.
+ * Redirects are followed (up to 20, as browsers do; the canonical hosts redirect), and the final address is logged.
+ */
 export async function download(url: string, dest: string, md5: string | undefined, opts: Pick<ObtainOptions, "log" | "idleTimeoutMs"> = {}): Promise<void> {
   const log = opts.log ?? ((s: string) => console.log(s));
   const idle = opts.idleTimeoutMs ?? 30_000;
   const controller = new AbortController();
   let timer = setTimeout(() => controller.abort(), idle);
   const tmp = tmpName(dest);
-  const out = fs.openSync(tmp, "w");
+  let out: number | undefined;
+  let got = 0;
+  let total = 0;
   try {
+    out = cacheWrite(dest, () => fs.openSync(tmp, "w"));
     const res = await fetch(url, { signal: controller.signal });
-    if (!res.ok || res.body === null) throw new Error(`HTTP ${res.status} ${res.statusText}`);
-    const total = Number(res.headers.get("content-length") ?? 0);
+    if (!res.ok || res.body === null) throw new Error(httpReason(res.status, res.statusText));
+    if (res.redirected) log(`  redirected to ${res.url}`);
+    total = Number(res.headers.get("content-length") ?? 0);
     const hash = createHash("md5");
     const reader = res.body.getReader();
-    let got = 0;
     let shown = 0;
     const t0 = Date.now();
     for (;;) {
@@ -89,7 +166,8 @@ export async function download(url: string, dest: string, md5: string | undefine
       if (done) break;
       clearTimeout(timer);
       timer = setTimeout(() => controller.abort(), idle);
-      fs.writeSync(out, value);
+      const fd = out;
+      cacheWrite(dest, () => fs.writeSync(fd, value));
       hash.update(value);
       got += value.length;
       // a few lines per file, not one per chunk: 25 %, 50 %, 75 %
@@ -102,18 +180,25 @@ export async function download(url: string, dest: string, md5: string | undefine
     if (total > 0 && got !== total) throw new Error(`connection closed after ${got} of ${total} bytes`);
     const digest = hash.digest("hex");
     if (md5 !== undefined && digest !== md5) throw new Error(`md5 ${digest}, expected ${md5} (corrupt or wrong file)`);
-    fs.closeSync(out);
-    fs.renameSync(tmp, dest);
+    const fd = out;
+    out = undefined;
+    cacheWrite(dest, () => fs.closeSync(fd));
+    cacheWrite(dest, () => fs.renameSync(tmp, dest));
     log(`  ${path.basename(dest)}: done, ${mb(got)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   } catch (e) {
+    if (e instanceof CacheWriteError) throw e;
     const err = e as Error;
-    throw new Error(err.name === "AbortError" ? `no data for ${idle / 1000} s` : `${err.message}${err.cause ? ` (${(err.cause as Error).message ?? err.cause})` : ""}`);
+    const reason = networkReason(err, url, idle / 1000);
+    // a body that ends early (a server that closes the connection, or sends less than its Content-Length)
+    throw new Error(got > 0 && total > 0 && got < total && !/connection closed after/.test(reason) ? `connection closed after ${got} of ${total} bytes: ${reason}` : reason);
   } finally {
     clearTimeout(timer);
-    try {
-      fs.closeSync(out);
-    } catch {
-      /* already closed */
+    if (out !== undefined) {
+      try {
+        fs.closeSync(out);
+      } catch {
+        /* already closed */
+      }
     }
     fs.rmSync(tmp, { force: true });
   }
@@ -136,6 +221,41 @@ export async function obtain(file: RemoteFile, opts: ObtainOptions): Promise<str
   }
 }
 
+/**
+ * Removes the partial files `name.part-PID-time` left in `dir` by processes that no longer run (a kernel killed in
+ * the middle of a download) and not written for longer than `idleMs` (a live download writes more often than its
+ * idle timeout, or gives up: this keeps the partial file of a download on another machine sharing the folder).
+ * Those of a running process (another notebook downloading the same file now) are kept.
+ */
+function removeStaleParts(dir: string, name: string, idleMs: number): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const m = n.startsWith(`${name}.part-`) ? /^\.part-(\d+)-\d+$/.exec(n.slice(name.length)) : null;
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    let alive = pid === process.pid;
+    if (!alive) {
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch (e) {
+        alive = (e as NodeJS.ErrnoException).code === "EPERM"; // running, someone else's
+      }
+    }
+    if (alive) continue;
+    try {
+      if (Date.now() - fs.statSync(path.join(dir, n)).mtimeMs > idleMs) fs.rmSync(path.join(dir, n), { force: true });
+    } catch {
+      /* gone already, or not ours to remove: it does no harm */
+    }
+  }
+}
+
 /** The folders of `dir`'s path that do not exist yet, deepest first. */
 function missingFolders(dir: string): string[] {
   const out: string[] = [];
@@ -154,7 +274,8 @@ async function obtainInto(file: RemoteFile, opts: ObtainOptions): Promise<string
     fs.rmSync(cached, { force: true });
     log(`${cached}: md5 ${got}, expected ${file.md5}; removed the corrupt copy, fetching it again`);
   }
-  fs.mkdirSync(dir, { recursive: true });
+  cacheWrite(cached, () => fs.mkdirSync(dir, { recursive: true }));
+  removeStaleParts(dir, file.name, opts.idleTimeoutMs ?? 30_000);
 
   const mirror = opts.mirror ?? process.env[MIRROR_ENV];
   if (mirror) {
@@ -186,6 +307,7 @@ async function obtainInto(file: RemoteFile, opts: ObtainOptions): Promise<string
       await download(url, cached, file.md5, opts);
       return cached;
     } catch (e) {
+      if (e instanceof CacheWriteError) throw e; // another source would fail the same way
       failures.push(`${url}: ${(e as Error).message}`);
       log(`  failed: ${(e as Error).message}`);
     }
@@ -193,7 +315,7 @@ async function obtainInto(file: RemoteFile, opts: ObtainOptions): Promise<string
   throw new Error(
     `could not get ${file.name}: it is not in the cache (${dir})` +
       (mirror ? ` nor in the mirror ${mirror}` : `, no mirror is set`) +
-      `, and every download failed:\n  ${failures.join("\n  ")}\n` +
+      `, and every download failed (${failures.length} tried, in order):\n  ${failures.join("\n  ")}\n` +
       `Without a network, set ${MIRROR_ENV}=/path/to/folder holding ${file.folder}/${file.name} (see datasets/README.md).`,
   );
 }

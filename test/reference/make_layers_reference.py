@@ -11,6 +11,7 @@ Conventions as in make_reference.py: tensors in PyTorch's layouts (Linear.weight
 """
 import json
 import os
+import sys
 
 import torch
 import torch.nn as nn
@@ -19,17 +20,9 @@ import torch.nn.functional as F
 SEED = 0
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "layers_reference.json")
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_reference import L, f32, state  # noqa: E402  (the same conventions as make_reference.py)
 
-def L(t):
-    return t.detach().tolist()
-
-
-def f32(*shape, scale=1.0):
-    return (torch.randn(*shape, dtype=torch.float32) * scale).double()
-
-
-def state(model):
-    return {k: L(v) for k, v in model.state_dict().items()}
 
 
 def conv_stride_padding():

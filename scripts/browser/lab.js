@@ -24,7 +24,7 @@ const deadline = t00 + limitMs;
 
 const results = [];
 /** phase: what the test is doing (named when the time limit strikes); aborted: the limit struck, later failures are its consequence */
-const state = { phase: "starting", aborted: false };
+const state = { phase: "starting", aborted: false, notebook: "" };
 function check(name, ok, detail = "") {
   if (state.aborted) return;
   results.push({ name, ok: !!ok, detail: ok ? "" : String(detail) });
@@ -309,6 +309,7 @@ async function acceptKernelDialog(page) {
 
 async function openNotebook(page, name) {
   state.phase = `opening ${name}`;
+  state.notebook = name;
   // ?reset: a fresh workspace, so only this notebook is open
   await page.goto(`${server.base}/lab/tree/${name.split("/").map(encodeURIComponent).join("/")}?reset&token=${server.token}`, { waitUntil: "domcontentloaded", timeout: Math.min(60000, left()) });
   await waitFor(`${name} to open`, async () => {
@@ -490,15 +491,17 @@ const PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)";
 /** The code cells of the open notebook as locators; i counts code cells only. */
 const codeCell = (page, i) => page.locator(`${PANEL} .jp-CodeCell`).nth(i);
 
-/** Index (among code cells) of the first code cell whose source matches `re`. */
+/**
+ * Index (among code cells) of the first code cell whose source matches `re`, read from the notebook file as the
+ * server has it (JupyterLab creates a cell's editor only when it comes into view, so the page may not hold it yet).
+ */
 async function findCodeCell(page, re) {
-  const sources = await page.evaluate((sel) => {
-    // the notebook model, not the DOM: cells off screen may not be rendered
-    const panel = document.querySelector(sel);
-    return [...panel.querySelectorAll(".jp-CodeCell")].map((c) => c.querySelector(".cm-content")?.textContent ?? "");
-  }, PANEL);
+  const name = state.notebook;
+  const r = await api("GET", `/api/contents/${name.split("/").map(encodeURIComponent).join("/")}?content=1`);
+  if (r.status !== 200) throw new Error(`GET ${name}: ${r.status}`);
+  const sources = r.body.content.cells.filter((c) => c.cell_type === "code").map((c) => [].concat(c.source).join(""));
   const i = sources.findIndex((s) => re.test(s));
-  if (i < 0) throw new Error(`no code cell matches ${re}`);
+  if (i < 0) throw new Error(`no code cell of ${name} matches ${re}`);
   return i;
 }
 

@@ -760,24 +760,26 @@ checks["07_cifar10.ipynb"] = [
 // He init) — the check asks ≥ 100×; after 300 steps the 20-layer plain network stayed at 2.306 (ln 10 = 2.303) while
 // the residual one reached 0.529 (with batch norm: 0.855 vs 0.385).
 const CLAIMS_08 = [
+  // losses after 300 steps are the native backend's (the markdown says so); another backend's arithmetic differs in the
+  // last digits, which 300 steps of SGD with momentum turn into a few hundredths (wasm measured ≤ 0.11 away)
   { text: "21.4 %", source: "PyTorch 2.13 (PYTORCH_MLP of 02, lr 0.01)" },
   { key: "net02_ratio", text: "39.6 倍", tol: 2 },
   { key: "act_first.sigmoid", text: "シグモイドで 1.51e-4", tol: 2e-5 },
   { key: "act_first.tanh", text: "tanh で 4.07", tol: 0.1 },
   { key: "act_first.relu", text: "ReLU で 2.02", tol: 0.1 },
   { key: "relu_over_sigmoid", text: "約 1.3 万 倍", scale: 1e-4, tol: 0.2 },
-  { key: "act_loss_end.sigmoid", text: "シグモイドが 2.311", tol: 0.05 },
-  { key: "act_loss_end.tanh", text: "tanh が 0.320", tol: 0.05 },
-  { key: "act_loss_end.relu", text: "ReLU が 0.415", tol: 0.05 },
+  { key: "act_loss_end.sigmoid", text: "シグモイドが 2.311", tol: 0.05, otherBackendTol: 0.2 },
+  { key: "act_loss_end.tanh", text: "tanh が 0.320", tol: 0.05, otherBackendTol: 0.2 },
+  { key: "act_loss_end.relu", text: "ReLU が 0.415", tol: 0.05, otherBackendTol: 0.2 },
   { key: "relu_default_first", text: "勾配は 4.40e-4 まで", tol: 5e-5 },
   { key: "skip.plain.params", text: "residual も 125,770 個" },
   { key: "skip.plain_bn.params", text: "どちらも 128,202 個" },
   { key: "skip.plain.first", text: "勾配が 4.73e-8 しかなく", tol: 1e-8 },
-  { key: "skip.plain.loss_end", text: "訓練損失は 2.306 で", tol: 0.05 },
+  { key: "skip.plain.loss_end", text: "訓練損失は 2.306 で", tol: 0.05, otherBackendTol: 0.2 },
   { key: "skip.residual.first", text: "勾配が 0.75 あり", tol: 0.05 },
-  { key: "skip.residual.loss_end", text: "訓練損失は 0.529 まで", tol: 0.05 },
-  { key: "skip.plain_bn.loss_end", text: "訓練損失は 0.855 まで", tol: 0.05 },
-  { key: "skip.residual_bn.loss_end", text: "residual + BN は 0.385", tol: 0.05 },
+  { key: "skip.residual.loss_end", text: "訓練損失は 0.529 まで", tol: 0.05, otherBackendTol: 0.2 },
+  { key: "skip.plain_bn.loss_end", text: "訓練損失は 0.855 まで", tol: 0.05, otherBackendTol: 0.2 },
+  { key: "skip.residual_bn.loss_end", text: "residual + BN は 0.385", tol: 0.05, otherBackendTol: 0.2 },
   { key: "vgg16_params", text: "が 138,357,544 個" },
   { key: "resnet34_params", text: "が 21,797,672 個" },
   { key: "googlenet_params", text: "が 6,624,904 個" },

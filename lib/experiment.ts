@@ -56,7 +56,11 @@ export interface ExperimentEpoch {
   seconds: number;
 }
 
-export interface ExperimentResult {
+/**
+ * train_*, valid_*, test_* of the kept epoch (see `last`), named as in ExperimentEpoch; valid_* is NaN when the run
+ * evaluated the test data, test_* when it evaluated validation data.
+ */
+export interface ExperimentResult extends Omit<ExperimentEpoch, "epoch" | "seconds"> {
   label: string;
   model: Module;
   /** per epoch: train_* and test_* where test_* is the data evaluated after each epoch (see evaluated_on) */
@@ -69,13 +73,6 @@ export interface ExperimentResult {
   last: History["epochs"][number];
   /** every epoch, with its numbers named valid_* or test_* after the data evaluated */
   epochs: ExperimentEpoch[];
-  /** of the kept epoch (see `last`); valid_* is NaN when the run evaluated the test data, test_* when it evaluated validation data */
-  train_loss: number;
-  train_acc: number;
-  valid_loss: number;
-  valid_acc: number;
-  test_loss: number;
-  test_acc: number;
   /** (λ/2)Σ‖W‖²_F of the final weights, when weight_decay was set */
   penalty?: number;
 }

@@ -121,11 +121,12 @@ export async function trainEpoch(model: Module, optimizer: Optimizer, loader: Da
       bar?.tick(b, n, sum / count);
     }
   } catch (e) {
-    const where = `${opts.epoch !== undefined ? `epoch ${opts.epoch}, ` : ""}batch ${b + 1}/${loader.length}`;
+    const epoch = opts.epoch !== undefined ? `epoch ${opts.epoch}, ` : "";
+    // a diverging loss names the batch that failed (b + 1); an interrupt the batches completed (b)
     if (e instanceof DivergedError) {
-      throw new DivergedError(`学習を止めました (${where}): ${e.message}。モデルは直前のステップの重みのままです`, e.loss);
+      throw new DivergedError(`学習を止めました (${epoch}batch ${b + 1}/${loader.length}): ${e.message}。モデルは直前のステップの重みのままです`, e.loss);
     }
-    rethrow(e, `学習を中断しました (${where.replace(`batch ${b + 1}/`, `batch ${b}/`)})。モデルはそこまでの重みです`);
+    rethrow(e, `学習を中断しました (${epoch}batch ${b}/${loader.length})。モデルはそこまでの重みです`);
   }
   const res = { loss: sum / count, accuracy: correct / count, count, seconds: (Date.now() - t0) / 1000 };
   if (own) bar?.finish(`${label}: 訓練 損失 ${res.loss.toFixed(4)} 正解率 ${pct(res.accuracy)}% | ${res.seconds.toFixed(1)} 秒`);

@@ -4,7 +4,6 @@ module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: false }] },
-  setupFiles: ["<rootDir>/test/setup-env.js"],
   // the photo tests decode hundreds of JPEGs; on a loaded 2-core machine they were seen to pass 60 s
   testTimeout: 180000,
   maxWorkers: 2,

@@ -3,7 +3,9 @@
 //   TFJS_BACKEND=tensorflow  native only (tfjs-node-gpu when installed, else tfjs-node); error if missing
 //   TFJS_BACKEND=wasm | cpu  WebAssembly / pure JavaScript
 // PyTorch: device = 'cuda' if torch.cuda.is_available() else 'cpu'
+import * as fs from "fs";
 import * as os from "os";
+import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { registerNativeKernels } from "./native-kernels";
 
@@ -37,9 +39,28 @@ function gpuName(): string | null {
   }
 }
 
+/**
+ * Loads the native binding of `pkg` once with every symbol resolved (RTLD_NOW). A binding whose libtensorflow is
+ * missing fails either way; one whose libtensorflow is another version or another library loads lazily and kills
+ * the process (the kernel) at its first call into a missing symbol. Resolving every symbol now turns both into an
+ * error that useBackend reports with its remedy.
+ */
+function checkBinding(pkg: string): void {
+  const dir = path.join(path.dirname(require.resolve(`${pkg}/package.json`)), "lib");
+  const napi = fs.existsSync(dir) ? fs.readdirSync(dir).filter((d) => d.startsWith("napi-v")) : [];
+  const file = napi.map((d) => path.join(dir, d, "tfjs_binding.node")).find((f) => fs.existsSync(f));
+  if (file === undefined) throw new Error(`${pkg} has no native binding (${dir}/napi-v*/tfjs_binding.node): it was never built`);
+  try {
+    process.dlopen({ exports: {} } as NodeJS.Module, file, os.constants.dlopen.RTLD_NOW);
+  } catch (e) {
+    throw new Error(`${firstLine(e)} (its libtensorflow is missing, or not the one it was built against)`);
+  }
+}
+
 function loadNative(): { tensorflow: string; device: string } {
-  // TensorFlow's C++ logging (oneDNN notices, CPU feature lines) goes to the kernel's stderr,
-  // never to a notebook; level 2 keeps only errors.
+  // TensorFlow's C++ logging (CPU feature lines) goes to the kernel's stderr, never to a notebook; level 2 keeps
+  // only errors. The one place for every process that loads TensorFlow through the library (kernels, tests,
+  // scripts); scripts/env.sh sets the same for the shell (lib/README.md).
   if (process.env.TF_CPP_MIN_LOG_LEVEL === undefined) process.env.TF_CPP_MIN_LOG_LEVEL = "2";
   let gpu = false;
   try {
@@ -48,6 +69,7 @@ function loadNative(): { tensorflow: string; device: string } {
   } catch {
     /* the CPU package is the normal case */
   }
+  checkBinding(gpu ? "@tensorflow/tfjs-node-gpu" : "@tensorflow/tfjs-node");
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   gpu ? require("@tensorflow/tfjs-node-gpu") : require("@tensorflow/tfjs-node");
   const binding = (tf.findBackend("tensorflow") as unknown as { binding?: { TF_Version?: string } } | null)?.binding;

@@ -14,30 +14,22 @@ import { byName } from "./optim";
 import { COLORS, Figure, lineChart, Series, showFigure, sideBySide } from "./plot";
 import { manualSeed } from "./random";
 import { markGenuine } from "./provenance";
-import { EarlyStopping, fit, History, l2Penalty } from "./train";
+import { fit, History, l2Penalty, TrainOptions } from "./train";
 
-export interface ExperimentOptions {
+/** The training configuration (epochs, weight_decay, early_stopping (needs `valid`), print_every, on_epoch, ...) and the run's data and optimizer. */
+export interface ExperimentOptions extends TrainOptions {
   train: ImageDataset;
   /** 検証データ evaluated after every epoch: drives early stopping and the choice of settings */
   valid?: ImageDataset;
   /** テストデータ evaluated after every epoch (when no validation data is given; never with early stopping) */
   test?: ImageDataset;
-  epochs: number;
   batch_size?: number;
   /** "adam" (default, lr 1e-3) or "sgd" (lr 0.1); checked at run time */
   optimizer?: string;
   lr?: number;
   momentum?: number;
-  weight_decay?: number;
-  /** needs `valid`: stops on the validation loss and restores the best epoch's weights */
-  early_stopping?: EarlyStopping;
   /** the same seed for every run of a comparison: same initial weights, same batch order */
   seed?: number;
-  /** flatten images to [B, 784] (for the fully connected Net) */
-  flatten?: boolean;
-  on_epoch?: (h: History) => void;
-  /** print the epoch line every this many epochs and after the last (default 5; 0: only the last) */
-  print_every?: number;
   /** measure train loss/accuracy with an extra pass in eval mode after each epoch (default true);
    *  false uses the running values of the epoch, which costs nothing */
   train_eval?: boolean;
@@ -100,11 +92,10 @@ export async function experiment(label: string, makeModel: () => Module, o: Expe
   const model = makeModel();
   const optimizer = byName(o.optimizer ?? "adam", model.parameters(), { lr: o.lr, momentum: o.momentum });
   const batch_size = o.batch_size ?? 50;
-  const flatten = o.flatten ?? false;
-  const train_loader = new DataLoader({ dataset: o.train, batch_size, shuffle: true, flatten });
+  const train_loader = new DataLoader({ dataset: o.train, batch_size, shuffle: true });
   const exact = o.train_eval !== false;
-  const train_eval = exact ? new DataLoader({ dataset: o.train.with({ augment: undefined }), batch_size: 1000, flatten }) : undefined;
-  const eval_loader = new DataLoader({ dataset: evalSet, batch_size: 1000, flatten });
+  const train_eval_loader = exact ? new DataLoader({ dataset: o.train.with({ augment: undefined }), batch_size: 1000 }) : undefined;
+  const eval_loader = new DataLoader({ dataset: evalSet, batch_size: 1000 });
   const every = o.print_every ?? 5;
   const penaltyOf = () => (o.weight_decay ? tf.tidy(() => l2Penalty(model, o.weight_decay as number).dataSync()[0]) : undefined);
   // without the extra pass, the running train loss of an epoch includes the penalty (it is what the optimizer saw)
@@ -123,11 +114,9 @@ export async function experiment(label: string, makeModel: () => Module, o: Expe
   try {
     let printed = 0;
     const history = await fit(model, optimizer, train_loader, eval_loader, {
-      epochs: o.epochs,
+      ...o,
       label,
-      train_eval,
-      weight_decay: o.weight_decay,
-      early_stopping: o.early_stopping,
+      train_eval_loader,
       progress: false,
       on_epoch: (h) => {
         const e = h.epochs.length;
@@ -155,7 +144,7 @@ export async function experiment(label: string, makeModel: () => Module, o: Expe
       test_acc: on === "test" ? e.test_acc : NaN,
       seconds: e.seconds,
     });
-    const k = named(kept);
+    const { epoch: _epoch, seconds: _seconds, ...numbers } = named(kept);
     const res: ExperimentResult = {
       label,
       model,
@@ -164,12 +153,7 @@ export async function experiment(label: string, makeModel: () => Module, o: Expe
       epochs: history.epochs.map(named),
       gap: kept.train_acc - kept.test_acc,
       last: kept,
-      train_loss: k.train_loss,
-      train_acc: k.train_acc,
-      valid_loss: k.valid_loss,
-      valid_acc: k.valid_acc,
-      test_loss: k.test_loss,
-      test_acc: k.test_acc,
+      ...numbers,
       penalty: penaltyOf(),
     };
     return markGenuine(res, o);

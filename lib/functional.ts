@@ -1,4 +1,4 @@
-// torch.nn.functional: the loss the lecture uses, and the activations under their PyTorch names.
+// torch.nn.functional: the loss the lecture uses (activations are TensorFlow.js's own: tf.relu, tf.sigmoid, tf.logSoftmax).
 import * as tf from "@tensorflow/tfjs";
 
 /**
@@ -15,8 +15,3 @@ export function nll_loss(output: tf.Tensor, target: tf.Tensor, reduction: "mean"
     return (reduction === "mean" ? tf.neg(tf.mean(picked)) : tf.neg(tf.sum(picked))) as tf.Scalar;
   });
 }
-
-export const log_softmax = (x: tf.Tensor, dim = -1): tf.Tensor => tf.logSoftmax(x, dim);
-export const softmax = (x: tf.Tensor, dim = -1): tf.Tensor => tf.softmax(x, dim);
-export const relu = (x: tf.Tensor): tf.Tensor => tf.relu(x);
-export const sigmoid = (x: tf.Tensor): tf.Tensor => tf.sigmoid(x);

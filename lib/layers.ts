@@ -84,7 +84,7 @@ export class Residual extends Module {
   constructor(readonly body: Module, readonly shortcut: Module | null = null, readonly after: Module | null = null) {
     super();
   }
-  override namedChildren(): [string, Module][] {
+  override named_children(): [string, Module][] {
     const out: [string, Module][] = [["body", this.body]];
     if (this.shortcut) out.push(["shortcut", this.shortcut]);
     if (this.after) out.push(["after", this.after]);
@@ -102,7 +102,7 @@ export class Residual extends Module {
 }
 
 export interface GradNorm {
-  /** the parameter's name, as namedParameters() gives it (e.g. "layers.0.weight") */
+  /** the parameter's name, as named_parameters() gives it (e.g. "layers.0.weight") */
   name: string;
   /** its shape */
   shape: number[];
@@ -122,7 +122,7 @@ export function gradNorms(
   target: tf.Tensor,
   loss: (output: tf.Tensor, target: tf.Tensor) => tf.Scalar = nll_loss,
 ): GradNorm[] {
-  const named = model.namedParameters();
+  const named = model.named_parameters();
   return tf.tidy(() => {
     const { grads } = tf.variableGrads(() => loss(model.forward(input), target), named.map(([, v]) => v));
     return named.map(([name, v]) => {
@@ -142,7 +142,7 @@ export function gradNorms(
  * PyTorch's default (what Linear and Conv2d start with here) has variance 1 / (3·fan_in).
  */
 export function kaimingUniform_(model: Module): Module {
-  const params = model.namedParameters();
+  const params = model.named_parameters();
   const weights = new Set(params.filter(([, p]) => p.rank >= 2).map(([n]) => n.replace(/weight$/, "")));
   for (const [name, p] of params) {
     if (p.rank >= 2) {

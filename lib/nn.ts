@@ -1,4 +1,5 @@
-// torch.nn in miniature: Module, Linear, Conv2d, MaxPool2d, Dropout, BatchNorm, Flatten, Sequential.
+// torch.nn in miniature: Module, Linear, Conv2d, MaxPool2d, Dropout, BatchNorm, Flatten, ReLU, Sequential; and the two
+// helpers everything that looks at a model shares: inEvalMode (eval mode, then the mode it had) and traceForward.
 // Weights are initialized as PyTorch initializes nn.Linear / nn.Conv2d
 // (kaiming_uniform_(a=√5) → U(-1/√fan_in, 1/√fan_in), bias likewise), drawn from the seeded
 // global generator, so manualSeed(s) gives the same network every run.
@@ -7,6 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
+import { writeAtomically } from "./files";
 import { globalRandom } from "./random";
 
 export abstract class Module {
@@ -16,7 +18,7 @@ export abstract class Module {
   abstract forward(x: tf.Tensor): tf.Tensor;
 
   /** Sub-modules, found among this object's fields (arrays of modules too), in declaration order. */
-  namedChildren(): [string, Module][] {
+  named_children(): [string, Module][] {
     const out: [string, Module][] = [];
     for (const [k, v] of Object.entries(this)) {
       if (v instanceof Module) out.push([k, v]);
@@ -34,17 +36,17 @@ export abstract class Module {
     return [];
   }
 
-  namedParameters(prefix = ""): [string, tf.Variable][] {
+  named_parameters(prefix = ""): [string, tf.Variable][] {
     const own = this.ownParameters().map(([n, v]) => [prefix + n, v] as [string, tf.Variable]);
-    return own.concat(...this.namedChildren().map(([n, m]) => m.namedParameters(`${prefix}${n}.`)));
+    return own.concat(...this.named_children().map(([n, m]) => m.named_parameters(`${prefix}${n}.`)));
   }
-  namedBuffers(prefix = ""): [string, tf.Variable][] {
+  named_buffers(prefix = ""): [string, tf.Variable][] {
     const own = this.ownBuffers().map(([n, v]) => [prefix + n, v] as [string, tf.Variable]);
-    return own.concat(...this.namedChildren().map(([n, m]) => m.namedBuffers(`${prefix}${n}.`)));
+    return own.concat(...this.named_children().map(([n, m]) => m.named_buffers(`${prefix}${n}.`)));
   }
   /** model.parameters(): what the optimizer updates. */
   parameters(): tf.Variable[] {
-    return this.namedParameters().map(([, v]) => v);
+    return this.named_parameters().map(([, v]) => v);
   }
   numParameters(): number {
     return this.parameters().reduce((s, p) => s + p.size, 0);
@@ -52,7 +54,7 @@ export abstract class Module {
 
   train(mode = true): this {
     this.training = mode;
-    this.namedChildren().forEach(([, m]) => m.train(mode));
+    this.named_children().forEach(([, m]) => m.train(mode));
     return this;
   }
   eval(): this {
@@ -60,25 +62,25 @@ export abstract class Module {
   }
 
   /** Parameters and buffers by name (the tensors themselves, not copies). */
-  stateDict(): Map<string, tf.Variable> {
-    return new Map([...this.namedParameters(), ...this.namedBuffers()]);
+  state_dict(): Map<string, tf.Variable> {
+    return new Map([...this.named_parameters(), ...this.named_buffers()]);
   }
   /** Copies of every parameter and buffer, e.g. to restore the best epoch later. */
   snapshot(): Map<string, tf.Tensor> {
-    return new Map([...this.stateDict()].map(([k, v]) => [k, tf.clone(v)]));
+    return new Map([...this.state_dict()].map(([k, v]) => [k, tf.clone(v)]));
   }
   /** Assigns tensors by name; names and shapes must match this module exactly. */
-  loadStateDict(state: Map<string, tf.Tensor> | Record<string, tf.Tensor>): void {
+  load_state_dict(state: Map<string, tf.Tensor> | Record<string, tf.Tensor>): void {
     const src = state instanceof Map ? state : new Map(Object.entries(state));
-    const own = this.stateDict();
+    const own = this.state_dict();
     const missing = [...own.keys()].filter((k) => !src.has(k));
     const extra = [...src.keys()].filter((k) => !own.has(k));
     if (missing.length || extra.length) {
-      throw new Error(`loadStateDict: missing [${missing.join(", ")}], unexpected [${extra.join(", ")}]; was it saved from another architecture?`);
+      throw new Error(`load_state_dict: missing [${missing.join(", ")}], unexpected [${extra.join(", ")}]; was it saved from another architecture?`);
     }
     for (const [k, v] of own) {
       const t = src.get(k)!;
-      if (t.shape.join() !== v.shape.join()) throw new Error(`loadStateDict: ${k} has shape [${t.shape}] but the model needs [${v.shape}]`);
+      if (t.shape.join() !== v.shape.join()) throw new Error(`load_state_dict: ${k} has shape [${t.shape}] but the model needs [${v.shape}]`);
       v.assign(t as tf.Tensor);
     }
   }
@@ -86,13 +88,11 @@ export abstract class Module {
   /** Writes parameters and buffers to a JSON file (like torch.save(model.state_dict(), file)). */
   save(file: string): void {
     const tensors: Record<string, { shape: number[]; data: string }> = {};
-    for (const [k, v] of this.stateDict()) {
+    for (const [k, v] of this.state_dict()) {
       tensors[k] = { shape: v.shape, data: Buffer.from((v.dataSync() as Float32Array).buffer).toString("base64") };
     }
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    const tmp = `${file}.part-${process.pid}`;
-    fs.writeFileSync(tmp, JSON.stringify({ format: "lecture3-state-dict/1", tensors }));
-    fs.renameSync(tmp, file);
+    writeAtomically(file, (tmp) => fs.writeFileSync(tmp, JSON.stringify({ format: "lecture3-state-dict/1", tensors })));
   }
   /** Reads a file written by save() into this model. */
   load(file: string): this {
@@ -104,7 +104,7 @@ export abstract class Module {
       state.set(k, tf.tensor(new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4), t.shape));
     }
     try {
-      this.loadStateDict(state);
+      this.load_state_dict(state);
     } finally {
       tf.dispose([...state.values()]);
     }
@@ -112,36 +112,13 @@ export abstract class Module {
   }
 
   dispose(): void {
-    tf.dispose([...this.stateDict().values()]);
+    tf.dispose([...this.state_dict().values()]);
   }
 
   /** A table like torchinfo's: each layer, its output shape for `inputShape` (without the batch axis), its parameters. */
   summary(inputShape: number[], batch = 1): string {
-    const rows: [string, string, number][] = [];
-    const restore: (() => void)[] = [];
-    const visit = (m: Module, name: string): void => {
-      const kids = m.namedChildren();
-      if (kids.length > 0) return kids.forEach(([n, k]) => visit(k, `${name}.${n}`));
-      const orig = m.forward;
-      m.forward = (x: tf.Tensor) => {
-        const y = orig.call(m, x);
-        rows.push([`${name} (${m.constructor.name})`, `[${y.shape.join(", ")}]`, m.numParameters()]);
-        return y;
-      };
-      restore.push(() => delete (m as { forward?: unknown }).forward);
-    };
-    this.namedChildren().forEach(([n, k]) => visit(k, n));
-    const wasTraining = this.training;
-    this.eval();
-    let out: number[] = [];
-    try {
-      tf.tidy(() => {
-        out = this.forward(tf.zeros([batch, ...inputShape])).shape;
-      });
-    } finally {
-      restore.forEach((f) => f());
-      this.train(wasTraining);
-    }
+    const { calls, output: out } = traceForward(this, [batch, ...inputShape]);
+    const rows = calls.map((c): [string, string, number] => [`${c.name} (${c.module.constructor.name})`, `[${c.output.join(", ")}]`, c.module.numParameters()]);
     const w0 = Math.max(20, ...rows.map((r) => r[0].length)) + 2;
     const line = "=".repeat(w0 + 32);
     const fmt = (a: string, b: string, c: string) => a.padEnd(w0) + b.padEnd(20) + c.padStart(12);
@@ -158,6 +135,61 @@ export abstract class Module {
       line,
     ].join("\n");
   }
+}
+
+/**
+ * Runs `f` with `model` in eval mode (no dropout draws, no batch-norm updates) and puts the mode it had back
+ * afterwards, also when `f` throws; a promise returned by `f` restores the mode when it settles.
+ */
+export function inEvalMode<T>(model: Module, f: () => T): T {
+  const wasTraining = model.training;
+  model.eval();
+  let result: T;
+  try {
+    result = f();
+  } catch (e) {
+    model.train(wasTraining);
+    throw e;
+  }
+  if (result instanceof Promise) return result.finally(() => model.train(wasTraining)) as T;
+  model.train(wasTraining);
+  return result;
+}
+
+/** One call of a traced module: its name, the module, and the shapes (with the batch axis) that went in and came out. */
+export interface TracedCall {
+  name: string;
+  module: Module;
+  input: number[];
+  output: number[];
+}
+
+/**
+ * Runs `model` once on zeros of `inputShape` (with the batch axis) in eval mode and records every call of the
+ * modules in `watch` (default: every module without sub-modules, named by its path such as "features.0"), in call
+ * order. Each module's forward and the model's mode are restored afterwards. Returns the calls and the output shape.
+ */
+export function traceForward(model: Module, inputShape: number[], watch: [string, Module][] = leafModules(model)): { calls: TracedCall[]; output: number[] } {
+  const calls: TracedCall[] = [];
+  for (const [name, m] of watch) {
+    const orig = m.forward;
+    m.forward = (x: tf.Tensor) => {
+      const y = orig.call(m, x);
+      calls.push({ name, module: m, input: x.shape, output: y.shape });
+      return y;
+    };
+  }
+  try {
+    const output = inEvalMode(model, () => tf.tidy(() => model.forward(tf.zeros(inputShape)).shape));
+    return { calls, output };
+  } finally {
+    watch.forEach(([, m]) => delete (m as { forward?: unknown }).forward);
+  }
+}
+
+/** The modules below `model` that have no sub-modules, named by their path ("layer1.0.conv1"). */
+function leafModules(model: Module, prefix = ""): [string, Module][] {
+  return model.named_children().flatMap(([n, m]) => (m.named_children().length > 0 ? leafModules(m, `${prefix}${n}.`) : [[`${prefix}${n}`, m] as [string, Module]]));
 }
 
 function uniformVariable(shape: number[], bound: number, name: string): tf.Variable {

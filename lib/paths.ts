@@ -13,7 +13,10 @@ export function projectRoot(): string {
   }
 }
 
-/** The project's data cache, datasets/ in the project folder: every notebook finds the same files, from any folder. */
+/**
+ * The data cache: datasets/ in the project folder, so every notebook finds the same files from any folder; or the
+ * folder named by $LECTURE3_DATA_CACHE (the class hub, hub/jupyterhub_config.py, gives each student their own).
+ */
 export function datasetsRoot(): string {
-  return path.join(projectRoot(), "datasets");
+  return process.env.LECTURE3_DATA_CACHE || path.join(projectRoot(), "datasets");
 }

@@ -28,12 +28,12 @@ function deepFreeze(v: unknown, seen = new Set<unknown>()): void {
 }
 
 function isModuleLike(v: unknown): v is Module {
-  return v !== null && typeof v === "object" && typeof (v as Module).stateDict === "function";
+  return v !== null && typeof v === "object" && typeof (v as Module).state_dict === "function";
 }
 
-/** Sum and sum of squares of every parameter and buffer, in stateDict order. */
+/** Sum and sum of squares of every parameter and buffer, in state_dict order. */
 export function fingerprint(model: Module): number[] {
-  return tf.tidy(() => [...model.stateDict().values()].flatMap((t) => [tf.sum(t).dataSync()[0], tf.sum(tf.square(t)).dataSync()[0]]));
+  return tf.tidy(() => [...model.state_dict().values()].flatMap((t) => [tf.sum(t).dataSync()[0], tf.sum(tf.square(t)).dataSync()[0]]));
 }
 
 /**

@@ -9,15 +9,37 @@
 import * as tf from "@tensorflow/tfjs";
 import type { DataLoader } from "./data/loader";
 import { nll_loss } from "./functional";
-import type { Module } from "./nn";
+import { inEvalMode, type Module } from "./nn";
 import type { Optimizer } from "./optim";
 import { KeyboardInterrupt } from "./kernel";
 import { ProgressLine } from "./progress";
 import { markGenuine } from "./provenance";
 
-export interface StepOptions {
-  /** L2 regularization λ: adds (λ/2)·Σ‖W‖²_F over the weight matrices and kernels to the loss. */
+/**
+ * How to train: one configuration that experiment() passes to fit(), fit() to trainEpoch() and trainEpoch() to
+ * trainStep(); each reads the fields it uses (named after the function that reads them) and passes the rest on.
+ */
+export interface TrainOptions {
+  /** fit, experiment: how many passes over the training data */
+  epochs: number;
+  /** trainStep: L2 regularization λ, adds (λ/2)·Σ‖W‖²_F over the weight matrices and kernels to the loss */
   weight_decay?: number;
+  /** trainEpoch: print the running loss every this many mini-batches, counted from the first epoch, as the slide does (0: never) */
+  log_interval?: number;
+  /** trainEpoch, fit: the name of this run in progress lines, plots and tables (experiment takes it as its first argument) */
+  label?: string;
+  /** trainEpoch, fit: draw the live progress line (default true; experiment prints its own lines instead) */
+  progress?: boolean;
+  /** fit: keep the epoch's line every this many epochs and after the last (fit's default 1, experiment's 5; 0: only the last) */
+  print_every?: number;
+  /** fit: what the second loader is called in the epoch line: "テスト" (default) or "検証" for a validation split */
+  test_name?: string;
+  /** fit: measure train loss/accuracy with a separate pass over this loader in eval mode (exact; costs a pass) instead of the running values */
+  train_eval_loader?: DataLoader;
+  /** fit, experiment: stops on the evaluated loss and restores the best epoch's weights */
+  early_stopping?: EarlyStopping;
+  /** fit, experiment: called after every epoch, e.g. to redraw a live curve */
+  on_epoch?: (h: History) => void;
 }
 
 /** (λ/2) Σ ‖W‖²_F over the parameters with two or more axes (weights and kernels, not biases). */
@@ -44,7 +66,7 @@ export class DivergedError extends Error {
  * One mini-batch: forward → loss → backward → step. Returns the batch's loss and correct count.
  * A loss that is NaN or infinite is not stepped on: DivergedError, with the model as it was.
  */
-export function trainStep(model: Module, optimizer: Optimizer, input: tf.Tensor, target: tf.Tensor, opts: StepOptions = {}): { loss: number; correct: number } {
+export function trainStep(model: Module, optimizer: Optimizer, input: tf.Tensor, target: tf.Tensor, opts: Partial<TrainOptions> = {}): { loss: number; correct: number } {
   return tf.tidy(() => {
     let correct = 0;
     // zero_grad is not needed: variableGrads starts from nothing each time.
@@ -63,17 +85,12 @@ export function trainStep(model: Module, optimizer: Optimizer, input: tf.Tensor,
   });
 }
 
-export interface EpochOptions extends StepOptions {
-  /** label of the progress line, e.g. "エポック 1/3" */
-  label?: string;
-  /** print the running loss every this many mini-batches, as the slide does (0: never) */
-  log_interval?: number;
-  /** counts mini-batches across epochs for the running-loss lines */
-  counter?: { i: number };
-  /** draw the live progress line (default true); a ProgressLine given here is drawn and left for the caller to finish */
-  progress?: boolean | ProgressLine;
-  /** the epoch's number, named when the kernel is interrupted */
+/** Where an epoch stands within fit(): not configuration, but the place of one call. */
+export interface EpochPlace {
+  /** the epoch's number from 1 (its label, the mini-batch numbers of the running-loss lines, the interrupt message) */
   epoch?: number;
+  /** a progress line drawn by the caller: this epoch ticks it and leaves it for the caller to finish */
+  line?: ProgressLine;
 }
 
 export interface EpochResult {
@@ -91,13 +108,19 @@ function rethrow(e: unknown, message: string): never {
   throw e;
 }
 
+/** "label エポック 2/5", the name of an epoch in its progress line and messages. */
+function epochLabel(opts: Partial<TrainOptions>, epoch?: number): string {
+  return `${opts.label ? opts.label + " " : ""}エポック${epoch !== undefined ? ` ${epoch}/${opts.epochs}` : ""}`;
+}
+
 /** One pass over the training set in training mode. Loss and accuracy are running means over the epoch. */
-export async function trainEpoch(model: Module, optimizer: Optimizer, loader: DataLoader, opts: EpochOptions = {}): Promise<EpochResult> {
+export async function trainEpoch(model: Module, optimizer: Optimizer, loader: DataLoader, opts: Partial<TrainOptions> = {}, at: EpochPlace = {}): Promise<EpochResult> {
   model.train();
-  const label = opts.label ?? "エポック";
-  const own = opts.progress === undefined || opts.progress === true;
-  const bar = opts.progress instanceof ProgressLine ? opts.progress : own ? new ProgressLine(loader.length, label) : null;
-  const counter = opts.counter ?? { i: 0 };
+  const label = epochLabel(opts, at.epoch);
+  const own = at.line === undefined && opts.progress !== false;
+  const bar = at.line ?? (own ? new ProgressLine(loader.length, label) : null);
+  // mini-batches trained before this epoch (every epoch of fit() trains every batch of the loader)
+  const before = ((at.epoch ?? 1) - 1) * loader.length;
   const t0 = Date.now();
   let sum = 0;
   let correct = 0;
@@ -112,16 +135,16 @@ export async function trainEpoch(model: Module, optimizer: Optimizer, loader: Da
       correct += r.correct;
       count += n;
       running += r.loss;
-      counter.i += 1;
       b += 1;
-      if (opts.log_interval && counter.i % opts.log_interval === 0) {
-        console.log(`[${String(counter.i).padStart(5)}] loss: ${(running / opts.log_interval).toFixed(3)}`);
+      const i = before + b;
+      if (opts.log_interval && i % opts.log_interval === 0) {
+        console.log(`[${String(i).padStart(5)}] loss: ${(running / opts.log_interval).toFixed(3)}`);
         running = 0;
       }
       bar?.tick(b, n, sum / count);
     }
   } catch (e) {
-    const epoch = opts.epoch !== undefined ? `epoch ${opts.epoch}, ` : "";
+    const epoch = at.epoch !== undefined ? `epoch ${at.epoch}, ` : "";
     // a diverging loss names the batch that failed (b + 1); an interrupt the batches completed (b)
     if (e instanceof DivergedError) {
       throw new DivergedError(`学習を止めました (${epoch}batch ${b + 1}/${loader.length}): ${e.message}。モデルは直前のステップの重みのままです`, e.loss);
@@ -143,46 +166,42 @@ export interface EvalResult {
 
 /** Loss and accuracy over every example of `loader`, in eval mode, without gradients. */
 export async function evaluate(model: Module, loader: DataLoader): Promise<EvalResult> {
-  const wasTraining = model.training;
-  model.eval();
   let sum = 0;
   let correct = 0;
   let count = 0;
-  try {
-    for await (const [input, target] of loader) {
-      tf.tidy(() => {
-        const output = model.forward(input);
-        sum += nll_loss(output, target, "sum").dataSync()[0];
-        correct += countCorrect(output, target);
-        count += target.shape[0];
-      });
+  await inEvalMode(model, async () => {
+    try {
+      for await (const [input, target] of loader) {
+        tf.tidy(() => {
+          const output = model.forward(input);
+          sum += nll_loss(output, target, "sum").dataSync()[0];
+          correct += countCorrect(output, target);
+          count += target.shape[0];
+        });
+      }
+    } catch (e) {
+      rethrow(e, `評価を中断しました (${count} 枚目まで)`);
     }
-  } catch (e) {
-    rethrow(e, `評価を中断しました (${count} 枚目まで)`);
-  } finally {
-    model.train(wasTraining);
-  }
+  });
   return { loss: sum / count, accuracy: correct / count, correct, count };
 }
 
 /** Predicted class of every example (argmax of the output), in loader order. */
 export async function predict(model: Module, loader: DataLoader): Promise<{ pred: Int32Array; target: Int32Array }> {
-  const wasTraining = model.training;
-  model.eval();
   const preds: number[] = [];
   const targets: number[] = [];
-  try {
-    for await (const [input, target] of loader) {
-      tf.tidy(() => {
-        preds.push(...tf.argMax(model.forward(input), 1).dataSync());
-        targets.push(...target.dataSync());
-      });
+  await inEvalMode(model, async () => {
+    try {
+      for await (const [input, target] of loader) {
+        tf.tidy(() => {
+          preds.push(...tf.argMax(model.forward(input), 1).dataSync());
+          targets.push(...target.dataSync());
+        });
+      }
+    } catch (e) {
+      rethrow(e, `予測を中断しました (${preds.length} 枚目まで)`);
     }
-  } catch (e) {
-    rethrow(e, `予測を中断しました (${preds.length} 枚目まで)`);
-  } finally {
-    model.train(wasTraining);
-  }
+  });
   return { pred: Int32Array.from(preds), target: Int32Array.from(targets) };
 }
 
@@ -212,7 +231,7 @@ export class EarlyStopping {
   /** Puts the best epoch's weights back into `model`. */
   restore(model: Module): void {
     if (!this.saved) return;
-    model.loadStateDict(this.saved);
+    model.load_state_dict(this.saved);
     tf.dispose([...this.saved.values()]);
     this.saved = null;
   }
@@ -235,42 +254,24 @@ export interface History {
   stopped_early?: boolean;
 }
 
-export interface FitOptions extends StepOptions {
-  epochs: number;
-  /** name of this run in plots and tables */
-  label?: string;
-  log_interval?: number;
-  /** measure train loss/accuracy with a separate pass in eval mode (exact; costs an extra pass) instead of the running values */
-  train_eval?: DataLoader;
-  early_stopping?: EarlyStopping;
-  /** called after every epoch, e.g. to redraw a live curve */
-  on_epoch?: (h: History) => void;
-  progress?: boolean;
-  /** keep the epoch's line every this many epochs (and after the last); the others are overwritten by the next; default 1 */
-  print_every?: number;
-  /** what the second loader is called in the epoch line: "テスト" (default) or "検証" for a validation split */
-  test_name?: string;
-}
-
 /** Trains for `epochs` epochs, evaluating on `test_loader` after each; returns the history. One line per epoch. */
-export async function fit(model: Module, optimizer: Optimizer, train_loader: DataLoader, test_loader: DataLoader, opts: FitOptions): Promise<History> {
+export async function fit(model: Module, optimizer: Optimizer, train_loader: DataLoader, test_loader: DataLoader, opts: TrainOptions): Promise<History> {
   const history: History = { label: opts.label ?? "run", epochs: [] };
-  const counter = { i: 0 };
   const every = opts.print_every ?? 1;
   const testName = opts.test_name ?? "テスト";
   let line = null as ProgressLine | null;
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     const t0 = Date.now();
-    const label = `${opts.label ? opts.label + " " : ""}エポック ${epoch}/${opts.epochs}`;
+    const label = epochLabel(opts, epoch);
     // the line of an epoch that is not kept (print_every) is drawn over by the next epoch's
     const prev: ProgressLine | null = line;
     line = opts.progress === false ? null : new ProgressLine(train_loader.length, label, undefined, prev?.kept === false ? prev : undefined);
-    const tr = await trainEpoch(model, optimizer, train_loader, { ...opts, label, counter, epoch, progress: line ?? false });
+    const tr = await trainEpoch(model, optimizer, train_loader, opts, { epoch, line: line ?? undefined });
     line?.show(`${label}: ${testName}データで評価中…`);
     let train: { loss: number; accuracy: number };
     let test: EvalResult;
     try {
-      train = opts.train_eval ? await evaluate(model, opts.train_eval) : tr;
+      train = opts.train_eval_loader ? await evaluate(model, opts.train_eval_loader) : tr;
       test = await evaluate(model, test_loader);
     } catch (e) {
       rethrow(e, `エポック ${epoch} の学習は終わり、評価の途中で中断しました。モデルはエポック ${epoch} の終わりの重みです`);

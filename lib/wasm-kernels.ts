@@ -1,24 +1,28 @@
 // Training kernels for the WebAssembly backend, composed from its fast (XNNPACK-backed) kernels.
 //
-// Stock @tensorflow/tfjs-backend-wasm 4.22 cannot train the lecture's CNN at a usable speed:
+// Stock @tensorflow/tfjs-backend-wasm 4.22 cannot train the lecture's CNNs at a usable speed:
 //   Conv2DBackpropFilter  missing (tfjs #8474): no convolution trains at all
 //   Conv2DBackpropInput   a plain C++ loop, about 10× slower than a Conv2D of the same size
+//   DepthwiseConv2dNativeBackpropFilter / …BackpropInput  missing: MobileNet (06) cannot train
 //   BatchMatMul           only the untransposed 2-D product goes to XNNPACK; transposeA / transposeB
 //                         (every matMul gradient: dx = dy·Wᵀ, dW = xᵀ·dy) fall to a plain triple loop
 //   MaxPoolGrad           slow, and wrong for windows without a positive value (see maxPoolGrad below)
+//   Tile                  per-element index arithmetic; batch norm's gradient tiles a lot (see makeTile)
 // registerWasmTrainingKernels() (called by backend.ts right after tf.setBackend("wasm")) registers
-// replacements: the first three become XNNPACK's Conv2D or fully-connected kernel plus cheap layout
-// changes (Transpose, Reshape, Reverse, PadV2, Slice), MaxPoolGrad a loop on the WebAssembly heap.
+// replacements: the convolution gradients and the matMul become XNNPACK's Conv2D, DepthwiseConv2dNative
+// or fully-connected kernel plus cheap layout changes (Transpose, Reshape, Reverse, PadV2, Slice, Sum);
+// MaxPoolGrad and Tile are loops / block copies on the WebAssembly heap.
 // They run inside the backend on TensorInfos: no tape, no tidy, no extra gradient bookkeeping.
 // The rest of training is left to stock kernels: the ReLU, sigmoid, log-softmax, dropout and
 // batch-norm gradients are composed by tfjs-core from elementwise kernels wasm has (Step, Multiply,
 // Sub, Exp, Sum, ...). _FusedMatMul with transposed operands stays slow (the lecture does not use it).
-// Shapes: images NHWC [N, H, W, C]; filters [kh, kw, inC, outC]; dy [N, OH, OW, outC].
+// Shapes: images NHWC [N, H, W, C]; filters [kh, kw, inC, outC] (depthwise: [kh, kw, C, multiplier]);
+// dy [N, OH, OW, outC]. Dilations other than 1 and NCHW are refused with an error, never computed.
 import * as tf from "@tensorflow/tfjs";
 
 type Info = tf.TensorInfo;
 type Backend = tf.KernelBackend;
-/** The two BackendWasm methods MaxPoolGrad uses to work on the WebAssembly heap directly. */
+/** The two BackendWasm methods MaxPoolGrad and Tile use to work on the WebAssembly heap directly. */
 interface WasmHeap {
   makeOutput(shape: number[], dtype: tf.DataType): Info;
   typedArrayFromHeap(info: Info): Float32Array;
@@ -75,11 +79,14 @@ function cropNegative(backend: Backend, x: Info, pads: number[]): { x: Info; pad
   return { x: y, pads: pads.map((p) => Math.max(0, p)), owned: true };
 }
 
-/** Wasm's Conv2D (XNNPACK) with explicit paddings [top, bottom, left, right], stride 1. */
-function conv(backend: Backend, x: Info, filter: Info, pads: number[], dilations: [number, number] = [1, 1]): Info {
+/**
+ * Wasm's Conv2D (XNNPACK) with explicit paddings [top, bottom, left, right], stride 1; with
+ * `depthwise`, its DepthwiseConv2dNative (filter [kh, kw, C, multiplier]) instead.
+ */
+function conv(backend: Backend, x: Info, filter: Info, pads: number[], dilations: [number, number] = [1, 1], depthwise = false): Info {
   const c = cropNegative(backend, x, pads);
   const [t, b, l, r] = c.pads;
-  const y = kernel("Conv2D")({ x: c.x, filter }, backend, {
+  const y = kernel(depthwise ? "DepthwiseConv2dNative" : "Conv2D")({ x: c.x, filter }, backend, {
     strides: [1, 1],
     pad: [[0, 0], [t, b], [l, r], [0, 0]],
     dataFormat: "NHWC",
@@ -89,9 +96,13 @@ function conv(backend: Backend, x: Info, filter: Info, pads: number[], dilations
   return y;
 }
 
-function convInfo(xShape: number[], filterShape: number[], attrs: Attrs) {
+function convInfo(xShape: number[], filterShape: number[], attrs: Attrs, depthwise = false) {
   if (attrs.dataFormat !== undefined && attrs.dataFormat !== "NHWC") {
     throw new Error(`wasm conv gradients support NHWC only, got ${attrs.dataFormat}`);
+  }
+  const d = attrs.dilations as number | number[] | undefined;
+  if (d !== undefined && [d].flat().some((v) => v !== 1)) {
+    throw new Error(`wasm conv gradients support dilations 1 only, got ${d}`);
   }
   return tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
@@ -100,6 +111,7 @@ function convInfo(xShape: number[], filterShape: number[], attrs: Attrs) {
     1,
     attrs.pad as "valid" | "same" | number,
     attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
+    depthwise,
   );
 }
 
@@ -118,12 +130,46 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTens
   // rows/columns of padded x that the forward convolution read: (OH−1)·s + kh
   const bottom = (oh - 1) * sh + kh - h - top;
   const right = (ow - 1) * sw + kw - w - left;
+  if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && [top, bottom, left, right].every((p) => p === 0)) {
+    // a pointwise convolution (MobileNet's): dW = xᵀ·dy over all N·H·W positions, one matMul (about 10× faster)
+    const [inC, outC] = [x.shape[3], dy.shape[3]];
+    const x2 = reshape(backend, x, [x.shape[0] * h * w, inC]), dy2 = reshape(backend, dy, [x.shape[0] * h * w, outC]);
+    const m = kernel("BatchMatMul")({ a: x2, b: dy2 }, backend, { transposeA: true, transposeB: false }); // [inC, outC]
+    const dW = reshape(backend, m, [1, 1, inC, outC]);
+    free(backend, x2, dy2, m);
+    return dW;
+  }
   const xT = transpose(backend, x, [3, 1, 2, 0]); // [inC, H, W, N]
   const dyT = transpose(backend, dy, [1, 2, 0, 3]); // [OH, OW, N, outC]
   const g = conv(backend, xT, dyT, [top, bottom, left, right], [sh, sw]); // [inC, kh, kw, outC]
   const dW = transpose(backend, g, [1, 2, 0, 3]); // [kh, kw, inC, outC]
   free(backend, xT, dyT, g);
   return dW;
+}
+
+/** dy [N, OH, OW, C] with sh−1 zero rows and sw−1 zero columns after each: [N, OH·sh, OW·sw, C] (dy itself for stride 1). */
+function zeroStuff(backend: Backend, dy: Info, sh: number, sw: number): Info {
+  if (sh === 1 && sw === 1) return dy;
+  const [n, oh, ow, c] = dy.shape;
+  const r = reshape(backend, dy, [n, oh, 1, ow, 1, c]);
+  const p = kernel("PadV2")({ x: r }, backend, {
+    paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]],
+    constantValue: 0,
+  }); // [N, OH, sh, OW, sw, C]
+  const d = reshape(backend, p, [n, oh * sh, ow * sw, c]);
+  free(backend, r, p);
+  return d;
+}
+
+/**
+ * Paddings of the zero-stuffed dy (dh × dw) for the "full" correlation that gives an input gradient
+ * of H × W: dx[h] = Σ_i dy_dilated[h + pt − i] · W[i], so kh−1−pt on top and whatever makes H rows at
+ * the bottom (negative: rows cropped).
+ */
+function fullPads(info: tf.backend_util.Conv2DInfo, h: number, w: number, dh: number, dw: number) {
+  const top = info.filterHeight - 1 - info.padInfo.top;
+  const left = info.filterWidth - 1 - info.padInfo.left;
+  return { top, left, bottom: h + info.filterHeight - 1 - dh - top, right: w + info.filterWidth - 1 - dw - left };
 }
 
 /**
@@ -135,30 +181,74 @@ function conv2DBackpropInput({ inputs, backend, attrs }: { inputs: tf.NamedTenso
   const { dy, filter } = inputs as { dy: Info; filter: Info };
   const inputShape = attrs.inputShape as number[];
   const info = convInfo(inputShape, filter.shape, attrs);
-  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
-  const [n, oh, ow, co] = dy.shape;
   const [, h, w] = inputShape;
-  let d = dy; // [N, OH, OW, outC], or with zeros inserted [N, OH·sh, OW·sw, outC]
-  if (sh > 1 || sw > 1) {
-    const r = reshape(backend, dy, [n, oh, 1, ow, 1, co]);
-    const p = kernel("PadV2")({ x: r }, backend, {
-      paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]],
-      constantValue: 0,
-    }); // [N, OH, sh, OW, sw, outC]
-    d = reshape(backend, p, [n, oh * sh, ow * sw, co]);
-    free(backend, r, p);
-  }
-  // dx[h] = Σ_i dy_dilated[h + pt − i] · W[i]: pad kh−1−pt on top, and at the bottom whatever makes H rows
-  const top = kh - 1 - info.padInfo.top;
-  const left = kw - 1 - info.padInfo.left;
-  const bottom = h + kh - 1 - d.shape[1] - top;
-  const right = w + kw - 1 - d.shape[2] - left;
+  const d = zeroStuff(backend, dy, info.strideHeight, info.strideWidth);
+  const { top, bottom, left, right } = fullPads(info, h, w, d.shape[1], d.shape[2]);
   const rev = kernel("Reverse")({ x: filter }, backend, { dims: [0, 1] }); // rotated by 180°
   const wT = transpose(backend, rev, [0, 1, 3, 2]); // [kh, kw, outC, inC]
   const dx = conv(backend, d, wT, [top, bottom, left, right]); // [N, H, W, inC]
   free(backend, rev, wT);
   if (d !== dy) free(backend, d);
   return dx;
+}
+
+/**
+ * DepthwiseConv2dNativeBackpropInput (missing in stock wasm). Filter [kh, kw, C, M] (M: channel
+ * multiplier), dy [N, OH, OW, C·M] with channel c·M+m. As for conv2DBackpropInput, dx is the "full"
+ * correlation of the (for stride > 1, zero-stuffed) dy with the filter rotated by 180°, but channel by
+ * channel: dx[n,h,w,c] = Σ_m Σ_{i,j} dy_dilated[n, h+pt−i, w+pl−j, c·M+m] · W[i,j,c,m]. The filter seen
+ * as [kh, kw, C·M, 1] makes that one depthwise convolution over C·M channels (multiplier 1); for M > 1
+ * the M results of each input channel are then summed.
+ */
+function depthwiseConv2dNativeBackpropInput({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: Backend; attrs: Attrs }): Info {
+  const { dy, filter } = inputs as { dy: Info; filter: Info };
+  const inputShape = attrs.inputShape as number[];
+  const info = convInfo(inputShape, filter.shape, attrs, true);
+  const [kh, kw, c, m] = filter.shape;
+  const [n, h, w] = inputShape;
+  const d = zeroStuff(backend, dy, info.strideHeight, info.strideWidth);
+  const { top, bottom, left, right } = fullPads(info, h, w, d.shape[1], d.shape[2]);
+  const rev = kernel("Reverse")({ x: filter }, backend, { dims: [0, 1] }); // rotated by 180°
+  const wR = reshape(backend, rev, [kh, kw, c * m, 1]);
+  const g = conv(backend, d, wR, [top, bottom, left, right], [1, 1], true); // [N, H, W, C·M]
+  free(backend, rev, wR);
+  if (d !== dy) free(backend, d);
+  if (m === 1) return g;
+  const g5 = reshape(backend, g, [n, h, w, c, m]);
+  const dx = kernel("Sum")({ x: g5 }, backend, { axis: [4], keepDims: false }); // [N, H, W, C]
+  free(backend, g, g5);
+  return dx;
+}
+
+/**
+ * DepthwiseConv2dNativeBackpropFilter (missing in stock wasm):
+ * dW[i,j,c,m] = Σ_{n,oh,ow} x[n, oh·s+i−pt, ow·s+j−pl, c] · dy[n,oh,ow,c·M+m].
+ * With every (n, c) pair as a channel of its own this is one depthwise convolution: the "image" is x
+ * as [1, H, W, N·C], the "filter" is dy as [OH, OW, N·C, M] dilated by the forward stride, and the
+ * output [1, kh, kw, N·C·M] summed over n is dW.
+ */
+function depthwiseConv2dNativeBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: Backend; attrs: Attrs }): Info {
+  const { x, dy } = inputs as { x: Info; dy: Info };
+  const filterShape = attrs.filterShape as number[];
+  const info = convInfo(x.shape, filterShape, attrs, true);
+  const [n, h, w, c] = x.shape;
+  const [kh, kw, , m] = filterShape;
+  const [, oh, ow] = dy.shape;
+  const { strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
+  const bottom = (oh - 1) * sh + kh - h - top; // as in conv2DBackpropFilter
+  const right = (ow - 1) * sw + kw - w - left;
+  const xT = transpose(backend, x, [1, 2, 0, 3]); // [H, W, N, C]
+  const xR = reshape(backend, xT, [1, h, w, n * c]);
+  const dyT = transpose(backend, dy, [1, 2, 0, 3]); // [OH, OW, N, C·M]
+  const dyR = reshape(backend, dyT, [oh, ow, n * c, m]);
+  const g = conv(backend, xR, dyR, [top, bottom, left, right], [sh, sw], true); // [1, kh, kw, N·C·M]
+  free(backend, xT, xR, dyT, dyR);
+  const g4 = reshape(backend, g, [kh, kw, n, c * m]);
+  const s = kernel("Sum")({ x: g4 }, backend, { axis: [2], keepDims: false }); // [kh, kw, C·M]
+  const dW = reshape(backend, s, filterShape);
+  free(backend, g, g4, s);
+  return dW;
 }
 
 /**
@@ -256,6 +346,46 @@ function maxPoolGrad({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap
   return dxInfo;
 }
 
+/**
+ * Tile (stock: computes every output element's input index, about 40 times slower than a copy).
+ * tfjs-core's batch-norm gradient tiles each channel's scale and mean over the whole batch
+ * ([1, 1, 1, C] → [N, H, W, C]), a few times per layer: that was over half of a MobileNet training
+ * step. Here the input is copied once and every repetition is a block copy (copyWithin) of what is
+ * already written, axis by axis from the innermost one.
+ */
+function makeTile(stock: tf.KernelFunc) {
+  return ({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: Backend; attrs: Attrs }): Info => {
+    const { x } = inputs as { x: Info };
+    if (x.dtype === "string") return stock({ inputs, backend, attrs }) as Info;
+    const reps = attrs.reps as number[];
+    const r = x.shape.length;
+    const outShape = x.shape.map((d, i) => d * reps[i]);
+    const heap = backend as unknown as WasmHeap;
+    const outInfo = heap.makeOutput(outShape, x.dtype);
+    if (outShape.some((d) => d === 0)) return outInfo;
+    const src = heap.typedArrayFromHeap(x), out = heap.typedArrayFromHeap(outInfo); // views after the allocation
+    const inStride = new Array<number>(r), outStride = new Array<number>(r);
+    for (let i = r - 1, a = 1, b = 1; i >= 0; i--) {
+      inStride[i] = a;
+      outStride[i] = b;
+      a *= x.shape[i];
+      b *= outShape[i];
+    }
+    /** Writes the block of axis `axis` at `o` from the input at `i`: its x.shape[axis] entries, then their repetitions. */
+    const fill = (axis: number, o: number, i: number): void => {
+      const len = x.shape[axis] * outStride[axis]; // one copy of the input's extent along this axis
+      if (axis === r - 1) out.set(src.subarray(i, i + x.shape[axis]), o);
+      else for (let k = 0; k < x.shape[axis]; k++) fill(axis + 1, o + k * outStride[axis], i + k * inStride[axis]);
+      for (let done = len, total = len * reps[axis]; done < total; done *= 2) {
+        out.copyWithin(o + done, o, o + Math.min(done, total - done)); // doubling: log2(reps) copies
+      }
+    };
+    if (r === 0) out.set(src);
+    else fill(0, 0, 0);
+    return outInfo;
+  };
+}
+
 let registered = false;
 
 /**
@@ -265,7 +395,8 @@ let registered = false;
 export function registerWasmTrainingKernels(): void {
   if (registered) return;
   const stockMatMul = tf.getKernel("BatchMatMul", "wasm");
-  if (!stockMatMul) throw new Error("registerWasmTrainingKernels: the wasm backend is not loaded");
+  const stockTile = tf.getKernel("Tile", "wasm");
+  if (!stockMatMul || !stockTile) throw new Error("registerWasmTrainingKernels: the wasm backend is not loaded");
   const replace = (kernelName: string, kernelFunc: tf.KernelFunc) => {
     if (tf.getKernel(kernelName, "wasm")) tf.unregisterKernel(kernelName, "wasm");
     tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc });
@@ -274,5 +405,8 @@ export function registerWasmTrainingKernels(): void {
   replace("Conv2DBackpropInput", conv2DBackpropInput as unknown as tf.KernelFunc);
   replace("BatchMatMul", makeBatchMatMul(stockMatMul.kernelFunc) as unknown as tf.KernelFunc);
   replace("MaxPoolGrad", maxPoolGrad as unknown as tf.KernelFunc);
+  replace("Tile", makeTile(stockTile.kernelFunc) as unknown as tf.KernelFunc);
+  replace("DepthwiseConv2dNativeBackpropInput", depthwiseConv2dNativeBackpropInput as unknown as tf.KernelFunc);
+  replace("DepthwiseConv2dNativeBackpropFilter", depthwiseConv2dNativeBackpropFilter as unknown as tf.KernelFunc);
   registered = true;
 }

@@ -31,7 +31,7 @@ const withKernel = !process.argv.includes("--no-kernel");
 function row(cmd, args, label) {
   process.stdout.write(`  ${label} ... `);
   const t0 = Date.now();
-  const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "2" }, maxBuffer: 1 << 26, timeout: 3600e3 });
+  const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", maxBuffer: 1 << 26, timeout: 3600e3 });
   const line = (r.stdout || "").trim().split("\n").reverse().find((l) => l.startsWith("{"));
   let res;
   try {

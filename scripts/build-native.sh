@@ -35,7 +35,7 @@ export PATH="$root/node_modules/.bin:$PATH"
   echo "native backend: build failed (full log: $pkg/build.log). TFJS_BACKEND=wasm or cpu still works, slower." >&2
   exit 1
 }
-(cd "$root" && TF_CPP_MIN_LOG_LEVEL=2 LD_LIBRARY_PATH="$(cat .venv/.lecture3-gpu 2>/dev/null)${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" node -e "const tf=require('@tensorflow/$name'); if (tf.getBackend()!=='tensorflow') process.exit(1)") || {
+(cd "$root" && source scripts/env.sh && node -e "const tf=require('@tensorflow/$name'); if (tf.getBackend()!=='tensorflow') process.exit(1)") || {
   echo "native backend: built but does not load; see $pkg/build.log" >&2; exit 1; }
 echo "$want" > "$stamp"
 echo "native backend: built ($want)"

@@ -7,6 +7,11 @@
 //   TFJS_BACKEND=wasm node scripts/run-notebooks.js 02 04   those on the WebAssembly backend
 // Executed copies go to artifacts/notebooks/, HTML exports to artifacts/html/ (both git-ignored); runs on the
 // WebAssembly backend go to artifacts/notebooks-wasm/ and artifacts/html-wasm/.
+//   node scripts/run-notebooks.js path/to/x.ipynb  a notebook outside notebooks/ (the fault tests' fixtures), common checks only
+// Environment: LECTURE3_CELL_TIMEOUT=seconds, the per-cell timeout (default 1800; a cell running longer is stopped
+// and the run fails naming it); LECTURE3_ARTIFACTS=folder instead of artifacts/.
+// A cell that throws, a kernel that dies (process.exit, a crash) and a cell that times out each fail the run with
+// the notebook's name and the cell's number (its index in the notebook, as the checks count) and first line.
 // The full suite (no arguments, native backend) then runs WASM_CI a second time with TFJS_BACKEND=wasm (the fallback
 // of issue 7; those notebooks use less training data there and say so), with the same checks; the summary counts both.
 "use strict";
@@ -17,7 +22,12 @@ const { cellSeconds, checks, common } = require("../test/notebooks/checks");
 
 const root = path.resolve(__dirname, "..");
 const jupyter = path.join(root, ".venv", "bin", "jupyter");
-const out = path.join(root, "artifacts");
+const out = path.resolve(process.env.LECTURE3_ARTIFACTS || path.join(root, "artifacts"));
+const cellTimeout = Number(process.env.LECTURE3_CELL_TIMEOUT || 1800);
+if (!(cellTimeout > 0)) {
+  console.error(`LECTURE3_CELL_TIMEOUT=${process.env.LECTURE3_CELL_TIMEOUT}: give the per-cell timeout in seconds (a positive number)`);
+  process.exit(2);
+}
 const WASM_CI = ["notebooks/02_mnist_mlp.ipynb", "notebooks/04_mnist_conv.ipynb"]; // the students' 04 (about 4 minutes together)
 
 function notebooks() {
@@ -28,13 +38,37 @@ function notebooks() {
   return [...list("notebooks"), ...list("notebooks/solutions")];
 }
 
+/**
+ * Why nbconvert stopped before writing the executed notebook, naming the cell: a kernel that died or a cell that ran
+ * past the per-cell timeout (nbclient's own messages do not say which cell). null when it is neither.
+ */
+function cellFailure(log, nb) {
+  const started = [...log.matchAll(/\[run-notebooks\] cell (\d+) starts/g)];
+  if (started.length === 0) return null;
+  const n = Number(started[started.length - 1][1]);
+  const cell = JSON.parse(fs.readFileSync(nb, "utf8")).cells[n];
+  const line = [].concat(cell ? cell.source : "").join("").split("\n")[0].slice(0, 120);
+  const where = `${path.basename(nb)}, cell ${n} (${JSON.stringify(line)})`;
+  if (/CellTimeoutError/.test(log)) {
+    return `${where} ran longer than the per-cell timeout of ${cellTimeout} s and was stopped; the cells after it did not run. Find why it hangs (an await that never resolves, an endless loop), or raise LECTURE3_CELL_TIMEOUT if it is only slow.`;
+  }
+  if (/DeadKernelError|Kernel died/.test(log)) {
+    return `${where}: the kernel died while running it (process.exit, a crash of the native library, or out of memory); the cells after it did not run.`;
+  }
+  return null;
+}
+
 function run(cmd, args, env = process.env) {
   const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", env, maxBuffer: 1 << 26 });
   return { ok: r.status === 0, log: `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}` };
 }
 
 const only = process.argv.slice(2);
-const selected = notebooks().filter((nb) => only.length === 0 || only.some((p) => path.basename(nb).startsWith(p) || nb.includes(p)));
+const files = only.filter((p) => p.endsWith(".ipynb") && fs.existsSync(p) && !path.resolve(p).startsWith(path.join(root, "notebooks") + path.sep));
+const selected = [
+  ...notebooks().filter((nb) => only.some((p) => path.basename(nb).startsWith(p) || nb.includes(p)) || only.length === 0),
+  ...files.map((f) => path.resolve(f)),
+];
 if (selected.length === 0) {
   console.error(`no notebook matches ${only.join(" ")}`);
   process.exit(1);
@@ -46,10 +80,12 @@ if (only.length === 0 && ["auto", "tensorflow"].includes(requested)) {
 }
 let passed = 0;
 let failed = 0;
+const failures = []; // one line per failing notebook, repeated at the end
 const times = [];
 const t00 = Date.now();
 for (const { nb, backend } of runs) {
-  const rel = path.relative("notebooks", nb); // e.g. 02_mnist_mlp.ipynb or solutions/04_mnist_conv.ipynb
+  const lecture = !path.isAbsolute(nb); // a lecture notebook (notebooks/…), not a fixture given by its path
+  const rel = lecture ? path.relative("notebooks", nb) : path.basename(nb); // e.g. 02_mnist_mlp.ipynb or solutions/04_mnist_conv.ipynb
   const wasm = backend === "wasm" || backend === "cpu";
   const suffix = wasm ? `-${backend}` : "";
   const env = { ...process.env, TFJS_BACKEND: backend };
@@ -62,8 +98,9 @@ for (const { nb, backend } of runs) {
   console.log(`\n=== ${rel}${wasm ? ` (TFJS_BACKEND=${backend})` : ""}: executing with nbconvert (tslab kernel) ...`);
   const t0 = Date.now();
   const ex = run(jupyter, [
-    "nbconvert", "--to", "notebook", "--execute",
-    "--ExecutePreprocessor.kernel_name=tslab", "--ExecutePreprocessor.timeout=1800",
+    // (the config file prints "[run-notebooks] cell N starts" on stderr before each cell: see cellFailure)
+    "nbconvert", "--config", path.join(__dirname, "nbconvert-execute.py"), "--to", "notebook", "--execute",
+    "--ExecutePreprocessor.kernel_name=tslab", `--ExecutePreprocessor.timeout=${cellTimeout}`,
     // keep going after a failing cell so the executed copy (with per-cell timings) is written;
     // the "no error output" check below fails the notebook on any error or stderr output
     "--ExecutePreprocessor.allow_errors=True",
@@ -77,7 +114,8 @@ for (const { nb, backend } of runs) {
   times.push([wasm ? `${rel} (${backend})` : rel, seconds, size, wasm]);
   const results = [];
   if (!ex.ok) {
-    results.push({ name: "nbconvert --execute", ok: false, detail: ex.log.split("\n").slice(-40).join("\n") });
+    const why = cellFailure(ex.log, nb);
+    results.push({ name: "nbconvert --execute", ok: false, detail: `${why ? `${why}\n` : ""}${ex.log.split("\n").slice(-40).join("\n")}` });
   }
   if (fs.existsSync(executed)) {
     const html = run(jupyter, ["nbconvert", "--to", "html", `--output-dir=${htmlDir}`, executed]);
@@ -94,8 +132,10 @@ for (const { nb, backend } of runs) {
       }
       results.push({ name: c.name, ok: r === true, detail: r === true ? "" : String(r) });
     }
-    if (!checks[rel]) results.push({ name: "has notebook-specific checks", ok: false, detail: `add checks for ${rel} to test/notebooks/checks.js` });
+    if (lecture && !checks[rel]) results.push({ name: "has notebook-specific checks", ok: false, detail: `add checks for ${rel} to test/notebooks/checks.js` });
   }
+  const bad = results.filter((r) => !r.ok);
+  if (bad.length) failures.push(`${rel}${wasm ? ` (${backend})` : ""}: ${bad.map((r) => `${r.name}: ${r.detail.split("\n")[0]}`).join("; ")}`);
   for (const r of results) {
     console.log(`  ${r.ok ? "✔" : "✘"} ${r.name}${r.detail ? `\n      ${r.detail.replace(/\n/g, "\n      ")}` : ""}`);
     r.ok ? passed++ : failed++;
@@ -118,5 +158,6 @@ if (only.length === 0) {
   console.log(`suite time ${((total - wasmTotal) / 60).toFixed(1)} min: ${total - wasmTotal <= 1200 ? "within" : "OVER"} the 20-minute budget`);
   if (wasmTotal > 0) console.log(`WebAssembly runs ${(wasmTotal / 60).toFixed(1)} min: ${wasmTotal <= 360 ? "within" : "OVER"} their 6-minute budget`);
 }
+if (failures.length) console.log(`\nfailed:\n${failures.map((f) => `  ${f.slice(0, 400)}`).join("\n")}`);
 console.log(`notebooks: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

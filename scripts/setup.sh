@@ -15,11 +15,14 @@ cd "$root"
 step() { printf '[setup] %s\n' "$*"; }
 fail() { printf '[setup] FAILED: %s\n' "$*" >&2; exit 1; }
 hash_of() { cat "$@" | sha256sum | cut -c1-16; }
+# the environment checks, one function each (each prints its remedy): scripts/check-env.sh
+source "$root/scripts/check-env.sh"
 
-command -v node >/dev/null || fail "node is not installed (Node.js 20 or newer is needed)"
-[ "$(node -p 'process.versions.node.split(".")[0]')" -ge 20 ] || fail "Node.js $(node -v) is too old: install Node.js 20 or newer"
+need_writable "$root" || exit 1
+need_node || exit 1
 PY=${PYTHON:-python3}
-"$PY" -c 'import sys; assert sys.version_info >= (3, 10)' 2>/dev/null || fail "$PY is missing or older than 3.10: install Python 3.10-3.12 or set PYTHON=/path/to/python3"
+need_python "$PY" || exit 1
+need_unmoved "$root" || exit 1
 
 gpu=0
 if [ "${LECTURE3_GPU:-}" = 1 ] || { [ "${LECTURE3_GPU:-}" != 0 ] && [ -f .venv/.lecture3-gpu ]; }; then gpu=1; fi
@@ -43,7 +46,7 @@ fi
 want="$(hash_of "$reqs") gpu=$gpu"
 if [ "$(cat .venv/.lecture3-req 2>/dev/null)" != "$want" ]; then
   step "Python environment .venv (pip install -r requirements.txt; about 2 GB$([ $gpu = 1 ] && echo ', with CUDA several GB more'), the first time takes minutes)"
-  [ -x .venv/bin/python ] || "$PY" -m venv .venv || fail "could not create .venv (Debian: apt-get install python3-venv)"
+  [ -x .venv/bin/python ] || { need_venv "$PY" || exit 1; "$PY" -m venv .venv || fail "could not create .venv (Debian: apt-get install python3-venv)"; }
   # the CPU and GPU wheels both provide the tensorflow package: the other one goes first
   other=$([ $gpu = 1 ] && echo tensorflow-cpu || echo tensorflow)
   .venv/bin/python -m pip uninstall --quiet -y "$other" >/dev/null 2>&1 || true
@@ -65,7 +68,8 @@ else
   [ -d node_modules/@tensorflow/tfjs-node-gpu ] && { step "removing @tensorflow/tfjs-node-gpu (LECTURE3_GPU=0)"; rm -rf node_modules/@tensorflow/tfjs-node-gpu; }
 fi
 
-# 3. native backend
+# 3. native backend (the first build needs a C++ compiler)
+ls node_modules/@tensorflow/tfjs-node*/lib/napi-v*/tfjs_binding.node >/dev/null 2>&1 || need_compiler || exit 1
 TFJS_NODE_PACKAGE=$([ $gpu = 1 ] && echo tfjs-node-gpu || echo tfjs-node) bash scripts/build-native.sh || fail "native backend build (scripts/build-native.sh); notebooks still run with TFJS_BACKEND=wasm"
 
 # 4. helper library
@@ -88,11 +92,10 @@ want = {
              os.path.join(root, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
     "display_name": "TypeScript",
     "language": "typescript",
-    # TensorFlow's C++ log lines stay out of notebooks.
-    "env": {"TF_CPP_MIN_LOG_LEVEL": "2"},
+    # (TensorFlow's log level is set by the library itself when it loads TensorFlow: lib/backend.ts)
 }
 if cuda_libs:  # GPU: NVIDIA's CUDA libraries from .venv (LECTURE3_GPU=1)
-    want["env"]["LD_LIBRARY_PATH"] = cuda_libs
+    want["env"] = {"LD_LIBRARY_PATH": cuda_libs}
 have = None
 if os.path.exists(spec):
     with open(spec) as f:
@@ -106,6 +109,7 @@ if have != want:
 else:
     print("[setup] tslab kernel: up to date")
 PY
+need_kernel_spec "$root" || exit 1
 # 6. settings: JupyterLab without the news pop-up; the HTML export template that adds plotly.js to the page
 .venv/bin/python - "$root" <<'PY' || fail "could not write the JupyterLab/nbconvert settings in .venv"
 import json, os, shutil, sys

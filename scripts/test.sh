@@ -5,7 +5,10 @@
 #   3. the tslab kernel through jupyter_client: protocol errors, interrupts, Japanese diagnostics (test/kernel/protocol.py)
 #   4. every notebook executed with nbconvert under tslab, outputs checked (scripts/run-notebooks.js); 02 and the
 #      students' 04 a second time with TFJS_BACKEND=wasm (artifacts/notebooks-wasm/)
-#   5. a real browser: JupyterLab + chromium via playwright-core (scripts/browser-test.js), when chromium is installed
+#   5. a real browser: every notebook in JupyterLab in Debian's chromium, @playwright/test's runner (playwright.config.js,
+#      test/browser/), when chromium is installed
+#   6. nbgrader: three submissions of 04's exercises autograded by npm run grade's script (test/nbgrader/autograde.py)
+#   7. the class hub (hub/jupyterhub_config.py): three students log in and run 02 at the same time, kept apart
 # Ends with one line "N passed, M failed" and a non-zero exit status when anything failed.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,14 +46,24 @@ node scripts/run-notebooks.js 2>&1 | tee artifacts/notebooks.log
 count artifacts/notebooks.log
 grep -q 'notebooks: [0-9]* passed' artifacts/notebooks.log || failed=$((failed + 1))
 
-echo; echo "=== 5. real browser (JupyterLab + chromium)"
+echo; echo "=== 5. real browser (JupyterLab + chromium, playwright test: test/browser/)"
 if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then
-  node scripts/browser-test.js 2>&1 | tee artifacts/browser.log
+  playwright test 2>&1 | tee artifacts/browser.log
   count artifacts/browser.log
   grep -q 'browser: [0-9]* passed' artifacts/browser.log || failed=$((failed + 1))
 else
   echo "SKIPPED: chromium is not installed (Debian: apt-get install chromium); .ci/run installs it, so CI always runs this."
 fi
+
+echo; echo "=== 6. nbgrader: three submissions of 04 autograded, scores and feedback (test/nbgrader/autograde.py)"
+python test/nbgrader/autograde.py 2>&1 | tee artifacts/nbgrader.log
+count artifacts/nbgrader.log
+grep -q 'nbgrader: [0-9]* passed' artifacts/nbgrader.log || failed=$((failed + 1))
+
+echo; echo "=== 7. JupyterHub: three students run 02 at once on the class hub, kept apart (test/hub/hub_test.py)"
+python test/hub/hub_test.py 2>&1 | tee artifacts/hub.log
+count artifacts/hub.log
+grep -q 'hub: [0-9]* passed' artifacts/hub.log || failed=$((failed + 1))
 
 echo
 echo "all: $passed passed, $failed failed"

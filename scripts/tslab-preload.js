@@ -100,8 +100,9 @@ executorModule.createExecutor = function (rootDir, convs, out) {
       const rec = state.current;
       const e = args[0];
       if (args.length === 1 && e instanceof Error) {
-        // the library's own stops (Kernel > Interrupt, a diverging loss) say all in one line: no stack
-        if (e.name === "KeyboardInterrupt" || e.name === "DivergedError") return report(rec, e.name, e.message, e.message);
+        // the library's own stops (Kernel > Interrupt, a diverging loss, a check that is not ✔ under nbgrader's
+        // autograding) say all in one line: no stack
+        if (["KeyboardInterrupt", "DivergedError", "CheckFailed"].includes(e.name)) return report(rec, e.name, e.message, e.message);
         if (e.message === "Interrupted asynchronously") {
           const m = "セルの実行を中断しました (中断に対応していない処理は、裏で最後まで動くことがあります)";
           return report(rec, "KeyboardInterrupt", m, `KeyboardInterrupt: ${m}`);

@@ -100,8 +100,8 @@ describe("against torchvision (test/reference/architectures_reference.json)", ()
   const ref = require("./reference/architectures_reference.json");
   /** parameters held by each module itself (not by its children), in pre-order, zeros left out */
   const leaves = (m: import("../lib/nn").Module): number[] => {
-    const own = m.numParameters() - m.namedChildren().reduce((s, [, k]) => s + k.numParameters(), 0);
-    return [...(own ? [own] : []), ...m.namedChildren().flatMap(([, k]) => leaves(k))];
+    const own = m.numParameters() - m.named_children().reduce((s, [, k]) => s + k.numParameters(), 0);
+    return [...(own ? [own] : []), ...m.named_children().flatMap(([, k]) => leaves(k))];
   };
   const build = (make: () => import("../lib/nn").Module) => {
     const spy = jest.spyOn(Random.prototype, "uniform").mockImplementation((n: number) => new Float32Array(n)); // counting only

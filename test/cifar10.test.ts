@@ -3,10 +3,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CIFAR10, CIFAR10_CLASSES, cifar10FromBatches, readCifarBatches } from "../lib/data/cifar10";
-import { backend } from "./helpers";
+import { backend, dataMirror, mirrorPath } from "./helpers";
 
 beforeAll(backend);
-const SHARED = process.env.LECTURE3_DATA_MIRROR || path.resolve(__dirname, "../../shared/datasets");
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "lecture3-cifar-"));
 
 /** n records: label k % 10, red plane = k, green = 100 + pixel index % 100, blue = 255 - k */
@@ -70,11 +69,11 @@ test("cifar10FromBatches: the five training batches or the test batch of a cifar
   expect(() => cifar10FromBatches(dir)).toThrow(/data_batch_3\.bin is missing/);
 });
 
-const hasMirror = fs.existsSync(path.join(SHARED, "cifar10_jpeg.tar.gz"));
-(hasMirror ? test : test.skip)("the mirror's JPEG copy: 10,000 test images, 1,000 per class, and it says it is the lossy copy", async () => {
+test("the mirror's JPEG copy: 10,000 test images, 1,000 per class, and it says it is the lossy copy", async () => {
+  mirrorPath("cifar10_jpeg.tar.gz"); // fails saying what to set when the mirror lacks it
   const root = tmp();
   const lines: string[] = [];
-  const test_set = await CIFAR10({ train: false, root, mirror: SHARED, log: (s) => lines.push(s) });
+  const test_set = await CIFAR10({ train: false, root, mirror: dataMirror(), log: (s) => lines.push(s) });
   expect(test_set.source).toBe("jpeg");
   expect(test_set.describe()).toMatch(/JPEG コピー \(非可逆圧縮/);
   expect(test_set.length).toBe(10000);
@@ -82,6 +81,6 @@ const hasMirror = fs.existsSync(path.join(SHARED, "cifar10_jpeg.tar.gz"));
   for (const l of test_set.labels) counts[l] += 1;
   expect(counts).toEqual(new Array(10).fill(1000));
   expect(fs.existsSync(path.join(root, "cifar10", "jpeg", "train", "truck"))).toBe(true);
-  await expect(CIFAR10({ train: false, root: tmp(), mirror: SHARED, source: "binary", log: () => undefined })).rejects.toThrow(/cifar-10-binary\.tar\.gz is not in/);
+  await expect(CIFAR10({ train: false, root: tmp(), mirror: dataMirror(), source: "binary", log: () => undefined })).rejects.toThrow(/cifar-10-binary\.tar\.gz is not in/);
   fs.rmSync(root, { recursive: true, force: true }); // 60,000 small files
 }, 120000);

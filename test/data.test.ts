@@ -6,14 +6,14 @@ import * as path from "path";
 import { gzipSync } from "zlib";
 import * as tf from "@tensorflow/tfjs";
 import { encodeIdx, parseIdx } from "../lib/data/idx";
-import { MNIST, MNIST_FILES, mnistFromFiles } from "../lib/data/mnist";
+import { MNIST, MNIST_FILES, MNIST_SPEC } from "../lib/data/mnist";
+import { datasetFromFiles } from "../lib/data/spec";
 import { md5File, obtain, RemoteFile } from "../lib/data/sources";
 import { Compose, Normalize, ToTensor } from "../lib/data/transforms";
 import { projectRoot } from "../lib/paths";
-import { backend } from "./helpers";
+import { backend, dataMirror, mirrorPath } from "./helpers";
 
 // the mirror that CI and a lecturer's machine name (datasets/README.md); this checkout's shared copy otherwise
-const SHARED = process.env.LECTURE3_DATA_MIRROR || path.resolve(__dirname, "../../shared/datasets");
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "lecture3-data-"));
 const images = (n: number) => encodeIdx([n, 28, 28], Uint8Array.from({ length: n * 784 }, (_, i) => i % 256));
 const labels = (n: number) => encodeIdx([n], Uint8Array.from({ length: n }, (_, i) => i % 10));
@@ -52,7 +52,8 @@ describe("parseIdx", () => {
   });
 });
 
-describe("mnistFromFiles", () => {
+describe("datasetFromFiles with MNIST's spec", () => {
+  const mnistFromFiles = (i: string, l: string) => datasetFromFiles(MNIST_SPEC, i, l);
   test("images and labels must agree in count", () => {
     const dir = tmp();
     fs.writeFileSync(path.join(dir, "i"), gzipSync(images(5)));
@@ -63,9 +64,9 @@ describe("mnistFromFiles", () => {
     const dir = tmp();
     fs.writeFileSync(path.join(dir, "i"), images(2));
     fs.writeFileSync(path.join(dir, "l"), encodeIdx([2], Uint8Array.from([3, 12])));
-    expect(() => mnistFromFiles(path.join(dir, "i"), path.join(dir, "l"))).toThrow(/label 12 at index 1 is not a digit/);
+    expect(() => mnistFromFiles(path.join(dir, "i"), path.join(dir, "l"))).toThrow(/label 12 at index 1 is not a class of MNIST \(0-9\)/);
     fs.writeFileSync(path.join(dir, "s"), encodeIdx([1, 5, 5], new Uint8Array(25)));
-    expect(() => mnistFromFiles(path.join(dir, "s"), path.join(dir, "l"))).toThrow(/1x5x5, expected N x 28 x 28/);
+    expect(() => mnistFromFiles(path.join(dir, "s"), path.join(dir, "l"))).toThrow(/1x5x5, expected N x 28 x 28 \(MNIST\)/);
   });
 });
 
@@ -103,15 +104,14 @@ function serve(routes: Record<string, (res: http.ServerResponse) => void>): Prom
   );
 }
 
-const mirrorFile = (f: RemoteFile) => path.join(SHARED, f.folder, f.name);
-const haveShared = fs.existsSync(mirrorFile(MNIST_FILES.test.labels));
+const mirrorFile = (f: RemoteFile) => mirrorPath(`${f.folder}/${f.name}`);
 
 describe("obtain: cache, mirror, download", () => {
   const f = MNIST_FILES.test.labels; // the smallest real file (4,542 bytes)
   const fileOf = (url: string): RemoteFile => ({ ...f, urls: [url] });
 
   beforeAll(() => {
-    if (!haveShared) throw new Error(`the real MNIST files are needed for these tests: ${SHARED} is missing`);
+    mirrorFile(f); // the real MNIST files are needed: fails saying what to set when they are not in the mirror
   });
 
   test("md5File matches the published checksum", () => {
@@ -186,7 +186,7 @@ describe("obtain: cache, mirror, download", () => {
     const elsewhere = tmp();
     process.chdir(elsewhere);
     try {
-      const ds = await MNIST({ train: false, mirror: SHARED, log: quiet });
+      const ds = await MNIST({ train: false, mirror: dataMirror(), log: quiet });
       expect(ds.length).toBe(10000);
       expect(fs.readdirSync(elsewhere)).toEqual([]);
     } finally {
@@ -207,7 +207,7 @@ describe("obtain: cache, mirror, download", () => {
 
   test("mirror folder: verified copy into the cache; a corrupt mirror file is an error, not a fallback", async () => {
     const root = tmp();
-    const got = await obtain(fileOf("http://127.0.0.1:9/never"), { root, download: false, mirror: SHARED, log: quiet });
+    const got = await obtain(fileOf("http://127.0.0.1:9/never"), { root, download: false, mirror: dataMirror(), log: quiet });
     expect(md5File(got)).toBe(f.md5);
     const badMirror = tmp();
     fs.mkdirSync(path.join(badMirror, "mnist"));
@@ -222,7 +222,7 @@ describe("obtain: cache, mirror, download", () => {
     fs.mkdirSync(path.join(root, "mnist"));
     fs.writeFileSync(path.join(root, "mnist", f.name), "truncated");
     const lines: string[] = [];
-    const got = await obtain(fileOf("http://127.0.0.1:9/never"), { root, download: false, mirror: SHARED, log: (l) => lines.push(l) });
+    const got = await obtain(fileOf("http://127.0.0.1:9/never"), { root, download: false, mirror: dataMirror(), log: (l) => lines.push(l) });
     expect(md5File(got)).toBe(f.md5);
     expect(lines.join("\n")).toMatch(/removed the corrupt copy/);
   });
@@ -230,7 +230,7 @@ describe("obtain: cache, mirror, download", () => {
 
 describe("MNIST from the mirror", () => {
   test("the real test set: 10,000 images 28x28, labels 0-9, first label 7", async () => {
-    const test_set = await MNIST({ root: tmp(), train: false, mirror: SHARED, log: quiet, transform: Compose([ToTensor(), Normalize([0.5], [1.0])]) });
+    const test_set = await MNIST({ root: tmp(), train: false, mirror: dataMirror(), log: quiet, transform: Compose([ToTensor(), Normalize([0.5], [1.0])]) });
     expect(test_set.length).toBe(10000);
     expect(test_set.shape).toEqual([28, 28, 1]);
     expect(test_set.labels[0]).toBe(7);

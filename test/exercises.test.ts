@@ -5,7 +5,6 @@ import * as tf from "@tensorflow/tfjs";
 import { randomShiftRotate, rotateImage, shiftImage } from "../lib/data/augment";
 import { ImageDataset } from "../lib/data/dataset";
 import type { Augment } from "../lib/data/dataset";
-import { Compose, Normalize, ToTensor } from "../lib/data/transforms";
 import { experiment, ExperimentOptions, ExperimentResult } from "../lib/experiment";
 import { check, CheckResult } from "../lib/exercises";
 import { describe as describeValue, resetResults } from "../lib/exercises/common";
@@ -16,6 +15,7 @@ import { ConvNet, Net } from "../lib/models";
 import { BatchNorm, Conv2d, Linear, Module } from "../lib/nn";
 import { isGenuine, markGenuine, provenanceOf } from "../lib/provenance";
 import { manualSeed, Random } from "../lib/random";
+import { noiseDigits } from "./fixtures";
 import { backend } from "./helpers";
 
 let log: jest.SpyInstance;
@@ -91,20 +91,13 @@ async function silently<T>(f: () => Promise<T>): Promise<T> {
     spy.mockRestore();
   }
 }
-const transform = Compose([ToTensor(), Normalize([0.5], [1.0])]);
-
-/** n random 28×28 images (a bright blob at a random place on noise) with labels i mod 10. */
+/** n noise images with a bright 5×5 blob (its column tells the class, its row is random), labels i mod 10. */
 function tinyData(n: number, seed: number): ImageDataset {
-  const rng = new Random(seed);
-  const images = new Uint8Array(n * 784);
-  const labels = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    labels[i] = i % 10;
-    for (let p = 0; p < 784; p++) images[i * 784 + p] = rng.int(60);
+  const blob = (image: Uint8Array, i: number, rng: Random) => {
     const [cx, cy] = [6 + 2 * (i % 10), 8 + rng.int(12)];
-    for (let y = cy - 2; y <= cy + 2; y++) for (let x = cx - 2; x <= cx + 2; x++) images[i * 784 + y * 28 + x] = 255;
-  }
-  return new ImageDataset(images, labels, [28, 28, 1], transform, ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+    for (let y = cy - 2; y <= cy + 2; y++) for (let x = cx - 2; x <= cx + 2; x++) image[y * 28 + x] = 255;
+  };
+  return noiseDigits(n, seed, blob, ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
 }
 let trainSet: ImageDataset;
 let testSet: ImageDataset;

@@ -1,29 +1,20 @@
 // What a beginner writes compiles and is checked at run time (optimizer names, ConvNet's two-number options),
 // and experiment() names every number once: 訓練損失 (no penalty) vs 正則化項, 検証 vs テスト.
+import { noiseDigits } from "./fixtures";
 import { backend } from "./helpers";
-import { ImageDataset } from "../lib/data/dataset";
-import { Compose, Normalize, ToTensor } from "../lib/data/transforms";
 import { EarlyStopping } from "../lib/train";
 import { experiment, experimentFigure } from "../lib/experiment";
 import { ConvNet, Net } from "../lib/models";
 import { byName, OPTIMIZER_NAMES } from "../lib/optim";
-import { Random } from "../lib/random";
 import * as tf from "@tensorflow/tfjs";
 
 beforeAll(backend);
 
-const transform = Compose([ToTensor(), Normalize([0.5], [1.0])]);
-function data(n: number, seed: number): ImageDataset {
-  const rng = new Random(seed);
-  const images = new Uint8Array(n * 784);
-  const labels = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    labels[i] = i % 10;
-    for (let p = 0; p < 784; p++) images[i * 784 + p] = rng.int(60);
-    for (let x = 0; x < 28; x++) images[i * 784 + (2 * (i % 10) + 4) * 28 + x] = 255; // one bright row per class
-  }
-  return new ImageDataset(images, labels, [28, 28, 1], transform);
-}
+/** n noise images with one bright row per class, labels i mod 10. */
+const data = (n: number, seed: number) =>
+  noiseDigits(n, seed, (image, i) => {
+    for (let x = 0; x < 28; x++) image[(2 * (i % 10) + 4) * 28 + x] = 255;
+  });
 
 describe("optimizer by name", () => {
   test("a plain string compiles and works, case does not matter", () => {

@@ -12,12 +12,16 @@ import { fakeFile, filesUnder, serve, tmpDir } from "./fault-server";
 
 function runner(): string {
   const dir = tmpDir("runner");
-  const src = fs.readFileSync(path.join(__dirname, "..", "lib", "data", "sources.ts"), "utf8");
-  const js = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
-  fs.writeFileSync(path.join(dir, "sources.js"), js);
+  // lib/data/sources.ts and the lib module it imports, laid out as in lib/
+  for (const rel of ["data/sources.ts", "files.ts"]) {
+    const src = fs.readFileSync(path.join(__dirname, "..", "lib", rel), "utf8");
+    const js = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+    fs.mkdirSync(path.join(dir, path.dirname(rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel.replace(/\.ts$/, ".js")), js);
+  }
   fs.writeFileSync(
     path.join(dir, "fetch-one.js"),
-    `const { obtain } = require("./sources.js");
+    `const { obtain } = require("./data/sources.js");
      const [file, root] = [JSON.parse(process.argv[2]), process.argv[3]];
      obtain(file, { root, download: true, mirror: "", log: () => {}, idleTimeoutMs: 10000 })
        .then((p) => console.log(p), (e) => { console.error(e.message); process.exit(1); });`,

@@ -8,9 +8,7 @@ import { encodeIdx, parseIdx } from "../lib/data/idx";
 import { MNIST, MNIST_FILES } from "../lib/data/mnist";
 import { ConvNet, Net } from "../lib/models";
 import { filesUnder, tmpDir } from "./fault-server";
-import { backend } from "./helpers";
-
-const SHARED = process.env.LECTURE3_DATA_MIRROR || path.resolve(__dirname, "../../shared/datasets");
+import { backend, dataMirror, mirrorPath } from "./helpers";
 
 beforeAll(backend);
 
@@ -27,14 +25,13 @@ test("an idx header of the wrong rank (a rank-2 file given as images) is refused
 });
 
 test("a cached MNIST file truncated by hand is found by its md5 on the next load, removed and copied again", async () => {
-  if (!fs.existsSync(path.join(SHARED, "mnist", MNIST_FILES.test.labels.name))) throw new Error(`the real MNIST files are needed: ${SHARED} is missing`);
   const root = tmpDir("cache");
   fs.mkdirSync(path.join(root, "mnist"));
-  for (const f of [MNIST_FILES.test.images, MNIST_FILES.test.labels]) fs.copyFileSync(path.join(SHARED, "mnist", f.name), path.join(root, "mnist", f.name));
+  for (const f of [MNIST_FILES.test.images, MNIST_FILES.test.labels]) fs.copyFileSync(mirrorPath(`mnist/${f.name}`), path.join(root, "mnist", f.name));
   const cut = path.join(root, "mnist", MNIST_FILES.test.images.name);
   fs.truncateSync(cut, 100_000);
   const lines: string[] = [];
-  const ds = await MNIST({ train: false, root, mirror: SHARED, log: (l) => lines.push(l) });
+  const ds = await MNIST({ train: false, root, mirror: dataMirror(), log: (l) => lines.push(l) });
   expect(ds.length).toBe(10000);
   expect(lines.join("\n")).toMatch(new RegExp(`${cut.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: md5 [0-9a-f]{32}, expected ${MNIST_FILES.test.images.md5}; removed the corrupt copy`));
   expect(filesUnder(root)).toEqual([MNIST_FILES.test.images.name, MNIST_FILES.test.labels.name].map((n) => path.join("mnist", n)).sort());

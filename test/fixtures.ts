@@ -1,6 +1,27 @@
-// Small generated fixtures for the archive, image and CIFAR tests: zip and tar writers, JPEG/PNG files.
+// Small generated fixtures: zip and tar writers, JPEG/PNG files (archive, image, CIFAR tests); noise "digits" that a
+// small network learns in seconds (experiment and exercise tests).
 import * as zlib from "zlib";
+import { ImageDataset } from "../lib/data/dataset";
+import { Compose, Normalize, ToTensor } from "../lib/data/transforms";
 import { encodePng } from "../lib/png";
+import { Random } from "../lib/random";
+
+/**
+ * n generated 28×28 images normalized as the lecture's MNIST: noise (0–59), label i mod 10, and bright pixels that
+ * `mark(image, i, rng)` places so that the classes can be told apart.
+ */
+export function noiseDigits(n: number, seed: number, mark: (image: Uint8Array, i: number, rng: Random) => void, classes?: string[]): ImageDataset {
+  const rng = new Random(seed);
+  const images = new Uint8Array(n * 784);
+  const labels = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    labels[i] = i % 10;
+    const image = images.subarray(i * 784, (i + 1) * 784);
+    for (let p = 0; p < 784; p++) image[p] = rng.int(60);
+    mark(image, i, rng);
+  }
+  return new ImageDataset(images, labels, [28, 28, 1], Compose([ToTensor(), Normalize([0.5], [1.0])]), classes);
+}
 
 /** A zip archive of `files` (path → bytes); `deflate` compresses the entries. */
 export function makeZip(files: [string, Buffer][], deflate = false): Buffer {

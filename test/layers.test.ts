@@ -113,7 +113,7 @@ describe("Residual and gradNorms", () => {
     const proj = new Residual(new Linear(2, 3), new Linear(2, 3));
     expect(proj.forward(tf.ones([1, 2])).shape).toEqual([1, 3]);
     expect(proj.numParameters()).toBe(18);
-    expect(proj.namedParameters().map(([n]) => n)).toEqual(["body.weight", "body.bias", "shortcut.weight", "shortcut.bias"]);
+    expect(proj.named_parameters().map(([n]) => n)).toEqual(["body.weight", "body.bias", "shortcut.weight", "shortcut.bias"]);
   });
 
   test("residual MLP: output, loss and every parameter's gradient norm equal PyTorch's; the weights do not change", () => {
@@ -134,7 +134,7 @@ describe("Residual and gradNorms", () => {
         expect(Math.abs(byName.get(`${libName[k]}.${p}`)! - want)).toBeLessThan(1e-6 + 1e-4 * want);
       }
     }
-    for (const [k, v] of m.stateDict()) expect(tf.max(tf.abs(tf.sub(v, before.get(k)!))).dataSync()[0]).toBe(0);
+    for (const [k, v] of m.state_dict()) expect(tf.max(tf.abs(tf.sub(v, before.get(k)!))).dataSync()[0]).toBe(0);
     expect(norms.find((g) => g.name === "inp.weight")!.shape).toEqual([5, 6]);
   });
 

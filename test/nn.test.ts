@@ -11,7 +11,7 @@ import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { nll_loss } from "../lib/functional";
 import { ConvNet, Net } from "../lib/models";
-import { BatchNorm, Conv2d, Dropout, Linear, MaxPool2d, Module } from "../lib/nn";
+import { BatchNorm, Conv2d, Dropout, inEvalMode, Linear, MaxPool2d, Module, traceForward } from "../lib/nn";
 import { Adam, Optimizer, SGD } from "../lib/optim";
 import { manualSeed } from "../lib/random";
 import { l2Penalty, trainStep } from "../lib/train";
@@ -61,14 +61,14 @@ class TinyNet extends Module {
 function tinyNetFromReference(): TinyNet {
   const model = new TinyNet();
   const state = fromTorchLinearState(ref.mlp.init);
-  model.loadStateDict(state);
+  model.load_state_dict(state);
   tf.dispose([...state.values()]);
   return model;
 }
 
 /** Every parameter of `model` equals PyTorch's state (weights transposed back to [out, in]). */
 function expectStateClose(model: Module, torchState: TorchState, tol = TOL): void {
-  const own = model.stateDict();
+  const own = model.state_dict();
   expect([...own.keys()].sort()).toEqual(Object.keys(torchState).sort());
   for (const [k, v] of own) {
     const d = tf.tidy(() => maxAbsDiff(v.rank === 2 ? libLinearToTorch(v) : v, torchState[k]));
@@ -117,7 +117,7 @@ describe("a tiny MLP against PyTorch (forward, gradients, optimizer steps)", () 
       expectClose(model.forward(x), ref.mlp.output);
       const { value, grads } = tf.variableGrads(() => nll_loss(model.forward(x), y), model.parameters());
       expectClose(value.dataSync()[0], ref.mlp.loss);
-      const byVar = new Map(model.namedParameters().map(([n, v]) => [v.name, n]));
+      const byVar = new Map(model.named_parameters().map(([n, v]) => [v.name, n]));
       const named = Object.fromEntries(Object.entries(grads).map(([vn, g]) => [byVar.get(vn)!, g]));
       expect(Object.keys(named).sort()).toEqual(Object.keys(ref.mlp.grads).sort());
       for (const [k, g] of Object.entries(named)) {
@@ -188,7 +188,7 @@ describe("Conv2d → ReLU → MaxPool2d(2, 2) against PyTorch", () => {
     const w = torchConvToLib(r.weight);
     const b = tf.tensor1d(r.bias);
     expect(w.shape).toEqual([3, 3, cin, cout]);
-    conv.loadStateDict({ weight: w, bias: b });
+    conv.load_state_dict({ weight: w, bias: b });
     tf.dispose([w, b]);
     tf.tidy(() => {
       const x = nchwToNhwc(r.input); // [2, 6, 6, cin]
@@ -217,7 +217,7 @@ describe("BatchNorm against PyTorch", () => {
     const toLib = (x: Nested) => (image ? nchwToNhwc(x) : tf.tensor(x as number[][]));
     const toTorch = (y: tf.Tensor) => (image ? nhwcToNchw(y) : y);
     const init = { weight: tf.tensor1d(r.weight), bias: tf.tensor1d(r.bias), running_mean: tf.zeros([3]), running_var: tf.ones([3]) };
-    bn.loadStateDict(init);
+    bn.load_state_dict(init);
     tf.dispose(Object.values(init));
     const before = tf.memory().numTensors;
     bn.train();
@@ -244,22 +244,26 @@ describe("initialization as PyTorch's (kaiming_uniform_(a=√5) → U(-1/√fan_
     const mean = s / v.length;
     return { min, max, mean, std: Math.sqrt(s2 / v.length - mean * mean) };
   };
+  /** weight in [-bound, bound], within (1 - edge)·bound of both ends, std of U(-bound, bound) within stdTol; bias in range. */
+  const expectUniform = (m: Linear | Conv2d, bound: number, edge: number, stdTol: number) => {
+    const w = stats(m.weight);
+    expect(w.min).toBeGreaterThanOrEqual(-bound);
+    expect(w.max).toBeLessThanOrEqual(bound);
+    expect(w.max).toBeGreaterThan((1 - edge) * bound); // uses the whole range
+    expect(w.min).toBeLessThan(-(1 - edge) * bound);
+    expect(Math.abs(w.std / (bound / Math.sqrt(3)) - 1)).toBeLessThan(stdTol);
+    const b = stats(m.bias);
+    expect(b.min).toBeGreaterThanOrEqual(-bound);
+    expect(b.max).toBeLessThanOrEqual(bound);
+    return w;
+  };
 
   test("Linear(784, 784): weights in [-1/28, 1/28], std (1/28)/√3", () => {
     manualSeed(0);
     const lin = new Linear(784, 784);
     expect(lin.weight.shape).toEqual([784, 784]);
-    const bound = 1 / 28;
-    const w = stats(lin.weight);
-    expect(w.min).toBeGreaterThanOrEqual(-bound);
-    expect(w.max).toBeLessThanOrEqual(bound);
-    expect(w.max).toBeGreaterThan(0.999 * bound); // uses the whole range
-    expect(w.min).toBeLessThan(-0.999 * bound);
+    const w = expectUniform(lin, 1 / 28, 0.001, 0.005);
     expect(Math.abs(w.mean)).toBeLessThan(2e-4);
-    expect(Math.abs(w.std / (bound / Math.sqrt(3)) - 1)).toBeLessThan(0.005);
-    const b = stats(lin.bias);
-    expect(b.min).toBeGreaterThanOrEqual(-bound);
-    expect(b.max).toBeLessThanOrEqual(bound);
     lin.dispose();
   });
 
@@ -267,16 +271,7 @@ describe("initialization as PyTorch's (kaiming_uniform_(a=√5) → U(-1/√fan_
     manualSeed(0);
     const conv = new Conv2d(32, 64, 3);
     expect(conv.weight.shape).toEqual([3, 3, 32, 64]);
-    const bound = 1 / Math.sqrt(288);
-    const w = stats(conv.weight);
-    expect(w.min).toBeGreaterThanOrEqual(-bound);
-    expect(w.max).toBeLessThanOrEqual(bound);
-    expect(w.max).toBeGreaterThan(0.99 * bound);
-    expect(w.min).toBeLessThan(-0.99 * bound);
-    expect(Math.abs(w.std / (bound / Math.sqrt(3)) - 1)).toBeLessThan(0.02);
-    const b = stats(conv.bias);
-    expect(b.min).toBeGreaterThanOrEqual(-bound);
-    expect(b.max).toBeLessThanOrEqual(bound);
+    expectUniform(conv, 1 / Math.sqrt(288), 0.01, 0.02);
     conv.dispose();
   });
 
@@ -327,6 +322,40 @@ describe("the lecture's models", () => {
     // summary leaves the model as it was: still in training mode, forward restored
     expect(cnn.training).toBe(true);
     expect(Object.prototype.hasOwnProperty.call(cnn.conv1, "forward")).toBe(false);
+    cnn.dispose();
+  });
+
+  test("inEvalMode runs in eval mode and puts the mode back: after a value, a throw, a promise and a rejection", async () => {
+    const net = new Net({ dropout: 0.5 });
+    const seen: boolean[] = [];
+    expect(inEvalMode(net, () => (seen.push(net.drop!.training), 7))).toBe(7);
+    expect(() => inEvalMode(net, () => { seen.push(net.drop!.training); throw new Error("x"); })).toThrow("x");
+    await expect(inEvalMode(net, async () => (seen.push(net.drop!.training), 8))).resolves.toBe(8);
+    await expect(inEvalMode(net, async () => { await Promise.resolve(); seen.push(net.training); throw new Error("y"); })).rejects.toThrow("y");
+    expect(seen).toEqual([false, false, false, false]);
+    expect([net.training, net.drop!.training]).toEqual([true, true]);
+    net.eval();
+    inEvalMode(net, () => undefined);
+    expect(net.training).toBe(false); // a model in eval mode stays in it
+    net.dispose();
+  });
+
+  test("traceForward records the watched modules' shapes in call order, in eval mode, and restores forward and mode", () => {
+    const cnn = new ConvNet({ dropout: [0.25, 0.5] });
+    const { calls, output } = traceForward(cnn, [2, 28, 28, 1]);
+    expect(calls.map((c) => `${c.name} ${c.input} → ${c.output}`)).toEqual([
+      "conv1 2,28,28,1 → 2,26,26,32",
+      "conv2 2,26,26,32 → 2,24,24,64",
+      "pool 2,24,24,64 → 2,12,12,64",
+      "drop1 2,12,12,64 → 2,12,12,64",
+      "fc1 2,9216 → 2,128",
+      "drop2 2,128 → 2,128",
+      "fc2 2,128 → 2,10",
+    ]);
+    expect(output).toEqual([2, 10]);
+    expect(traceForward(cnn, [1, 28, 28, 1], [["fc2", cnn.fc2]]).calls.map((c) => c.name)).toEqual(["fc2"]);
+    expect(cnn.training).toBe(true);
+    expect(cnn.named_children().filter(([, m]) => Object.prototype.hasOwnProperty.call(m, "forward"))).toEqual([]);
     cnn.dispose();
   });
 });
@@ -384,7 +413,7 @@ describe("save() / load()", () => {
     expect(tf.memory().numTensors).toBe(before);
     tf.tidy(() => {
       expect(Array.from(b.forward(x).dataSync())).toEqual(Array.from(a.forward(x).dataSync()));
-      for (const [k, v] of a.stateDict()) expect(Array.from(b.stateDict().get(k)!.dataSync())).toEqual(Array.from(v.dataSync()));
+      for (const [k, v] of a.state_dict()) expect(Array.from(b.state_dict().get(k)!.dataSync())).toEqual(Array.from(v.dataSync()));
     });
     tf.dispose(x);
     a.dispose();

@@ -43,7 +43,7 @@ const test_set = quadrants(250, 2);
 const quiet = { progress: false };
 
 function weights(m: Module): Map<string, number[]> {
-  return new Map([...m.stateDict()].map(([k, v]) => [k, Array.from(v.dataSync())]));
+  return new Map([...m.state_dict()].map(([k, v]) => [k, Array.from(v.dataSync())]));
 }
 function dropTimes(h: History) {
   return h.epochs.map(({ seconds: _s, ...rest }) => rest);
@@ -108,6 +108,25 @@ describe("evaluate", () => {
     model.train();
     await evaluate(model, new DataLoader({ dataset: test_set, batch_size: 100 }));
     expect(model.training).toBe(true);
+    opt.dispose();
+    model.dispose();
+  });
+});
+
+describe("log_interval", () => {
+  test("fit numbers the running-loss lines by mini-batches since the first epoch, across epochs, as the slide's loop does", async () => {
+    manualSeed(1);
+    const model = new ConvNet({ channels: [4, 8], hidden: 16 });
+    const opt = SGD(model.parameters(), { lr: 0.1 });
+    const loader = new DataLoader({ dataset: train_set, batch_size: 40 }); // 5 mini-batches an epoch
+    const lines: string[] = [];
+    const log = jest.spyOn(console, "log").mockImplementation((l: string) => void lines.push(l));
+    try {
+      await fit(model, opt, loader, new DataLoader({ dataset: test_set, batch_size: 250 }), { epochs: 3, log_interval: 4, ...quiet });
+    } finally {
+      log.mockRestore();
+    }
+    expect(lines.map((l) => l.replace(/loss: \d+\.\d{3}$/, "loss: x"))).toEqual(["[    4] loss: x", "[    8] loss: x", "[   12] loss: x"]);
     opt.dispose();
     model.dispose();
   });

@@ -1,7 +1,7 @@
 // The training kernels lib/wasm-kernels.ts registers for the WebAssembly backend, checked against the
-// pure-JavaScript cpu backend: gradients of conv2d (stride 1 and 2, 'valid' and 'same', rectangular
-// kernels), of matMul with every transpose flag, of max-pooling, of the ReLU / sigmoid / log-softmax
-// path, and a few SGD steps of the lecture's networks. Tolerance: max |wasm − cpu| ≤ 1e-4 · max |cpu|.
+// pure-JavaScript cpu backend: gradients of conv2d and of depthwise conv2d (stride 1 and 2, 'valid', 'same'
+// and explicit paddings, rectangular kernels, channel multipliers 1–3), of matMul with every transpose flag,
+// of max-pooling, Tile, the ReLU / sigmoid / log-softmax path, and a few SGD steps of the lecture's networks. Tolerance: max |wasm − cpu| ≤ 1e-4 · max |cpu|.
 // Backends are global in TensorFlow.js: each computation switches with tf.setBackend, and the backend
 // this file found is restored at the end.
 import * as tf from "@tensorflow/tfjs";
@@ -68,7 +68,7 @@ async function sameOnBoth(f: () => tf.Tensor[]): Promise<void> {
 }
 
 test("the kernels are registered for wasm", () => {
-  for (const k of ["Conv2DBackpropFilter", "Conv2DBackpropInput", "BatchMatMul", "MaxPoolGrad"]) {
+  for (const k of ["Conv2DBackpropFilter", "Conv2DBackpropInput", "DepthwiseConv2dNativeBackpropFilter", "DepthwiseConv2dNativeBackpropInput", "BatchMatMul", "MaxPoolGrad", "Tile"]) {
     expect(tf.getKernel(k, "wasm")).toBeDefined();
   }
 });
@@ -83,6 +83,7 @@ describe("conv2d gradients (Conv2DBackpropFilter, Conv2DBackpropInput)", () => {
     { x: [3, 11, 8, 2], f: [2, 3, 2, 4], s: [2, 1], p: "same" }, // rectangular kernel, unequal strides
     { x: [2, 8, 8, 2], f: [4, 4, 2, 3], s: 2, p: "same" }, // even kernel: asymmetric 'same' padding
     { x: [1, 7, 7, 2], f: [1, 1, 2, 3], s: 3, p: "valid" }, // stride larger than the kernel
+    { x: [3, 9, 8, 6], f: [1, 1, 6, 5], s: 1, p: "same" }, // pointwise (MobileNet's): the filter gradient is one matMul
   ];
   test.each(cases)("x $x, filter $f, stride $s, $p", async (c) => {
     const x = rand(c.x, 1), w = rand(c.f, 2);
@@ -92,6 +93,36 @@ describe("conv2d gradients (Conv2DBackpropFilter, Conv2DBackpropInput)", () => {
       const loss = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.p), T(dy)));
       return tf.grads(loss)([T(x), T(w)]); // [dx, dW]
     });
+  });
+});
+
+describe("depthwise conv2d gradients (DepthwiseConv2dNativeBackpropFilter, …BackpropInput)", () => {
+  type Pad = "valid" | "same" | [[number, number], [number, number], [number, number], [number, number]];
+  const cases: { x: number[]; f: number[]; s: number | [number, number]; p: Pad }[] = [
+    { x: [2, 14, 14, 8], f: [3, 3, 8, 1], s: 1, p: "same" }, // MobileNet's conv_dw_k, smaller
+    { x: [2, 15, 14, 8], f: [3, 3, 8, 1], s: 2, p: "same" }, // MobileNet's stride-2 blocks (odd height)
+    { x: [3, 9, 9, 4], f: [3, 3, 4, 1], s: 1, p: "valid" },
+    { x: [2, 10, 11, 3], f: [3, 3, 3, 1], s: 2, p: "valid" }, // last row/column unused
+    { x: [2, 8, 8, 2], f: [4, 4, 2, 1], s: 2, p: "same" }, // even kernel: asymmetric 'same' padding
+    { x: [2, 9, 8, 3], f: [2, 3, 3, 1], s: [2, 1], p: "same" }, // rectangular kernel, unequal strides
+    { x: [2, 8, 9, 3], f: [3, 3, 3, 1], s: 2, p: [[0, 0], [1, 0], [2, 1], [0, 0]] }, // explicit paddings
+    { x: [2, 9, 9, 3], f: [3, 3, 3, 2], s: 1, p: "same" }, // channel multiplier 2
+    { x: [1, 10, 10, 2], f: [3, 3, 2, 3], s: 2, p: "valid" }, // channel multiplier 3, stride 2
+  ];
+  test.each(cases)("x $x, filter $f, stride $s, $p", async (c) => {
+    const x = rand(c.x, 14), w = rand(c.f, 15);
+    const dw = (a: tf.Tensor, b: tf.Tensor) => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.p);
+    const yShape = (await on("cpu", () => [dw(T(x), T(w))]))[0].shape;
+    const dy = rand(yShape, 16);
+    await sameOnBoth(() => tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(dw(a, b), T(dy))))([T(x), T(w)])); // [dx, dW]
+  });
+  test("attributes they do not support are refused, not computed wrongly", async () => {
+    await tf.setBackend("wasm");
+    const x = tf.zeros([1, 8, 8, 2]), dy = tf.zeros([1, 4, 4, 2]), filter = tf.zeros([3, 3, 2, 1]);
+    const attrs = { strides: 1, pad: "valid", dilations: 2 };
+    expect(() => tf.engine().runKernel("DepthwiseConv2dNativeBackpropFilter", { x, dy }, { ...attrs, filterShape: [3, 3, 2, 1] })).toThrow(/dilations 1 only/);
+    expect(() => tf.engine().runKernel("DepthwiseConv2dNativeBackpropInput", { dy, filter }, { ...attrs, inputShape: [1, 8, 8, 2] })).toThrow(/dilations 1 only/);
+    tf.dispose([x, dy, filter]);
   });
 });
 
@@ -123,6 +154,20 @@ describe("max-pooling gradient (MaxPoolGrad)", () => {
     const yShape = (await on("cpu", () => [tf.maxPool(T(x) as tf.Tensor4D, c.k, c.s, c.p)]))[0].shape;
     const dy = rand(yShape, 10);
     await sameOnBoth(() => [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, c.k, c.s, c.p), T(dy))))(T(x))]);
+  });
+});
+
+describe("Tile (the broadcasts of the batch-norm gradient)", () => {
+  const cases: { x: number[]; reps: number[] }[] = [
+    { x: [1, 1, 1, 8], reps: [4, 6, 5, 1] }, // a channel vector over a batch, as tfjs-core's batch-norm gradient does
+    { x: [2, 3, 4], reps: [3, 1, 2] },
+    { x: [3, 1, 2, 1], reps: [1, 5, 3, 7] },
+    { x: [5], reps: [4] },
+    { x: [2, 3], reps: [1, 1] },
+  ];
+  test.each(cases)("x $x, reps $reps (float32, int32 and bool)", async (c) => {
+    const x = rand(c.x, 17, 6);
+    await sameOnBoth(() => [tf.tile(T(x), c.reps), tf.tile(T(x).toInt(), c.reps), tf.tile(tf.greater(T(x), 0), c.reps)].map((t) => t.toFloat()));
   });
 });
 

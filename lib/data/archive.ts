@@ -8,6 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
+import { writeAtomically } from "../files";
 
 export interface ArchiveEntry {
   /** path inside the archive, "/"-separated, as written there */
@@ -194,9 +195,9 @@ export function unpack(file: string, dest: string, opts: { log?: (line: string) 
   const t0 = Date.now();
   const entries = readArchive(file);
   const safe = entries.map((e) => safeEntryPath(file, e.path));
-  const tmp = `${dest}.part-${process.pid}-${Date.now()}`;
   fs.mkdirSync(path.dirname(dest), { recursive: true });
-  try {
+  // if another process unpacks the same archive and finishes first, its folder is used
+  writeAtomically(dest, (tmp) => {
     fs.mkdirSync(tmp);
     const made = new Set<string>();
     entries.forEach((e, i) => {
@@ -208,14 +209,7 @@ export function unpack(file: string, dest: string, opts: { log?: (line: string) 
       }
       fs.writeFileSync(target, e.data);
     });
-    try {
-      fs.renameSync(tmp, dest);
-    } catch (e) {
-      if (!fs.existsSync(dest)) throw e; // else another process unpacked the same archive first: use its folder
-    }
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  });
   opts.log?.(`${path.basename(file)}: ${entries.length} files unpacked into ${dest} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   return dest;
 }

@@ -1,4 +1,4 @@
-// The idx format of the MNIST files: a big-endian header, then raw unsigned bytes.
+// The idx format of MNIST and its look-alikes (Fashion-MNIST): a big-endian header, then raw unsigned bytes.
 //   bytes 0-3  magic: 0x00 0x00 <type 0x08 = ubyte> <number of dimensions>
 //              2049 = 0x0801 (labels, 1 dimension), 2051 = 0x0803 (images, 3 dimensions)
 //   then one big-endian uint32 per dimension, then prod(dims) bytes.

@@ -1,6 +1,8 @@
 // Where data files come from, in this order:
 //   1. the cache (datasets/ in the project, or the `root` you pass)
-//   2. a mirror folder named by $LECTURE3_DATA_MIRROR (an offline classroom; CI points it at its own copy)
+//   2. the mirror folders named by $LECTURE3_DATA_MIRROR, a ':'-separated list (an offline classroom's USB stick; Debian's
+//      /usr/share/datasets from `apt-get install dataset-fashion-mnist`; CI names its own copy and that one), each searched
+//      for <folder>/<name>, then <name>
 //   3. HTTPS download from the canonical URLs, with a progress line
 // Every file is checked against its known md5 before it is used or cached, and written atomically
 // (temporary file, then rename), so a corrupt or half-downloaded file never sits in the cache.
@@ -8,6 +10,8 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { gunzipSync } from "zlib";
+import { partOwner, writeAtomically } from "../files";
 
 export const MIRROR_ENV = "LECTURE3_DATA_MIRROR";
 
@@ -18,6 +22,9 @@ export interface RemoteFile {
   folder: string;
   /** md5 of the original file; omitted only where the original has no published checksum (the file is then used as found) */
   md5?: string;
+  /** md5 of a .gz file's decompressed content: a copy that someone recompressed (Debian's dataset packages) has another
+   *  md5 but the same content, and is accepted */
+  rawMd5?: string;
   /** tried in order */
   urls: string[];
 }
@@ -27,7 +34,7 @@ export interface ObtainOptions {
   root: string;
   /** allow the HTTPS download (the lecture's `download=True`) */
   download?: boolean;
-  /** mirror folder; default $LECTURE3_DATA_MIRROR */
+  /** mirror folders, ':'-separated; default $LECTURE3_DATA_MIRROR */
   mirror?: string;
   /** where progress lines go; default console.log */
   log?: (line: string) => void;
@@ -46,6 +53,28 @@ export function md5File(file: string): string {
     fs.closeSync(fd);
   }
   return h.digest("hex");
+}
+
+/** The folders of a mirror list (default $LECTURE3_DATA_MIRROR): "a:b" → ["a", "b"] (";" on Windows), empty entries dropped. */
+export function mirrorFolders(list = process.env[MIRROR_ENV] ?? ""): string[] {
+  return list.split(path.delimiter).filter((d) => d !== "");
+}
+
+/** Where `file` may sit in the mirror folders, in the order they are tried: every <folder>/<folder of the file>/<name>, then every <folder>/<name>. */
+export function mirrorCandidates(file: RemoteFile, list?: string): string[] {
+  const folders = mirrorFolders(list);
+  return [...folders.map((m) => path.join(m, file.folder, file.name)), ...folders.map((m) => path.join(m, file.name))];
+}
+
+/** Whether `found` is the file: its md5, or for a recompressed copy the md5 of its content. No md5 known: any file is. */
+function verified(file: RemoteFile, found: string): boolean {
+  if (file.md5 === undefined || md5File(found) === file.md5) return true;
+  if (file.rawMd5 === undefined) return false;
+  try {
+    return createHash("md5").update(gunzipSync(fs.readFileSync(found))).digest("hex") === file.rawMd5;
+  } catch {
+    return false; // not gzip data
+  }
 }
 
 /**
@@ -118,19 +147,10 @@ function httpReason(status: number, statusText: string): string {
   return `HTTP ${status} ${statusText}: ${why}`;
 }
 
-function tmpName(target: string): string {
-  return `${target}.part-${process.pid}-${Date.now()}`;
-}
-
 /** Copies `src` to `dest` through a temporary file and a rename. */
 function atomicCopy(src: string, dest: string): void {
-  const tmp = tmpName(dest);
-  try {
-    cacheWrite(dest, () => fs.copyFileSync(src, tmp));
-    cacheWrite(dest, () => fs.renameSync(tmp, dest));
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
+  const guard = <T>(f: () => T): T => cacheWrite(dest, f);
+  writeAtomically(dest, (tmp) => guard(() => fs.copyFileSync(src, tmp)), guard);
 }
 
 function mb(n: number): string {
@@ -147,43 +167,53 @@ export async function download(url: string, dest: string, md5: string | undefine
   const idle = opts.idleTimeoutMs ?? 30_000;
   const controller = new AbortController();
   let timer = setTimeout(() => controller.abort(), idle);
-  const tmp = tmpName(dest);
-  let out: number | undefined;
   let got = 0;
   let total = 0;
-  try {
-    out = cacheWrite(dest, () => fs.openSync(tmp, "w"));
-    const res = await fetch(url, { signal: controller.signal });
-    if (!res.ok || res.body === null) throw new Error(httpReason(res.status, res.statusText));
-    if (res.redirected) log(`  redirected to ${res.url}`);
-    total = Number(res.headers.get("content-length") ?? 0);
-    const hash = createHash("md5");
-    const reader = res.body.getReader();
-    let shown = 0;
-    const t0 = Date.now();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      clearTimeout(timer);
-      timer = setTimeout(() => controller.abort(), idle);
+  const t0 = Date.now();
+  const fill = async (tmp: string): Promise<void> => {
+    let out: number | undefined = cacheWrite(dest, () => fs.openSync(tmp, "w"));
+    try {
+      const res = await fetch(url, { signal: controller.signal });
+      if (!res.ok || res.body === null) throw new Error(httpReason(res.status, res.statusText));
+      if (res.redirected) log(`  redirected to ${res.url}`);
+      total = Number(res.headers.get("content-length") ?? 0);
+      const hash = createHash("md5");
+      const reader = res.body.getReader();
+      let shown = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        clearTimeout(timer);
+        timer = setTimeout(() => controller.abort(), idle);
+        const fd = out;
+        cacheWrite(dest, () => fs.writeSync(fd, value));
+        hash.update(value);
+        got += value.length;
+        // a few lines per file, not one per chunk: 25 %, 50 %, 75 %
+        const quarter = total > 0 ? Math.floor((4 * got) / total) : 0;
+        if (quarter > shown && quarter < 4) {
+          shown = quarter;
+          log(`  ${path.basename(dest)}: ${25 * quarter}% of ${mb(total)}`);
+        }
+      }
+      if (total > 0 && got !== total) throw new Error(`connection closed after ${got} of ${total} bytes`);
+      const digest = hash.digest("hex");
+      if (md5 !== undefined && digest !== md5) throw new Error(`md5 ${digest}, expected ${md5} (corrupt or wrong file)`);
       const fd = out;
-      cacheWrite(dest, () => fs.writeSync(fd, value));
-      hash.update(value);
-      got += value.length;
-      // a few lines per file, not one per chunk: 25 %, 50 %, 75 %
-      const quarter = total > 0 ? Math.floor((4 * got) / total) : 0;
-      if (quarter > shown && quarter < 4) {
-        shown = quarter;
-        log(`  ${path.basename(dest)}: ${25 * quarter}% of ${mb(total)}`);
+      out = undefined;
+      cacheWrite(dest, () => fs.closeSync(fd));
+    } finally {
+      if (out !== undefined) {
+        try {
+          fs.closeSync(out);
+        } catch {
+          /* already closed */
+        }
       }
     }
-    if (total > 0 && got !== total) throw new Error(`connection closed after ${got} of ${total} bytes`);
-    const digest = hash.digest("hex");
-    if (md5 !== undefined && digest !== md5) throw new Error(`md5 ${digest}, expected ${md5} (corrupt or wrong file)`);
-    const fd = out;
-    out = undefined;
-    cacheWrite(dest, () => fs.closeSync(fd));
-    cacheWrite(dest, () => fs.renameSync(tmp, dest));
+  };
+  try {
+    await writeAtomically(dest, fill, (f) => cacheWrite(dest, f));
     log(`  ${path.basename(dest)}: done, ${mb(got)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   } catch (e) {
     if (e instanceof CacheWriteError) throw e;
@@ -193,14 +223,6 @@ export async function download(url: string, dest: string, md5: string | undefine
     throw new Error(got > 0 && total > 0 && got < total && !/connection closed after/.test(reason) ? `connection closed after ${got} of ${total} bytes: ${reason}` : reason);
   } finally {
     clearTimeout(timer);
-    if (out !== undefined) {
-      try {
-        fs.closeSync(out);
-      } catch {
-        /* already closed */
-      }
-    }
-    fs.rmSync(tmp, { force: true });
   }
 }
 
@@ -235,9 +257,8 @@ function removeStaleParts(dir: string, name: string, idleMs: number): void {
     return;
   }
   for (const n of names) {
-    const m = n.startsWith(`${name}.part-`) ? /^\.part-(\d+)-\d+$/.exec(n.slice(name.length)) : null;
-    if (m === null) continue;
-    const pid = Number(m[1]);
+    const pid = partOwner(n, name);
+    if (pid === null) continue;
     let alive = pid === process.pid;
     if (!alive) {
       try {
@@ -268,29 +289,28 @@ async function obtainInto(file: RemoteFile, opts: ObtainOptions): Promise<string
   const dir = path.join(opts.root, file.folder);
   const cached = path.join(dir, file.name);
   if (fs.existsSync(cached)) {
-    if (file.md5 === undefined) return cached;
-    const got = md5File(cached);
-    if (got === file.md5) return cached;
+    if (verified(file, cached)) return cached;
+    log(`${cached}: md5 ${md5File(cached)}, expected ${file.md5}; removed the corrupt copy, fetching it again`);
     fs.rmSync(cached, { force: true });
-    log(`${cached}: md5 ${got}, expected ${file.md5}; removed the corrupt copy, fetching it again`);
   }
   cacheWrite(cached, () => fs.mkdirSync(dir, { recursive: true }));
   removeStaleParts(dir, file.name, opts.idleTimeoutMs ?? 30_000);
 
   const mirror = opts.mirror ?? process.env[MIRROR_ENV];
   if (mirror) {
-    const candidates = [path.join(mirror, file.folder, file.name), path.join(mirror, file.name)];
-    const found = candidates.find((c) => fs.existsSync(c));
+    const candidates = mirrorCandidates(file, mirror);
+    // another data set's file of the same name (MNIST's and Fashion-MNIST's are alike) fails the md5: try the next one
+    const present = candidates.filter((c) => fs.existsSync(c));
+    const found = present.find((c) => verified(file, c));
     if (found) {
-      const got = file.md5 === undefined ? undefined : md5File(found);
-      if (got !== file.md5) {
-        throw new Error(
-          `${found}: md5 ${got}, expected ${file.md5}; the mirror's copy of ${file.name} is corrupt. ` +
-            `Replace it with the original file (see datasets/README.md), or unset ${MIRROR_ENV} to download it.`,
-        );
-      }
       atomicCopy(found, cached);
       return cached;
+    }
+    if (present.length > 0) {
+      throw new Error(
+        `${present[0]}: md5 ${md5File(present[0])}, expected ${file.md5}; the mirror's copy of ${file.name} is corrupt. ` +
+          `Replace it with the original file (see datasets/README.md), or unset ${MIRROR_ENV} to download it.`,
+      );
     }
     log(`${file.name}: not in the mirror ${mirror} (looked for ${candidates.join(", ")})`);
   }

@@ -32,6 +32,8 @@ const latest = new Map<number, CheckResult>();
  * When the kernel knows that the latest cell assigning `ex<N>` failed to compile or threw, nothing is graded
  * (the variable would hold an older answer) and the line says so.
  * Returns nothing, so that a check cell shows only that line; check.results() has every result.
+ * Under nbgrader's autograding (it sets NBGRADER_EXECUTION) a check that is not ✔ then throws, so that nbgrader
+ * scores its cell 0; in JupyterLab it never throws.
  */
 export function runCheck(exercise: number, answer: unknown, where: string, body: () => string): void {
   let status: CheckStatus;
@@ -63,6 +65,11 @@ export function runCheck(exercise: number, answer: unknown, where: string, body:
   const result: CheckResult = { exercise, status, message: `演習${exercise}: ${text}` };
   latest.set(exercise, result);
   console.log(result.message);
+  if (process.env.NBGRADER_EXECUTION && status !== "correct") {
+    const e = new Error(`演習${exercise} は ✔ ではないので 0 点です (nbgrader の自動採点)`);
+    e.name = "CheckFailed"; // the kernel shows it as one line (scripts/tslab-preload.js)
+    throw e;
+  }
 }
 
 /** The latest result of every exercise checked so far, in exercise order (check.results()). */
@@ -136,12 +143,12 @@ export function isTensor(v: unknown): v is { shape: number[]; arraySync(): unkno
 }
 
 export function isModule(v: unknown): v is Module {
-  return v !== null && typeof v === "object" && typeof (v as Module).namedChildren === "function" && typeof (v as Module).numParameters === "function";
+  return v !== null && typeof v === "object" && typeof (v as Module).named_children === "function" && typeof (v as Module).numParameters === "function";
 }
 
 /** The module and all modules inside it. */
 export function allModules(m: Module): Module[] {
-  return [m, ...m.namedChildren().flatMap(([, k]) => allModules(k))];
+  return [m, ...m.named_children().flatMap(([, k]) => allModules(k))];
 }
 
 /** A short description of a value for a hint: 「NaN」「文字列 "abc"」「形 [2, 3] の tf.Tensor」. */
@@ -151,9 +158,9 @@ export function describe(v: unknown): string {
   if (typeof v === "number") return String(v);
   if (typeof v === "string") return `文字列 "${v.length > 20 ? v.slice(0, 20) + "…" : v}"`;
   if (typeof v === "function") return "関数";
-  if (isTensor(v)) return `形 [${v.shape.join(", ")}] の tf.Tensor`;
+  if (isTensor(v)) return `${isDisposed(v) ? "dispose() 済みの" : `形 [${v.shape.join(", ")}] の`} tf.Tensor`;
   if (Array.isArray(v)) {
-    const s = shapeOf(toNested(v));
+    const s = v.some(isDisposed) ? null : shapeOf(toNested(v));
     return s && s.length >= 2 ? `${s.join("×")} の配列` : `長さ ${v.length} の配列`;
   }
   if (ArrayBuffer.isView(v)) return `${v.constructor.name}`;
@@ -183,11 +190,17 @@ export function asFraction(v: unknown, name: string): number {
   return x;
 }
 
-/** Tensors and typed arrays → plain nested arrays; anything else unchanged. */
-export function toNested(v: unknown): unknown {
+const isDisposed = (v: unknown) => isTensor(v) && (v as { isDisposed?: boolean }).isDisposed === true;
+
+/**
+ * Tensors and typed arrays → plain nested arrays; anything else unchanged. A disposed tensor (its values are gone)
+ * is a hint naming `name`, the field it was found in.
+ */
+export function toNested(v: unknown, name = "答え"): unknown {
+  if (isDisposed(v)) fail(`${name} の tf.Tensor は dispose() 済みで、値を読めません。dispose() する前に値を取り出すか、もう一度計算してください`);
   if (isTensor(v)) return v.arraySync();
   if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);
-  if (Array.isArray(v)) return v.map(toNested);
+  if (Array.isArray(v)) return v.map((x) => toNested(x, name));
   return v;
 }
 

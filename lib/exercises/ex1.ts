@@ -1,8 +1,7 @@
 // 演習1: the output shape (without the batch axis, NHWC) and the parameter count of every layer,
 // worked out by hand. The truth comes from running the student's own model once, so a model
 // with other channel counts is checked correctly too.
-import * as tf from "@tensorflow/tfjs";
-import type { Module } from "../nn";
+import { traceForward, type Module } from "../nn";
 import { asNumber, asObject, fail, fmtShape, isBlank, isModule, runCheck, sameShape, shapeOf, toNested } from "./common";
 
 export const EX1_LAYERS = ["conv1", "conv2", "pool", "fc1", "fc2"] as const;
@@ -14,41 +13,23 @@ interface Layer {
   params: number;
 }
 
-/** Runs the model on one blank image and records each named layer's input and output shapes. */
+/** Runs the model on one blank image (in eval mode) and records each named layer's input and output shapes. */
 function traceLayers(model: Module, inputShape: number[]): Map<string, Layer> {
-  const found = new Map<string, Layer>();
-  const children = model.namedChildren().filter(([n]) => (EX1_LAYERS as readonly string[]).includes(n));
-  for (const [name, m] of children) {
-    const orig = m.forward;
-    m.forward = (x: tf.Tensor) => {
-      const y = orig.call(m, x);
-      found.set(name, { module: m as Layer["module"], input: x.shape.slice(1), shape: y.shape.slice(1), params: m.numParameters() });
-      return y;
-    };
-  }
-  const wasTraining = model.training;
-  model.eval(); // no dropout draws, no batch-norm updates
-  try {
-    tf.tidy(() => {
-      model.forward(tf.zeros([1, ...inputShape]));
-    });
-  } finally {
-    children.forEach(([, m]) => delete (m as { forward?: unknown }).forward);
-    model.train(wasTraining);
-  }
-  return found;
+  const children = model.named_children().filter(([n]) => (EX1_LAYERS as readonly string[]).includes(n));
+  const { calls } = traceForward(model, [1, ...inputShape], children);
+  return new Map(calls.map((c) => [c.name, { module: c.module as Layer["module"], input: c.input.slice(1), shape: c.output.slice(1), params: c.module.numParameters() }]));
 }
 
 function checkShape(name: string, given: unknown, t: Layer): void {
   if (typeof given === "number" && t.shape.length === 1) {
     fail(`${name}.shape は数 ${given} ではなく、軸が 1 つの形として配列で書いてください: [${given}]`);
   }
-  const s = shapeOf(toNested(given));
+  const s = shapeOf(toNested(given, `${name}.shape`));
   const isConv = typeof t.module.kernel_size === "number" && typeof t.module.out_channels === "number";
   if (s === null || s.length !== 1) {
     fail(`${name}.shape は ${t.shape.length === 3 ? "[高さ, 幅, チャネル]" : "[ユニット数]"} のような数の配列で書いてください`);
   }
-  const shape = toNested(given) as number[];
+  const shape = toNested(given, `${name}.shape`) as number[];
   if (sameShape(shape, t.shape)) return;
   if (shape.length === t.shape.length + 1 && sameShape(shape.slice(1), t.shape)) {
     fail(`${name}.shape はバッチ軸を除いて書いてください (${fmtShape(shape.slice(1))} の形で)`);

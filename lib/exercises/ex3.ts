@@ -5,7 +5,7 @@
 // varies with the seed (scripts/measure-04-seeds.js; after 8 epochs −0.45 to 1.35 points over seeds 1-5, after
 // the notebook's 16 epochs 1.95 to 3.25 points), and a student's own setting may be noisier still.
 import { allModules, asNumber, asObject, fail, runCheck } from "./common";
-import { asRun, expectSame, expectSameSetting, optionOf } from "./runs";
+import { expectSame, expectSameSetting, optionOf, withoutAndWith } from "./runs";
 import type { ExperimentResult } from "../experiment";
 
 const rates = (r: ExperimentResult) =>
@@ -29,9 +29,7 @@ const pts = (x: number) => (100 * x).toFixed(2);
 export function ex3(answer: unknown, _facts?: unknown): void {
   runCheck(3, answer, "without, with, gapWithout, gapWith", () => {
     const a = asObject(answer, "{without, with, gapWithout, gapWith}");
-    const off = asRun(a.without, "without", "ドロップアウトなし");
-    const on = asRun(a.with, "with", "ドロップアウトあり (例: new ConvNet({ dropout: [0.25, 0.5] }))");
-    if (off === on) fail("without と with が同じ実験結果です。ドロップアウトなしとありで 2 回 experiment() を実行してください");
+    const [off, on] = withoutAndWith(a, "ドロップアウト", "new ConvNet({ dropout: [0.25, 0.5] })");
 
     const pOn = rates(on);
     if (pOn.length === 0) fail("with のモデルに Dropout が見つかりません。new ConvNet({ dropout: [0.25, 0.5] }) のように入れてください");

@@ -4,7 +4,7 @@
 // is reported, not graded (at lr 0.01 it is large for every seed measured; at lr 0.1 batch norm can lose).
 import type { ExperimentResult } from "../experiment";
 import { allModules, asNumber, asObject, fail, runCheck } from "./common";
-import { asRun, expectSame, expectSameSetting } from "./runs";
+import { expectSame, expectSameSetting, withoutAndWith } from "./runs";
 
 type WithFields = { constructor: { name: string }; out_channels?: number; num_features?: number };
 
@@ -17,9 +17,7 @@ const modulesOf = (r: ExperimentResult) => allModules(r.model) as unknown as Wit
 export function ex4(answer: unknown, _facts?: unknown): void {
   runCheck(4, answer, "without, with, lossWithout, lossWith", () => {
     const a = asObject(answer, "{without, with, lossWithout, lossWith}");
-    const off = asRun(a.without, "without", "バッチ正規化なし");
-    const on = asRun(a.with, "with", "バッチ正規化あり (例: new ConvNet({ batchNorm: true }))");
-    if (off === on) fail("without と with が同じ実験結果です。バッチ正規化なしとありで 2 回 experiment() を実行してください");
+    const [off, on] = withoutAndWith(a, "バッチ正規化", "new ConvNet({ batchNorm: true })");
 
     const modules = modulesOf(on);
     const convChannels = modules.filter((m) => m.constructor.name === "Conv2d").map((m) => m.out_channels as number);

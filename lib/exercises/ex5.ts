@@ -57,7 +57,7 @@ export function ex5(answer: unknown, _facts?: unknown): void {
     const seen = new Map<string, Record<string, unknown>>();
     answer.forEach((item, i) => {
       const row = asObject(item, `${i} 行目: {channels: [c1, c2], kernel, params, accuracy, result}`);
-      const ch = toNested(row.channels);
+      const ch = toNested(row.channels, `${i} 行目の channels`);
       if (shapeOf(ch)?.join() !== "2") fail(`${i} 行目の channels は [c1, c2] のように数 2 つの配列で書いてください (今は ${describe(row.channels)})`);
       const k = asNumber(row.kernel, `${i} 行目の kernel`);
       const name = label(ch as number[], k);

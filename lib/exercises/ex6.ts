@@ -40,7 +40,7 @@ const POINTS: [number, number, GaborParams][] = [
 
 function checkKernels(given: unknown, weight: tf.Tensor): void {
   const [kh, kw, , out] = weight.shape;
-  const k = toNested(given);
+  const k = toNested(given, "kernels");
   const s = shapeOf(k);
   if (sameShape(s, [kh, kw, out]) || sameShape(s, [kh, kw, 1, out])) {
     fail(`kernels の形が ${fmtShape(s!)} です。conv1.weight は [kh, kw, in, out] の順なので、tf.transpose で出力チャネルを先頭にして [${out}][${kh}][${kw}] にしてください`);
@@ -59,7 +59,7 @@ function checkFeatureMaps(given: unknown, model: Ex6Facts["model"], image: tf.Te
     return [y.arraySync(), tf.relu(y).arraySync()];
   });
   const want = shapeOf(post)!; // [out, 26, 26]
-  const f = toNested(given);
+  const f = toNested(given, "featureMaps");
   const s = shapeOf(f);
   if (s === null) fail(`featureMaps は [${want.join("][")}] の数の配列にしてください (今は ${describe(given)})`);
   if (sameShape(s, [want[1], want[2], want[0]]) || sameShape(s, [1, want[1], want[2], want[0]])) {

@@ -25,7 +25,7 @@ export function ex7(answer: unknown, facts: Ex7Facts): void {
     const classes = [...Array.from(facts.target), ...Array.from(facts.pred)].reduce((c, v) => Math.max(c, v + 1), 10);
     const truth = confusionCounts(facts.pred, facts.target, classes);
 
-    const m = toNested(a.matrix) as number[][];
+    const m = toNested(a.matrix, "matrix") as number[][];
     if (shapeOf(m)?.join() !== `${classes},${classes}`) fail(`matrix は ${classes}×${classes} の数の配列 (行 = 正解, 列 = 予測) にしてください (今は ${describe(a.matrix)})`);
     const total = flatten(m).reduce((s, v) => s + v, 0);
     if (total !== n) fail(`matrix の合計 ${total} が例の数 ${n} と合いません。すべての例を 1 回ずつ数えてください`);
@@ -38,7 +38,7 @@ export function ex7(answer: unknown, facts: Ex7Facts): void {
       }
     }
 
-    const p = toNested(a.pair) as number[];
+    const p = toNested(a.pair, "pair") as number[];
     const ok = shapeOf(p)?.join() === "2" && p.every((v) => Number.isInteger(v) && v >= 0 && v < classes);
     if (!ok) fail(`pair は [正解, 予測] のように 0〜${classes - 1} の整数 2 つの配列にしてください (今は ${describe(a.pair)})`);
     if (p[0] === p[1]) fail("pair が対角 (正しく当たった数) を指しています。対角以外で最も大きいセルを選んでください");

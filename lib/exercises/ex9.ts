@@ -4,7 +4,7 @@
 // 1,000 training images (eval mode). No typed number is read.
 import * as tf from "@tensorflow/tfjs";
 import { nll_loss } from "../functional";
-import { Linear, type Module } from "../nn";
+import { inEvalMode, Linear, type Module } from "../nn";
 import { allModules, asObject, describe, fail, isModule, runCheck } from "./common";
 
 export interface Ex9Facts {
@@ -24,16 +24,12 @@ const linearCount = (m: Module) => allModules(m).filter((k) => k instanceof Line
 
 /** Mean loss of `model` on the first `n` examples, in eval mode; the mode is restored. */
 function lossOn(model: Module, data: Ex9Facts["data"], n: number): number {
-  const wasTraining = model.training;
-  model.eval();
-  try {
-    return tf.tidy(() => {
+  return inEvalMode(model, () =>
+    tf.tidy(() => {
       const [x, y] = data.batch(Array.from({ length: Math.min(n, data.length) }, (_, i) => i));
       return nll_loss(model.forward(x), y).dataSync()[0];
-    });
-  } finally {
-    model.train(wasTraining);
-  }
+    }),
+  );
 }
 
 export function ex9(answer: unknown, facts: Ex9Facts): void {

@@ -4,6 +4,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ImageDataset } from "../data/dataset";
 import type { ExperimentResult } from "../experiment";
+import { inEvalMode } from "../nn";
 import { isGenuine, provenanceOf, sameWeights } from "../provenance";
 import { describe, fail, isBlank, isPlainObject } from "./common";
 
@@ -22,6 +23,14 @@ export function asRun(v: unknown, name: string, what: string): ExperimentResult 
     fail(`${name}.model の重みが experiment() の終わりと変わっています (続けて学習した・別の重みを読み込んだ・dispose した、など)。experiment() をやり直してください`);
   }
   return r;
+}
+
+/** answer.without and answer.with as two genuine runs that are not the same one; `what`: "ドロップアウト", `example`: how to add it. */
+export function withoutAndWith(a: Record<string, unknown>, what: string, example: string): [ExperimentResult, ExperimentResult] {
+  const off = asRun(a.without, "without", `${what}なし`);
+  const on = asRun(a.with, "with", `${what}あり (例: ${example})`);
+  if (off === on) fail(`without と with が同じ実験結果です。${what}なしとありで 2 回 experiment() を実行してください`);
+  return [off, on];
 }
 
 const setting = (r: ExperimentResult) => provenanceOf(r)?.setting ?? {};
@@ -93,21 +102,16 @@ const round = (x: number) => Number(x.toFixed(4));
  * Accuracy of `model` on the first `n` examples of `data` (all by default), recomputed here in eval mode
  * (the model's mode is restored). Synchronous; batches of 500.
  */
-export function reevaluate(model: ExperimentResult["model"], data: ImageDataset, n = data.length, flatten = false): number {
-  const wasTraining = model.training;
-  model.eval();
+export function reevaluate(model: ExperimentResult["model"], data: ImageDataset, n = data.length): number {
   let correct = 0;
-  try {
+  inEvalMode(model, () => {
     for (let start = 0; start < n; start += 500) {
       const idx = Array.from({ length: Math.min(500, n - start) }, (_, i) => start + i);
       correct += tf.tidy(() => {
         const [x, y] = data.batch(idx);
-        const input = flatten ? tf.reshape(x, [idx.length, -1]) : x;
-        return tf.sum(tf.cast(tf.equal(tf.argMax(model.forward(input), 1), y), "int32")).dataSync()[0];
+        return tf.sum(tf.cast(tf.equal(tf.argMax(model.forward(x), 1), y), "int32")).dataSync()[0];
       });
     }
-  } finally {
-    model.train(wasTraining);
-  }
+  });
   return correct / n;
 }

@@ -173,6 +173,22 @@ const common = [
     },
   },
   {
+    // a figure lost on the way (an output dropped, a display that failed quietly, a branch that skipped the call)
+    // leaves a notebook with nothing to look at that still passes its number checks
+    name: "every cell that calls a show…() function (plot.showBar, showExperiments, showPhotos, …) has a figure in its output",
+    test: ({ doc }) => {
+      const calls = /(?<!function\s+)\bshow[A-Z]\w*\s*\(/;
+      const missing = [];
+      doc.cells.forEach((c, i) => {
+        const src = [].concat(c.source).join("");
+        if (c.cell_type !== "code" || !calls.test(src)) return;
+        const figure = (c.outputs ?? []).some((o) => o.data && Object.keys(o.data).some((k) => k === "application/vnd.plotly.v1+json" || k.startsWith("image/")));
+        if (!figure) missing.push(`cell ${i} (${src.split("\n").find((l) => calls.test(l)).trim().slice(0, 100)}) shows no figure`);
+      });
+      return missing.length === 0 || missing.join("\n");
+    },
+  },
+  {
     name: "no TensorFlow C++ log lines in outputs",
     test: ({ doc }) => !/cpu_feature_guard|absl::InitializeLog|oneDNN custom operations/.test(text(doc)) || "TensorFlow log lines reached the notebook",
   },

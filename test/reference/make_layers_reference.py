@@ -17,11 +17,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-SEED = 0
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "layers_reference.json")
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_reference import L, f32, state  # noqa: E402  (the same conventions as make_reference.py)
+from make_reference import L, f32, start, state  # noqa: E402  (the same conventions as make_reference.py)
 
 
 
@@ -99,15 +98,8 @@ def grad_norms(model):
 
 
 def main():
-    torch.manual_seed(SEED)
-    torch.use_deterministic_algorithms(True)
     ref = {
-        "meta": {
-            "torch": torch.__version__,
-            "seed": SEED,
-            "generator": "test/reference/make_layers_reference.py",
-            "layout": "PyTorch: Linear.weight [out,in], Conv2d.weight [out,in,kh,kw], images NCHW",
-        },
+        "meta": start("test/reference/make_layers_reference.py"),
         "conv_stride2_pad1": conv_stride_padding(),
         "pooling": pooling(),
         "activations": activations(),

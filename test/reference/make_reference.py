@@ -181,16 +181,21 @@ def bn_section(bn, train_shape, eval_shape):
     }
 
 
-def main():
+def start(generator):
+    """Seeds torch deterministically; returns the "meta" record a reference file starts with."""
     torch.manual_seed(SEED)
     torch.use_deterministic_algorithms(True)
+    return {
+        "torch": torch.__version__,
+        "seed": SEED,
+        "generator": generator,
+        "layout": "PyTorch: Linear.weight [out,in], Conv2d.weight [out,in,kh,kw], images NCHW",
+    }
+
+
+def main():
     ref = {
-        "meta": {
-            "torch": torch.__version__,
-            "seed": SEED,
-            "generator": "test/reference/make_reference.py",
-            "layout": "PyTorch: Linear.weight [out,in], Conv2d.weight [out,in,kh,kw], images NCHW",
-        },
+        "meta": start("test/reference/make_reference.py"),
         "nll_loss": nll_section(),
         "mlp": mlp_section(),
         "conv_1ch": conv_section(1, 3),

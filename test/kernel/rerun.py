@@ -1,0 +1,44 @@
+"""Runs a notebook's code cells several times in one tslab kernel (a student pressing Run All again and again) and
+prints, after each pass, one JSON line: the pass, its seconds, the cells that failed, tf.memory().numTensors, the
+kernel's resident memory, and the value of an optional TypeScript expression evaluated in the notebook's kernel.
+Used by test/faults-rerun.test.ts (issue 12, item 5):
+
+    .venv/bin/python test/kernel/rerun.py notebooks/02_mnist_mlp.ipynb 3 "model.parameters().length"
+"""
+import json
+import os
+import sys
+import time
+
+from jupyter_client.manager import start_new_kernel
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts"))
+from kernel_client import execute  # noqa: E402
+
+PROBE = """import * as tf from "@tensorflow/tfjs";
+console.log("PROBE " + JSON.stringify({ numTensors: tf.memory().numTensors, rss: process.memoryUsage().rss, value: %s }));"""
+
+
+def main(notebook, passes, expression="null"):
+    with open(notebook, encoding="utf-8") as f:
+        cells = ["".join(c["source"]) for c in json.load(f)["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    km, kc = start_new_kernel(kernel_name="tslab", cwd=os.path.dirname(os.path.abspath(notebook)))
+    try:
+        for n in range(1, passes + 1):
+            t0, failed = time.time(), []
+            for i, code in enumerate(cells):
+                reply, msgs, _, _ = execute(km, kc, code, timeout=900)
+                if reply["status"] != "ok":
+                    failed.append(f"code cell {i}: {reply.get('ename')}: {reply.get('evalue', '')[:200]}")
+            seconds = time.time() - t0
+            _, msgs, _, _ = execute(km, kc, PROBE % expression)
+            out = "".join(m["content"].get("text", "") for m in msgs if m["msg_type"] == "stream")
+            probe = json.loads(out.split("PROBE ", 1)[1].split("\n")[0])
+            print(json.dumps({"pass": n, "seconds": round(seconds, 1), "failed": failed, **probe}), flush=True)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 2, sys.argv[3] if len(sys.argv) > 3 else "null")

@@ -19,7 +19,7 @@ export class Conv2dNoBias extends Module {
     const bound = 1 / Math.sqrt(in_channels * kernel_size * kernel_size);
     const shape = [kernel_size, kernel_size, in_channels, out_channels];
     const n = shape.reduce((a, b) => a * b, 1);
-    this.weight = tf.tidy(() => tf.variable(tf.tensor(globalRandom().uniform(n, -bound, bound), shape), true, `conv_nb_w_${nextId++}`));
+    this.weight = this.owns(tf.tidy(() => tf.variable(tf.tensor(globalRandom().uniform(n, -bound, bound), shape), true, `conv_nb_w_${nextId++}`)));
   }
   protected override ownParameters(): [string, tf.Variable][] {
     return [["weight", this.weight]];

@@ -11,9 +11,24 @@ import * as tf from "@tensorflow/tfjs";
 import { writeAtomically } from "./files";
 import { globalRandom } from "./random";
 
+/**
+ * Weights a module made itself are freed once nothing refers to the module any more, as PyTorch frees a model's
+ * tensors: TensorFlow.js keeps every tf.Variable until dispose(), so a notebook run again (`const model = new Net()`
+ * once more) would otherwise keep every earlier model's weights. V8 decides when a module is collected.
+ */
+const freedWithModule = new FinalizationRegistry<tf.Variable>((v) => {
+  if (!v.isDisposed) v.dispose();
+});
+
 export abstract class Module {
   /** train() / eval(): dropout and batch norm behave differently in the two modes. */
   training = true;
+
+  /** Marks `v` as this module's own (it made it): `v` is disposed after this module has been garbage-collected. */
+  protected owns(v: tf.Variable): tf.Variable {
+    freedWithModule.register(this, v);
+    return v;
+  }
 
   abstract forward(x: tf.Tensor): tf.Tensor;
 
@@ -206,8 +221,8 @@ export class Linear extends Module {
   constructor(readonly in_features: number, readonly out_features: number) {
     super();
     const bound = 1 / Math.sqrt(in_features);
-    this.weight = uniformVariable([in_features, out_features], bound, "linear_w");
-    this.bias = uniformVariable([out_features], bound, "linear_b");
+    this.weight = this.owns(uniformVariable([in_features, out_features], bound, "linear_w"));
+    this.bias = this.owns(uniformVariable([out_features], bound, "linear_b"));
   }
   protected override ownParameters(): [string, tf.Variable][] {
     return [["weight", this.weight], ["bias", this.bias]];
@@ -232,8 +247,8 @@ export class Conv2d extends Module {
   ) {
     super();
     const bound = 1 / Math.sqrt(in_channels * kernel_size * kernel_size);
-    this.weight = uniformVariable([kernel_size, kernel_size, in_channels, out_channels], bound, "conv_w");
-    this.bias = uniformVariable([out_channels], bound, "conv_b");
+    this.weight = this.owns(uniformVariable([kernel_size, kernel_size, in_channels, out_channels], bound, "conv_w"));
+    this.bias = this.owns(uniformVariable([out_channels], bound, "conv_b"));
   }
   protected override ownParameters(): [string, tf.Variable][] {
     return [["weight", this.weight], ["bias", this.bias]];
@@ -285,10 +300,10 @@ export class BatchNorm extends Module {
   running_var: tf.Variable;
   constructor(readonly num_features: number, readonly eps = 1e-5, readonly momentum = 0.1) {
     super();
-    this.weight = tf.tidy(() => tf.variable(tf.ones([num_features]), true, `bn_w_${nextId++}`));
-    this.bias = tf.tidy(() => tf.variable(tf.zeros([num_features]), true, `bn_b_${nextId++}`));
-    this.running_mean = tf.tidy(() => tf.variable(tf.zeros([num_features]), false, `bn_mean_${nextId++}`));
-    this.running_var = tf.tidy(() => tf.variable(tf.ones([num_features]), false, `bn_var_${nextId++}`));
+    this.weight = this.owns(tf.tidy(() => tf.variable(tf.ones([num_features]), true, `bn_w_${nextId++}`)));
+    this.bias = this.owns(tf.tidy(() => tf.variable(tf.zeros([num_features]), true, `bn_b_${nextId++}`)));
+    this.running_mean = this.owns(tf.tidy(() => tf.variable(tf.zeros([num_features]), false, `bn_mean_${nextId++}`)));
+    this.running_var = this.owns(tf.tidy(() => tf.variable(tf.ones([num_features]), false, `bn_var_${nextId++}`)));
   }
   protected override ownParameters(): [string, tf.Variable][] {
     return [["weight", this.weight], ["bias", this.bias]];

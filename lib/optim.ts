@@ -5,14 +5,20 @@
 //   optimizer.step()       — optimizer.step(grads) (tf's applyGradients)
 import * as tf from "@tensorflow/tfjs";
 
+/** An optimizer's own state (momentum, Adam's moments) is freed once nothing refers to the optimizer (see nn.ts). */
+const freedWithOptimizer = new FinalizationRegistry<tf.Optimizer>((impl) => impl.dispose());
+
 export class Optimizer {
-  constructor(readonly params: tf.Variable[], readonly impl: tf.Optimizer, readonly description: string) {}
+  constructor(readonly params: tf.Variable[], readonly impl: tf.Optimizer, readonly description: string) {
+    freedWithOptimizer.register(this, impl, impl);
+  }
   /** Updates every parameter from its gradient and disposes the gradients. */
   step(grads: tf.NamedTensorMap): void {
     this.impl.applyGradients(grads);
     tf.dispose(Object.values(grads));
   }
   dispose(): void {
+    freedWithOptimizer.unregister(this.impl);
     this.impl.dispose();
   }
   toString(): string {

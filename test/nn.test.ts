@@ -432,3 +432,48 @@ describe("save() / load()", () => {
     [small, mlp, big].forEach((m) => m.dispose());
   });
 });
+
+describe("a model nobody refers to any more frees its weights (a notebook run again keeps no old model)", () => {
+  // V8 collects when it likes; a test asks for a full collection (what V8 does by itself later).
+  require("v8").setFlagsFromString("--expose-gc");
+  const gc: () => void = require("vm").runInNewContext("gc");
+  async function collect(): Promise<void> {
+    for (let i = 0; i < 5; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 10)); // FinalizationRegistry callbacks run in a later task
+    }
+  }
+
+  test("the CNN and its Adam state are disposed after both are dropped; a live model keeps its weights", async () => {
+    backend();
+    await collect();
+    const before = tf.memory().numTensors;
+    const kept = new ConvNet();
+    const keptCount = tf.memory().numTensors - before;
+    (() => {
+      const dropped = new ConvNet();
+      const opt = Adam(dropped.parameters(), { lr: 1e-3 });
+      const [x, y] = [tf.randomNormal([2, 28, 28, 1]), tf.tensor1d([1, 2], "int32")];
+      trainStep(dropped, opt, x, y);
+      tf.dispose([x, y]);
+      expect(tf.memory().numTensors).toBeGreaterThan(before + keptCount * 2); // weights + Adam's moments
+    })();
+    await collect();
+    expect(tf.memory().numTensors).toBe(before + keptCount);
+    expect(kept.parameters().every((p) => !p.isDisposed)).toBe(true);
+    expect(tf.tidy(() => kept.forward(tf.zeros([1, 28, 28, 1])).shape)).toEqual([1, 10]);
+    kept.dispose();
+  });
+
+  test("weights a module did not make (a wrapped tf.LayersModel, shared) stay when the wrapper is dropped", async () => {
+    backend();
+    const { LayersModule } = await import("../lib/mobilenet");
+    const shared = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });
+    (() => {
+      new LayersModule(shared).parameters();
+    })();
+    await collect();
+    expect(shared.trainableWeights.every((w) => !w.read().isDisposed)).toBe(true);
+    shared.dispose();
+  });
+});

@@ -1,6 +1,6 @@
 """Runs a notebook's code cells several times in one tslab kernel (a student pressing Run All again and again) and
-prints, after each pass, one JSON line: the pass, its seconds, the cells that failed, tf.memory().numTensors, the
-kernel's resident memory, and the value of an optional TypeScript expression evaluated in the notebook's kernel.
+prints, after each pass and a full garbage collection, one JSON line: the pass, its seconds, the cells that failed,
+tf.memory().numTensors, the kernel's resident memory, and the value of an optional TypeScript expression evaluated in the notebook's kernel.
 Used by test/faults-rerun.test.ts (issue 12, item 5):
 
     .venv/bin/python test/kernel/rerun.py notebooks/02_mnist_mlp.ipynb 3 "model.parameters().length"
@@ -15,7 +15,11 @@ from jupyter_client.manager import start_new_kernel
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts"))
 from kernel_client import execute  # noqa: E402
 
+# A full garbage collection first (what V8 does by itself sooner or later), so that a model nothing refers to any more
+# has been freed (lib/nn.ts: a module's weights go with the module).
 PROBE = """import * as tf from "@tensorflow/tfjs";
+require("v8").setFlagsFromString("--expose-gc");
+for (let i = 0; i < 3; i++) { require("vm").runInNewContext("gc")(); await new Promise((r) => setTimeout(r, 20)); }
 console.log("PROBE " + JSON.stringify({ numTensors: tf.memory().numTensors, rss: process.memoryUsage().rss, value: %s }));"""
 
 

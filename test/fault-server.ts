@@ -40,6 +40,16 @@ export function serve(routes: Record<string, Route>): Promise<Server> {
   );
 }
 
+/** Serves `routes` and makes an empty cache folder for `body`; the server is closed afterwards, also on failure. */
+export async function withServer(routes: Record<string, Route>, body: (srv: Server, root: string) => Promise<void>): Promise<void> {
+  const srv = await serve(routes);
+  try {
+    await body(srv, tmpDir());
+  } finally {
+    await srv.close();
+  }
+}
+
 /** A port on 127.0.0.1 where nothing listens (bound, then released). */
 export function closedPort(): Promise<number> {
   return new Promise((resolve) => {

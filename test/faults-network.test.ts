@@ -4,7 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { md5File, obtain } from "../lib/data/sources";
-import { closedPort, fakeFile, filesUnder, serve, tmpDir } from "./fault-server";
+import { closedPort, fakeFile, filesUnder, serve, tmpDir, withServer } from "./fault-server";
 
 const quiet = () => undefined;
 const opts = (root: string, log: (l: string) => void = quiet) => ({ root, download: true, mirror: "", log, idleTimeoutMs: 300 });
@@ -13,78 +13,60 @@ describe("network faults: each is named, the next source is tried, nothing is le
   const { body, file } = fakeFile();
 
   test("DNS failure: a host under .invalid is 'host not found', and the next URL is tried", async () => {
-    const srv = await serve({ "/ok": (res) => res.writeHead(200, { "content-length": body.length }).end(body) });
-    const root = tmpDir();
-    try {
+    await withServer({ "/ok": (res) => res.writeHead(200, { "content-length": body.length }).end(body) }, async (srv, root) => {
       await expect(obtain(file("http://lecture3-no-such-host.invalid/f.gz"), opts(root))).rejects.toThrow(
         /lecture3-no-such-host\.invalid\/f\.gz: host lecture3-no-such-host\.invalid not found \(DNS lookup failed/,
       );
       expect(fs.readdirSync(root)).toEqual([]);
       const got = await obtain(file("http://lecture3-no-such-host.invalid/f.gz", `${srv.url}/ok`), opts(root));
       expect(md5File(got)).toBe(file().md5);
-    } finally {
-      await srv.close();
-    }
+    });
   });
 
   test("connection refused: a port with no server is 'connection refused', and the next URL is tried", async () => {
     const port = await closedPort();
-    const srv = await serve({ "/ok": (res) => res.writeHead(200).end(body) });
-    const root = tmpDir();
-    try {
+    await withServer({ "/ok": (res) => res.writeHead(200).end(body) }, async (srv, root) => {
       await expect(obtain(file(`http://127.0.0.1:${port}/f.gz`), opts(root))).rejects.toThrow(
         new RegExp(`127\\.0\\.0\\.1:${port}/f\\.gz: connection refused by 127\\.0\\.0\\.1:${port} \\(no server listening there\\)`),
       );
       expect(fs.readdirSync(root)).toEqual([]);
       const got = await obtain(file(`http://127.0.0.1:${port}/f.gz`, `${srv.url}/ok`), opts(root));
       expect(md5File(got)).toBe(file().md5);
-    } finally {
-      await srv.close();
-    }
+    });
   });
 
   test("a server that never answers is given up after idleTimeoutMs with a clear message, not a hang", async () => {
-    const srv = await serve({ "/stall": () => undefined, "/ok": (res) => res.writeHead(200).end(body) });
-    const root = tmpDir();
-    try {
+    await withServer({ "/stall": () => undefined, "/ok": (res) => res.writeHead(200).end(body) }, async (srv, root) => {
       const t0 = Date.now();
       await expect(obtain(file(`${srv.url}/stall`), opts(root))).rejects.toThrow(/\/stall: no data for 0\.3 s: the server stalled \(idle timeout\)/);
       expect(Date.now() - t0).toBeLessThan(5000);
       expect(fs.readdirSync(root)).toEqual([]);
       const got = await obtain(file(`${srv.url}/stall`, `${srv.url}/ok`), opts(root));
       expect(md5File(got)).toBe(file().md5);
-    } finally {
-      await srv.close();
-    }
+    });
   });
 
   test("a server that stalls in the middle of the body is given up after idleTimeoutMs; no partial file", async () => {
-    const srv = await serve({
+    await withServer({
       "/half": (res) => {
         res.writeHead(200, { "content-length": body.length });
         res.write(body.subarray(0, 10_000)); // then nothing, connection kept open
       },
-    });
-    const root = tmpDir();
-    try {
+    }, async (srv, root) => {
       const t0 = Date.now();
       await expect(obtain(file(`${srv.url}/half`), opts(root))).rejects.toThrow(/\/half: connection closed after 10000 of 50000 bytes: no data for 0\.3 s/);
       expect(Date.now() - t0).toBeLessThan(5000);
       expect(filesUnder(root)).toEqual([]);
-    } finally {
-      await srv.close();
-    }
+    });
   });
 
   test("HTTP 403, 404 and 500 are each named with status and meaning, and the next URL is tried", async () => {
-    const srv = await serve({
+    await withServer({
       "/403": (res) => res.writeHead(403).end("no"),
       "/404": (res) => res.writeHead(404).end("no"),
       "/500": (res) => res.writeHead(500).end("no"),
       "/ok": (res) => res.writeHead(200).end(body),
-    });
-    const root = tmpDir();
-    try {
+    }, async (srv, root) => {
       const err = await obtain(file(`${srv.url}/403`, `${srv.url}/404`, `${srv.url}/500`), opts(root)).catch((e: Error) => e);
       expect((err as Error).message).toMatch(/\/403: HTTP 403 Forbidden: access refused by the server/);
       expect((err as Error).message).toMatch(/\/404: HTTP 404 Not Found: the file is not at this address/);
@@ -93,9 +75,7 @@ describe("network faults: each is named, the next source is tried, nothing is le
       const got = await obtain(file(`${srv.url}/403`, `${srv.url}/404`, `${srv.url}/500`, `${srv.url}/ok`), opts(root));
       expect(md5File(got)).toBe(file().md5);
       expect(srv.hits).toEqual(["/403", "/404", "/500", "/403", "/404", "/500", "/ok"]);
-    } finally {
-      await srv.close();
-    }
+    });
   });
 
   test("a redirect is followed to the file, verified by md5, and the log names where it went", async () => {
@@ -117,34 +97,26 @@ describe("network faults: each is named, the next source is tried, nothing is le
   });
 
   test("a redirect loop is refused as 'too many redirects', and nothing is left", async () => {
-    const srv = await serve({ "/loop": (res) => res.writeHead(302, { location: "/loop" }).end() });
-    const root = tmpDir();
-    try {
+    await withServer({ "/loop": (res) => res.writeHead(302, { location: "/loop" }).end() }, async (srv, root) => {
       await expect(obtain(file(`${srv.url}/loop`), opts(root))).rejects.toThrow(/\/loop: too many redirects \(more than 20: a redirect loop\?\)/);
       expect(fs.readdirSync(root)).toEqual([]);
-    } finally {
-      await srv.close();
-    }
+    });
   });
 
   test("a body shorter than its Content-Length: 'connection closed after N of M bytes', no partial file", async () => {
-    const srv = await serve({
+    await withServer({
       "/short": (res) => {
         res.writeHead(200, { "content-length": body.length });
         res.write(body.subarray(0, 20_000));
         setTimeout(() => res.socket?.end(), 20); // a clean close (FIN), not a reset
       },
       "/ok": (res) => res.writeHead(200).end(body),
-    });
-    const root = tmpDir();
-    try {
+    }, async (srv, root) => {
       await expect(obtain(file(`${srv.url}/short`), opts(root))).rejects.toThrow(/\/short: connection closed after 20000 of 50000 bytes/);
       expect(filesUnder(root)).toEqual([]);
       const got = await obtain(file(`${srv.url}/short`, `${srv.url}/ok`), opts(root));
       expect(filesUnder(root)).toEqual([path.join("fake", path.basename(got))]);
-    } finally {
-      await srv.close();
-    }
+    });
   });
 
   test("every source fails: the final error lists each URL tried, in order, with why, and the remedy", async () => {

@@ -110,7 +110,8 @@ else:
     print("[setup] tslab kernel: up to date")
 PY
 need_kernel_spec "$root" || exit 1
-# 6. settings: JupyterLab without the news pop-up; the HTML export template that adds plotly.js to the page
+# 6. settings: JupyterLab without the news pop-up (and without nbgrader's class panels); the HTML export template
+#    that adds plotly.js to the page
 .venv/bin/python - "$root" <<'PY' || fail "could not write the JupyterLab/nbconvert settings in .venv"
 import json, os, shutil, sys
 root = sys.argv[1]
@@ -143,6 +144,11 @@ assert "{% endraw %}" not in plotly
 put(os.path.join(templates, "plotly.js.j2"),
     "{% raw %}<script type=\"text/javascript\">" + plotly.replace("</script", "<\\/script") + "</script>{% endraw %}\n")
 # the default HTML template, for `jupyter nbconvert --to html` and for JupyterLab's File > Save and Export
+# nbgrader's JupyterLab panels (assignments, courses, formgrader) need a course and an exchange, which the class hub
+# has (hub/singleuser/ turns the students' ones back on) and a laptop has not: there only the Validate button stays
+nbgrader_panels = ["assignment-list", "course-list", "create-assignment", "formgrader", "menu"]
+put(os.path.join(venv, "etc/jupyter/labconfig/page_config.json"),
+    json.dumps({"disabledExtensions": {"@jupyter/nbgrader:" + p: True for p in nbgrader_panels}}, indent=1) + "\n")
 conf = json.dumps({"HTMLExporter": {"template_name": "lecture3"}}, indent=1) + "\n"
 put(os.path.join(venv, "etc/jupyter/jupyter_nbconvert_config.json"), conf)
 put(os.path.join(venv, "etc/jupyter/jupyter_server_config.d/lecture3.json"), conf)

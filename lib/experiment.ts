@@ -95,7 +95,7 @@ export async function experiment(label: string, makeModel: () => Module, o: Expe
   const train_loader = new DataLoader({ dataset: o.train, batch_size, shuffle: true });
   const exact = o.train_eval !== false;
   const train_eval_loader = exact ? new DataLoader({ dataset: o.train.with({ augment: undefined }), batch_size: 1000 }) : undefined;
-  const eval_loader = new DataLoader({ dataset: evalSet, batch_size: 1000 });
+  const evalLoader = new DataLoader({ dataset: evalSet, batch_size: 1000 });
   const every = o.print_every ?? 5;
   const penaltyOf = () => (o.weight_decay ? tf.tidy(() => l2Penalty(model, o.weight_decay as number).dataSync()[0]) : undefined);
   // without the extra pass, the running train loss of an epoch includes the penalty (it is what the optimizer saw)
@@ -113,7 +113,7 @@ export async function experiment(label: string, makeModel: () => Module, o: Expe
   };
   try {
     let printed = 0;
-    const history = await fit(model, optimizer, train_loader, eval_loader, {
+    const history = await fit(model, optimizer, train_loader, evalLoader, {
       ...o,
       label,
       train_eval_loader,

@@ -4,7 +4,6 @@
 // is frozen (its numbers cannot be edited afterwards), and for an experiment result the model's weights
 // are fingerprinted, so a checker can tell when the model was trained further or replaced after the run.
 import * as tf from "@tensorflow/tfjs";
-import type { ImageDataset } from "./data/dataset";
 import type { Module } from "./nn";
 
 /** What a checker may rely on about a registered object. */
@@ -72,10 +71,4 @@ export function sameWeights(obj: unknown): boolean {
     return false; // disposed
   }
   return now.length === p.fingerprint.length && now.every((x, i) => x === p.fingerprint![i]);
-}
-
-/** The datasets of a registered experiment: train, and what was evaluated after each epoch. */
-export function datasetsOf(obj: unknown): { train?: ImageDataset; evaluated?: ImageDataset } {
-  const s = provenanceOf(obj)?.setting;
-  return { train: s?.train as ImageDataset | undefined, evaluated: (s?.test ?? s?.valid) as ImageDataset | undefined };
 }

@@ -6,7 +6,11 @@ import { gzipSync } from "zlib";
 import * as tf from "@tensorflow/tfjs";
 import { encodeIdx, parseIdx } from "../lib/data/idx";
 import { MNIST, MNIST_FILES } from "../lib/data/mnist";
+import { ImageDataset } from "../lib/data/dataset";
+import { DataLoader } from "../lib/data/loader";
 import { ConvNet, Net } from "../lib/models";
+import { SGD } from "../lib/optim";
+import { fit } from "../lib/train";
 import { filesUnder, tmpDir } from "./fault-server";
 import { backend, dataMirror, mirrorPath } from "./helpers";
 
@@ -49,10 +53,27 @@ test("wrong input shapes to the models name the layer, the shape given and the s
   conv.dispose();
 });
 
-test("a wrong dtype (int32 images) to a model is an error naming float32 and int32", () => {
+test("a wrong dtype (int32 images) to a model is an error naming the layer, float32 and int32", () => {
   const conv = new ConvNet();
+  const net = new Net();
   const x = tf.zeros([2, 28, 28, 1], "int32");
-  expect(() => conv.forward(x)).toThrow(/must be float32 tensor, but got int32 tensor/);
+  expect(() => conv.forward(x)).toThrow(/^Conv2d\(1, 32, 3\) got a int32 tensor of shape \[2,28,28,1\]; it needs float32 \(images through transforms\.ToTensor\(\), or x\.toFloat\(\)\)/);
+  expect(() => net.forward(x)).toThrow(/^Linear\(784, 784\) got a int32 tensor of shape \[2,784\]; it needs float32/);
   x.dispose();
   conv.dispose();
+  net.dispose();
+});
+
+test("fit() fed images of the wrong shape (CIFAR-10's 32×32×3 to the MNIST CNN) stops at the first batch naming both shapes", async () => {
+  const n = 20;
+  const ds = new ImageDataset(new Uint8Array(n * 32 * 32 * 3), Uint8Array.from({ length: n }, (_, i) => i % 10), [32, 32, 3]);
+  const loader = new DataLoader({ dataset: ds, batch_size: 10 });
+  const model = new ConvNet();
+  const optimizer = SGD(model.parameters(), { lr: 0.1 }); // (tf's SGD keeps its learning rate as a tensor)
+  const before = tf.memory().numTensors;
+  await expect(fit(model, optimizer, loader, loader, { epochs: 1, progress: false })).rejects.toThrow(
+    /Conv2d\(1, 32, 3\) got input of shape \[10,32,32,3\]; it needs \[N, H, W, 1\]/,
+  );
+  expect(tf.memory().numTensors).toBe(before); // nothing left behind by the failed step
+  model.dispose();
 });

@@ -250,11 +250,6 @@ export function randomResizedCrop(scale: [number, number] = [0.5, 1]): Augment {
   };
 }
 
-/** Applies augmentations left to right (transforms.Compose for Augment functions). */
-export function composeAugment(...augments: Augment[]): Augment {
-  return (image, shape, rng) => augments.reduce((img, a) => a(img, shape, rng), image);
-}
-
 // ---------------------------------------------------------------- normalization (tensors, per batch)
 
 /** ImageNet's per-channel mean and std of pixels in [0, 1] (torchvision's pretrained models expect them). */

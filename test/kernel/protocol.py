@@ -9,6 +9,7 @@ TypeScript diagnostics in Japanese; a check cell run before its answer cell; a f
 check; Kernel > Interrupt (SIGINT) stops a training loop at the next mini-batch with one line and leaves the kernel
 usable. Ends with "kernel: N passed, M failed".
 """
+import json
 import os
 import re
 import sys
@@ -79,7 +80,9 @@ def main():
                                         'const labels = Uint8Array.from({ length: n }, (_, i) => i % 10);\n'
                                         'const ds = new ImageDataset(images, labels, [28, 28, 1]);\n'
                                         'const loader = new DataLoader({ dataset: ds, batch_size: 50, shuffle: true });\n'
-                                        'const model = new ConvNet();\nconst opt = optim.SGD(model.parameters(), { lr: 0.01 });')
+                                        'const model = new ConvNet();\nconst opt = optim.SGD(model.parameters(), { lr: 0.01 });\n'
+                                        'const before = tf.memory().numTensors;\n'
+                                        'const s0 = tf.tidy(() => tf.sum(model.fc2.weight).dataSync()[0]);')
         check("a small training set is made", reply["status"] == "ok", reply)
         reply, msgs, secs, after = run(kc, km, 'await fit(model, opt, loader, loader, { epochs: 20 });\nconsole.log("not reached");', interrupt_after=2)
         errs = of(msgs, "error")
@@ -87,8 +90,15 @@ def main():
         check("the interrupted cell ends with one Japanese line, KeyboardInterrupt, no stack",
               errs and errs[0]["ename"] == "KeyboardInterrupt" and errs[0]["traceback"] == [errs[0]["evalue"]] and re.match(r"学習を中断しました \(epoch 1, batch \d+/240\)。モデルはそこまでの重みです$", errs[0]["evalue"]), errs)
         check("nothing after the loop ran", "not reached" not in text(msgs), text(msgs))
-        reply, msgs, _, _ = run(kc, km, 'console.log(tf.memory().numTensors, model.numParameters());')
-        check("the kernel is usable afterwards", reply["status"] == "ok" and text(msgs).strip().endswith("1199882"), text(msgs))
+        reply, msgs, _, _ = run(kc, km, 'const [xb, yb] = ds.batch([0, 1, 2]);\n'
+                                        'const out = tf.tidy(() => Array.from(model.forward(xb).dataSync()));\n'
+                                        'tf.dispose([xb, yb]);\n'
+                                        'const s1 = tf.tidy(() => tf.sum(model.fc2.weight).dataSync()[0]);\n'
+                                        'console.log("STATE " + JSON.stringify({ extra: tf.memory().numTensors - before, finite: out.length === 30 && out.every(Number.isFinite), changed: s1 !== s0, params: model.numParameters() }));')
+        state = json.loads(text(msgs).split("STATE ", 1)[1].split("\n")[0]) if "STATE " in text(msgs) else {}
+        check("the kernel is usable afterwards", reply["status"] == "ok" and state.get("params") == 1199882, text(msgs))
+        check("after the interrupt: no tensor leaked, the model keeps its last trained weights and gives finite outputs",
+              state.get("extra") == 0 and state.get("finite") is True and state.get("changed") is True, state)
     finally:
         km.shutdown_kernel(now=True)
     passed = sum(results)

@@ -207,11 +207,9 @@ function leafModules(model: Module, prefix = ""): [string, Module][] {
   return model.named_children().flatMap(([n, m]) => (m.named_children().length > 0 ? leafModules(m, `${prefix}${n}.`) : [[`${prefix}${n}`, m] as [string, Module]]));
 }
 
-/** Layers compute in float32: int32 images (raw pixels) or bool masks get an error naming the layer and the fix. */
-function needFloat32(x: tf.Tensor, layer: string): void {
-  if (x.dtype !== "float32") {
-    throw new Error(`${layer} got a ${x.dtype} tensor of shape [${x.shape}]; it needs float32 (images through transforms.ToTensor(), or x.toFloat())`);
-  }
+/** Layers compute in float32: for int32 images (raw pixels) or bool masks, an error naming the layer and the fix. */
+function needFloat32(x: tf.Tensor, layer: string): never {
+  throw new Error(`${layer} got a ${x.dtype} tensor of shape [${x.shape}]; it needs float32 (images through transforms.ToTensor(), or x.toFloat())`);
 }
 
 function uniformVariable(shape: number[], bound: number, name: string): tf.Variable {
@@ -238,7 +236,7 @@ export class Linear extends Module {
     if (x.rank !== 2 || x.shape[1] !== this.in_features) {
       throw new Error(`Linear(${this.in_features}, ${this.out_features}) got input of shape [${x.shape}]; it needs [N, ${this.in_features}] (reshape first?)`);
     }
-    needFloat32(x, `Linear(${this.in_features}, ${this.out_features})`);
+    if (x.dtype !== "float32") needFloat32(x, `Linear(${this.in_features}, ${this.out_features})`);
     return tf.add(tf.matMul(x as tf.Tensor2D, this.weight as tf.Tensor2D), this.bias);
   }
 }
@@ -265,7 +263,7 @@ export class Conv2d extends Module {
     if (x.rank !== 4 || x.shape[3] !== this.in_channels) {
       throw new Error(`Conv2d(${this.in_channels}, ${this.out_channels}, ${this.kernel_size}) got input of shape [${x.shape}]; it needs [N, H, W, ${this.in_channels}]`);
     }
-    needFloat32(x, `Conv2d(${this.in_channels}, ${this.out_channels}, ${this.kernel_size})`);
+    if (x.dtype !== "float32") needFloat32(x, `Conv2d(${this.in_channels}, ${this.out_channels}, ${this.kernel_size})`);
     const pad = this.opts.padding ?? "valid";
     // a number pads with that many zeros on each side (PyTorch's padding=p); the native backend takes only
     // 'valid' and 'same', so the zeros are added here and the convolution is 'valid'

@@ -1,6 +1,5 @@
 // idx parsing, md5 checking, the cache → mirror → download chain, transforms.
 import * as fs from "fs";
-import * as http from "http";
 import * as os from "os";
 import * as path from "path";
 import { gzipSync } from "zlib";
@@ -11,6 +10,7 @@ import { datasetFromFiles } from "../lib/data/spec";
 import { md5File, obtain, RemoteFile } from "../lib/data/sources";
 import { Compose, Normalize, ToTensor } from "../lib/data/transforms";
 import { projectRoot } from "../lib/paths";
+import { serve } from "./fault-server";
 import { backend, dataMirror, mirrorPath } from "./helpers";
 
 // the mirror that CI and a lecturer's machine name (datasets/README.md); this checkout's shared copy otherwise
@@ -86,23 +86,6 @@ describe("transforms", () => {
     expect(() => Normalize([0.5], [0])).toThrow(/std must be positive/);
   });
 });
-
-// A small HTTP server on 127.0.0.1 serving files, a corrupt file, and a connection that drops.
-function serve(routes: Record<string, (res: http.ServerResponse) => void>): Promise<{ url: string; close: () => Promise<void>; hits: string[] }> {
-  const hits: string[] = [];
-  const server = http.createServer((req, res) => {
-    hits.push(req.url ?? "");
-    const r = routes[req.url ?? ""];
-    if (r) r(res);
-    else res.writeHead(404).end("not found");
-  });
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      resolve({ url: `http://127.0.0.1:${port}`, hits, close: () => new Promise((r) => server.close(() => r())) });
-    }),
-  );
-}
 
 const mirrorFile = (f: RemoteFile) => mirrorPath(`${f.folder}/${f.name}`);
 

@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { registerNativeKernels } from "./native-kernels";
+import { registerThreadedWasm } from "./wasm-threads";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 
@@ -89,9 +90,11 @@ async function activate(name: BackendName): Promise<{ tensorflow: string | null;
   }
   if (name === "wasm") {
     require("@tensorflow/tfjs-backend-wasm");
+    registerThreadedWasm(); // the threaded build, a thread a core (lib/wasm-threads.ts)
     if (!(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') returned false");
     require("./wasm-kernels").registerWasmTrainingKernels(); // conv gradients, fast transposed matMul and MaxPoolGrad (lib/wasm-kernels.ts)
-    return { tensorflow: null, device: `CPU (WebAssembly, ${os.cpus().length} cores)` };
+    const threads = (require("@tensorflow/tfjs-backend-wasm") as { getThreadsCount(): number }).getThreadsCount();
+    return { tensorflow: null, device: `CPU (WebAssembly, ${threads} threads)` };
   }
   if (!(await tf.setBackend("cpu"))) throw new Error("tf.setBackend('cpu') returned false");
   return { tensorflow: null, device: "CPU (pure JavaScript, 1 thread)" };

@@ -8,10 +8,12 @@
 //                         (every matMul gradient: dx = dy·Wᵀ, dW = xᵀ·dy) fall to a plain triple loop
 //   MaxPoolGrad           slow, and wrong for windows without a positive value (see maxPoolGrad below)
 //   Tile                  per-element index arithmetic; batch norm's gradient tiles a lot (see makeTile)
+//   Sum                   over leading axes (every bias gradient) it transposes first (see makeSum)
+//   Identity              copies its input (tf.clone, gradients passed through)
 // registerWasmTrainingKernels() (called by backend.ts right after tf.setBackend("wasm")) registers
 // replacements: the convolution gradients and the matMul become XNNPACK's Conv2D, DepthwiseConv2dNative
 // or fully-connected kernel plus cheap layout changes (Transpose, Reshape, Reverse, PadV2, Slice, Sum);
-// MaxPoolGrad and Tile are loops / block copies on the WebAssembly heap.
+// MaxPoolGrad, Tile, Sum and a small layer's im2col are loops / block copies on the WebAssembly heap.
 // They run inside the backend on TensorInfos: no tape, no tidy, no extra gradient bookkeeping.
 // The rest of training is left to stock kernels: the ReLU, sigmoid, log-softmax, dropout and
 // batch-norm gradients are composed by tfjs-core from elementwise kernels wasm has (Step, Multiply,
@@ -139,11 +141,63 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTens
     free(backend, x2, dy2, m);
     return dW;
   }
-  const xT = transpose(backend, x, [3, 1, 2, 0]); // [inC, H, W, N]
-  const dyT = transpose(backend, dy, [1, 2, 0, 3]); // [OH, OW, N, outC]
+  if (kh * kw * x.shape[3] <= 16) return filterGradIm2col(backend, x, dy, info);
+  let xT = transpose(backend, x, [3, 1, 2, 0]); // [inC, H, W, N]
+  let dyT = transpose(backend, dy, [1, 2, 0, 3]); // [OH, OW, N, outC]
+  if (((oh * ow * x.shape[0]) & 255) === 0) {
+    // tfjs reorders the filter HWIO → OHWI before XNNPACK packs it, writing with a stride of OH·OW·N floats; a
+    // multiple of 1 KiB makes those writes fight over the same cache sets (conv2 of the lecture: N = 100, 24·24·100
+    // floats: 22 ms instead of 14). One zero "image" more, in both operands, changes nothing in the sum.
+    const padLast = (t: Info) => kernel("PadV2")({ x: t }, backend, { paddings: [[0, 0], [0, 0], [0, 0], [0, 1]], constantValue: 0 });
+    const padN = (t: Info) => kernel("PadV2")({ x: t }, backend, { paddings: [[0, 0], [0, 0], [0, 1], [0, 0]], constantValue: 0 });
+    const [xP, dyP] = [padLast(xT), padN(dyT)];
+    free(backend, xT, dyT);
+    [xT, dyT] = [xP, dyP];
+  }
   const g = conv(backend, xT, dyT, [top, bottom, left, right], [sh, sw]); // [inC, kh, kw, outC]
   const dW = transpose(backend, g, [1, 2, 0, 3]); // [kh, kw, inC, outC]
   free(backend, xT, dyT, g);
+  return dW;
+}
+
+/**
+ * The filter gradient of a convolution with few inputs per output (kh·kw·inC ≤ 16: the lecture's first layer, 3·3·1)
+ * as one product dWᵀ [outC, kh·kw·inC] = dyᵀ [outC, N·OH·OW] · cols [N·OH·OW, kh·kw·inC], cols being every
+ * window of x as a row (im2col, written here in JavaScript: 0.6 M numbers for that layer). The convolution form
+ * above would have only kh·kw·inC = 9 output pixels to share out between threads and would repack all of dy.
+ */
+function filterGradIm2col(backend: Backend, x: Info, dy: Info, info: tf.backend_util.Conv2DInfo): Info {
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
+  const { top, left } = info.padInfo;
+  const [n, h, w, c] = x.shape;
+  const outC = dy.shape[3], k = kh * kw * c, rows = n * oh * ow;
+  const heap = backend as unknown as WasmHeap;
+  const colsInfo = heap.makeOutput([1, rows, k], "float32");
+  const src = heap.typedArrayFromHeap(x), cols = heap.typedArrayFromHeap(colsInfo); // views after the allocation
+  let o = 0;
+  for (let b = 0; b < n; b++) {
+    for (let y = 0; y < oh; y++) {
+      for (let z = 0; z < ow; z++) {
+        for (let i = 0; i < kh; i++) {
+          const hh = y * sh - top + i;
+          for (let j = 0; j < kw; j++) {
+            const ww = z * sw - left + j;
+            const inside = hh >= 0 && hh < h && ww >= 0 && ww < w;
+            const base = ((b * h + hh) * w + ww) * c;
+            for (let ci = 0; ci < c; ci++) cols[o++] = inside ? src[base + ci] : 0;
+          }
+        }
+      }
+    }
+  }
+  const dy2 = reshape(backend, dy, [rows, outC]);
+  const dyT = transpose(backend, dy2, [1, 0]);
+  const dyT3 = reshape(backend, dyT, [1, outC, rows]);
+  const gT = kernel("BatchMatMul")({ a: dyT3, b: colsInfo }, backend, { transposeA: false, transposeB: false }); // [1, outC, k]
+  const gT2 = reshape(backend, gT, [outC, k]);
+  const g = transpose(backend, gT2, [1, 0]); // [k, outC]
+  const dW = reshape(backend, g, [kh, kw, c, outC]);
+  free(backend, colsInfo, dy2, dyT, dyT3, gT, gT2, g);
   return dW;
 }
 
@@ -315,31 +369,53 @@ function maxPoolGrad({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap
   const dxInfo = heap.makeOutput(input.shape, "float32");
   // views after the allocation above (an allocation may grow, and so detach, the heap)
   const x = heap.typedArrayFromHeap(input), g = heap.typedArrayFromHeap(dy), dx = heap.typedArrayFromHeap(dxInfo);
-  dx.fill(0);
-  const best = new Float32Array(C), where = new Int32Array(C);
+  // windows that never share a pixel (stride ≥ size) write each pixel at most once
+  const overlap = sh < kh || sw < kw;
+  const tiled = !overlap && kh * kw === 4 && top === 0 && left === 0 && OH * sh === H && OW * sw === W; // every pixel in one full window
+  if (!tiled) dx.fill(0);
+  const window = new Int32Array(kh * kw); // offsets of the window's pixels inside one image, in scan order
   for (let b = 0; b < batchSize; b++) {
+    const image = b * H * W * C;
     for (let oh = 0; oh < OH; oh++) {
       for (let ow = 0; ow < OW; ow++) {
-        best.fill(-Infinity);
-        where.fill(-1);
+        let n = 0;
         for (let i = 0; i < kh; i++) {
           const h = oh * sh - top + i;
           if (h < 0 || h >= H) continue;
           for (let j = 0; j < kw; j++) {
             const w = ow * sw - left + j;
-            if (w < 0 || w >= W) continue;
-            const base = ((b * H + h) * W + w) * C;
-            for (let c = 0; c < C; c++) {
-              const v = x[base + c];
-              if (v > best[c]) {
-                best[c] = v;
-                where[c] = base + c;
-              }
-            }
+            if (w >= 0 && w < W) window[n++] = image + (h * W + w) * C;
           }
         }
         const o = ((b * OH + oh) * OW + ow) * C;
-        for (let c = 0; c < C; c++) if (where[c] >= 0) dx[where[c]] += g[o + c];
+        if (n === 4 && !overlap) {
+          // the lecture's 2×2 pooling, unrolled: every pixel of the window gets its value written (no fill needed)
+          const p0 = window[0], p1 = window[1], p2 = window[2], p3 = window[3];
+          for (let c = 0; c < C; c++) {
+            const v0 = x[p0 + c], v1 = x[p1 + c], v2 = x[p2 + c], v3 = x[p3 + c];
+            let k = v0 > -Infinity ? 0 : -1, best = v0; // the first maximum in scan order; none if all are -Infinity or NaN
+            if (v1 > best || (k < 0 && v1 > -Infinity)) { k = 1; best = v1; }
+            if (v2 > best || (k < 0 && v2 > -Infinity)) { k = 2; best = v2; }
+            if (v3 > best || (k < 0 && v3 > -Infinity)) { k = 3; }
+            const d = g[o + c];
+            dx[p0 + c] = k === 0 ? d : 0;
+            dx[p1 + c] = k === 1 ? d : 0;
+            dx[p2 + c] = k === 2 ? d : 0;
+            dx[p3 + c] = k === 3 ? d : 0;
+          }
+          continue;
+        }
+        for (let c = 0; c < C; c++) {
+          let best = -Infinity, where = -1; // the first maximum in scan order; none if all are -Infinity or NaN
+          for (let k = 0; k < n; k++) {
+            const v = x[window[k] + c];
+            if (v > best) {
+              best = v;
+              where = window[k] + c;
+            }
+          }
+          if (where >= 0) dx[where] += g[o + c];
+        }
       }
     }
   }
@@ -386,6 +462,39 @@ function makeTile(stock: tf.KernelFunc) {
   };
 }
 
+/**
+ * Sum over leading axes of a float32 tensor (stock: transposes the reduced axes innermost, then sums;
+ * about 10 ms for a bias gradient of [100, 24, 24, 64] → [64]). Every bias gradient is this case: tfjs-core's
+ * add gradient sums dy over the axes the bias was broadcast along. Here one pass over the rows in their
+ * order, float64 accumulators. Other sums (inner axes, int32) go to the stock kernel.
+ */
+function makeSum(stock: tf.KernelFunc) {
+  return ({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: Backend; attrs: Attrs }): Info => {
+    const { x } = inputs as { x: Info };
+    const r = x.shape.length;
+    const axes = tf.util.parseAxisParam(attrs.axis as number | number[], x.shape).sort((a, b) => a - b);
+    const leading = axes.length > 0 && axes.length < r && axes.every((a, i) => a === i);
+    if (x.dtype !== "float32" || !leading) return stock({ inputs, backend, attrs }) as Info;
+    const kept = x.shape.slice(axes.length);
+    const outShape = attrs.keepDims ? [...axes.map(() => 1), ...kept] : kept;
+    const heap = backend as unknown as WasmHeap;
+    const outInfo = heap.makeOutput(outShape, "float32");
+    const src = heap.typedArrayFromHeap(x), out = heap.typedArrayFromHeap(outInfo); // views after the allocation
+    const width = out.length, rows = src.length / width;
+    const acc = new Float64Array(width);
+    for (let row = 0, o = 0; row < rows; row++, o += width) for (let c = 0; c < width; c++) acc[c] += src[o + c];
+    out.set(acc);
+    return outInfo;
+  };
+}
+
+/** Identity (stock: copies the data): shares it, as the cpu backend does; kernels never write into their inputs. */
+function identity({ inputs, backend }: { inputs: tf.NamedTensorInfoMap; backend: Backend }): Info {
+  const { x } = inputs as { x: Info };
+  (backend as unknown as { incRef(id: object): void }).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
 let registered = false;
 
 /**
@@ -396,7 +505,8 @@ export function registerWasmTrainingKernels(): void {
   if (registered) return;
   const stockMatMul = tf.getKernel("BatchMatMul", "wasm");
   const stockTile = tf.getKernel("Tile", "wasm");
-  if (!stockMatMul || !stockTile) throw new Error("registerWasmTrainingKernels: the wasm backend is not loaded");
+  const stockSum = tf.getKernel("Sum", "wasm");
+  if (!stockMatMul || !stockTile || !stockSum) throw new Error("registerWasmTrainingKernels: the wasm backend is not loaded");
   const replace = (kernelName: string, kernelFunc: tf.KernelFunc) => {
     if (tf.getKernel(kernelName, "wasm")) tf.unregisterKernel(kernelName, "wasm");
     tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc });
@@ -406,6 +516,8 @@ export function registerWasmTrainingKernels(): void {
   replace("BatchMatMul", makeBatchMatMul(stockMatMul.kernelFunc) as unknown as tf.KernelFunc);
   replace("MaxPoolGrad", maxPoolGrad as unknown as tf.KernelFunc);
   replace("Tile", makeTile(stockTile.kernelFunc) as unknown as tf.KernelFunc);
+  replace("Sum", makeSum(stockSum.kernelFunc) as unknown as tf.KernelFunc);
+  replace("Identity", identity as unknown as tf.KernelFunc);
   replace("DepthwiseConv2dNativeBackpropInput", depthwiseConv2dNativeBackpropInput as unknown as tf.KernelFunc);
   replace("DepthwiseConv2dNativeBackpropFilter", depthwiseConv2dNativeBackpropFilter as unknown as tf.KernelFunc);
   registered = true;

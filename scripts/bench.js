@@ -2,7 +2,6 @@
 // npm run bench: one training epoch of the lecture's MLP and CNN on real MNIST (batch 100, SGD) on each backend,
 // the PyTorch reference (the seed's models, CPU, the same batch size and thread count) in the same invocation, and
 // one epoch through fit() inside a real tslab kernel against the same fit() in plain node (the notebook's overhead).
-// With wasm among the backends PyTorch also runs on one thread, as tfjs-backend-wasm does in node (its ratio column).
 // Every row runs in a fresh process, one after another. Prints a table and writes it as JSON to artifacts/bench/.
 // Not part of npm test: timings depend on the machine and its load; only ratios from one run mean anything.
 //
@@ -89,10 +88,6 @@ function main() {
     for (const backend of backends) rows.push({ label: `lib/ trainEpoch, ${backend}`, ...row("node", ["scripts/bench/epoch.js", backend, model], `${backend} trainEpoch`) , model });
     const mnist = path.join(root, "datasets", "mnist");
     if (torch) rows.push({ label: `PyTorch ${torch}`, ...row(python, ["scripts/bench/torch_epoch.py", model, mnist], "PyTorch"), model });
-    // tfjs-backend-wasm runs on one thread in node: PyTorch on one thread too gives the same-thread-count ratio
-    if (torch && backends.includes("wasm") && os.cpus().length > 1) {
-      rows.push({ label: `PyTorch ${torch}, 1 thread`, ...row(python, ["scripts/bench/torch_epoch.py", model, mnist, "1"], "PyTorch, 1 thread"), model, reference1: true });
-    }
     if (withKernel) {
       rows.push({ label: "fit() in plain node, tensorflow", ...row("node", ["scripts/bench/epoch.js", "tensorflow", model, "--fit"], "fit() in node"), model });
       rows.push({ label: "fit() in a tslab kernel, tensorflow", ...row(python, ["scripts/bench/kernel_epoch.py", "tensorflow", model], "fit() in a tslab kernel"), model });
@@ -102,23 +97,20 @@ function main() {
   for (const r of rows) {
     if (r.error) continue;
     r.images_per_s = Math.round(r.images / r.seconds);
-    const ref = rows.find((x) => x.model === r.model && x.label.startsWith("PyTorch") && !x.reference1 && !x.error);
+    const ref = rows.find((x) => x.model === r.model && x.label.startsWith("PyTorch") && !x.error);
     if (ref && r.mode === "epoch") r.vs_pytorch = r.seconds / ref.seconds;
-    const ref1 = rows.find((x) => x.model === r.model && x.reference1 && !x.error);
-    if (ref1 && r.label.endsWith(", wasm")) r.vs_pytorch_1_thread = r.seconds / ref1.seconds;
     const plain = rows.find((x) => x.model === r.model && x.mode === "fit" && !x.error);
     if (r.mode === "kernel" && plain) r.vs_plain_node = r.seconds / plain.seconds;
   }
   const fmt = (v, d) => (v === undefined ? "" : v.toFixed(d));
-  console.log(`\n${"model".padEnd(6)}${"run".padEnd(40)}${"s/epoch".padStart(9)}${"images/s".padStart(10)}${"ratio".padStart(8)}${"peak RSS".padStart(10)}${"ratio, 1 thread".padStart(17)}`);
+  console.log(`\n${"model".padEnd(6)}${"run".padEnd(40)}${"s/epoch".padStart(9)}${"images/s".padStart(10)}${"ratio".padStart(8)}${"peak RSS".padStart(10)}`);
   for (const r of rows) {
     const ratio = r.vs_pytorch !== undefined ? `${fmt(r.vs_pytorch, 2)}×` : r.vs_plain_node !== undefined ? `${fmt(r.vs_plain_node, 3)}×n` : "";
     console.log(r.error
       ? `${r.model.padEnd(6)}${r.label.padEnd(40)}  failed: ${r.error.slice(0, 120)}`
-      : `${r.model.padEnd(6)}${r.label.padEnd(40)}${fmt(r.seconds, 1).padStart(9)}${String(r.images_per_s).padStart(10)}${ratio.padStart(8)}${`${r.rss_mb} MB`.padStart(10)}${(r.vs_pytorch_1_thread === undefined ? "" : `${fmt(r.vs_pytorch_1_thread, 2)}×`).padStart(17)}`);
+      : `${r.model.padEnd(6)}${r.label.padEnd(40)}${fmt(r.seconds, 1).padStart(9)}${String(r.images_per_s).padStart(10)}${ratio.padStart(8)}${`${r.rss_mb} MB`.padStart(10)}`);
   }
   console.log("ratio: seconds per epoch ÷ PyTorch's (all cores); ×n: fit() in the tslab kernel ÷ the same fit() in plain node;");
-  console.log("ratio, 1 thread: the wasm row ÷ PyTorch on one thread (tfjs-backend-wasm is single-threaded in node)");
   const dir = path.join(root, "artifacts", "bench");
   fs.mkdirSync(dir, { recursive: true });
   const doc = { startedAt, cores: os.cpus().length, cpu: os.cpus()[0]?.model.trim(), node: process.version, torch, rows };

@@ -11,6 +11,14 @@ describe("useBackend", () => {
     expect(info.device).toMatch(/CPU|GPU/);
     expect(describeBackend(info)).toMatch(/^backend: tensorflow \| tfjs 4\.22\.0 \| TensorFlow 2\.21\.0 \| device: /);
   });
+  test("wasm: the threaded build names its threads, and a script using it ends by itself (its workers hold nothing open)", () => {
+    const script = 'require("./lib/dist/backend").useBackend("wasm").then(() => require("@tensorflow/tfjs").conv2d(require("@tensorflow/tfjs").ones([8, 28, 28, 1]), require("@tensorflow/tfjs").ones([3, 3, 1, 4]), 1, "valid").data()).then((v) => console.log("outputs", v.length, "all 9:", v.every((a) => a === 9)))';
+    const r = require("child_process").spawnSync(process.execPath, ["-e", script], { cwd: require("path").join(__dirname, ".."), encoding: "utf8", timeout: 60000 });
+    expect(r.error).toBeUndefined(); // not killed by the timeout
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`device: CPU \\(WebAssembly, ${Math.min(8, require("os").availableParallelism())} threads\\)`));
+    expect(r.stdout).toContain("outputs 21632 all 9: true"); // 8·26·26·4 windows of nine ones
+  });
   test("rejects an unknown backend name with what to use instead", async () => {
     await expect(useBackend("gpu-please", { print: false })).rejects.toThrow(/auto, tensorflow, wasm or cpu/);
   });

@@ -10,7 +10,7 @@ const ROOMS: [room: string, files: string[]][] = [
   ["base", ["paths", "files", "random", "kernel", "metrics"]],
   ["display", ["display", "png", "progress", "plot", "plot/figures", "plot/notebook"]],
   ["data", ["data/*"]],
-  ["core", ["nn", "functional", "layers", "models", "architectures", "optim", "backend", "native-kernels", "wasm-kernels", "mobilenet", "imagenet-classes"]],
+  ["core", ["nn", "functional", "layers", "models", "architectures", "optim", "backend", "native-kernels", "wasm-kernels", "wasm-threads", "mobilenet", "imagenet-classes"]],
   ["training", ["train", "experiment", "provenance"]],
   ["exercises", ["exercises/*", "report"]],
   ["face", ["index"]],

@@ -6,7 +6,9 @@
 // this file found is restored at the end.
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
+import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import { registerWasmTrainingKernels } from "../lib/wasm-kernels";
+import { registerThreadedWasm, wasmThreads } from "../lib/wasm-threads";
 import { ConvNet, Net } from "../lib/models";
 import { SGD } from "../lib/optim";
 import { manualSeed } from "../lib/random";
@@ -17,6 +19,7 @@ let before = "";
 
 beforeAll(async () => {
   before = tf.getBackend();
+  registerThreadedWasm(); // the build lib/backend.ts uses: XNNPACK on every core
   expect(await tf.setBackend("wasm")).toBe(true);
   registerWasmTrainingKernels();
 });
@@ -68,9 +71,15 @@ async function sameOnBoth(f: () => tf.Tensor[]): Promise<void> {
 }
 
 test("the kernels are registered for wasm", () => {
-  for (const k of ["Conv2DBackpropFilter", "Conv2DBackpropInput", "DepthwiseConv2dNativeBackpropFilter", "DepthwiseConv2dNativeBackpropInput", "BatchMatMul", "MaxPoolGrad", "Tile"]) {
+  for (const k of ["Conv2DBackpropFilter", "Conv2DBackpropInput", "DepthwiseConv2dNativeBackpropFilter", "DepthwiseConv2dNativeBackpropInput", "BatchMatMul", "MaxPoolGrad", "Tile", "Sum", "Identity"]) {
     expect(tf.getKernel(k, "wasm")).toBeDefined();
   }
+});
+
+test("the threaded build runs on every core (at most 8), and its glue leaves no process listeners behind", () => {
+  expect(getThreadsCount()).toBe(wasmThreads());
+  expect(wasmThreads()).toBe(Math.min(8, require("os").availableParallelism()));
+  expect(process.listeners("unhandledRejection").some((l) => String(l).includes("throw reason"))).toBe(false);
 });
 
 describe("conv2d gradients (Conv2DBackpropFilter, Conv2DBackpropInput)", () => {
@@ -84,6 +93,8 @@ describe("conv2d gradients (Conv2DBackpropFilter, Conv2DBackpropInput)", () => {
     { x: [2, 8, 8, 2], f: [4, 4, 2, 3], s: 2, p: "same" }, // even kernel: asymmetric 'same' padding
     { x: [1, 7, 7, 2], f: [1, 1, 2, 3], s: 3, p: "valid" }, // stride larger than the kernel
     { x: [3, 9, 8, 6], f: [1, 1, 6, 5], s: 1, p: "same" }, // pointwise (MobileNet's): the filter gradient is one matMul
+    { x: [4, 10, 10, 4], f: [3, 3, 4, 8], s: 1, p: "valid" }, // OH·OW·N = 256: the filter gradient pads N (cache sets)
+    { x: [2, 7, 7, 1], f: [3, 3, 1, 6], s: 1, p: "same" }, // im2col filter gradient with zero padding around
   ];
   test.each(cases)("x $x, filter $f, stride $s, $p", async (c) => {
     const x = rand(c.x, 1), w = rand(c.f, 2);
@@ -148,9 +159,11 @@ describe("max-pooling gradient (MaxPoolGrad)", () => {
     { x: [2, 7, 9, 3], k: 3, s: 2, p: "same", levels: 0 }, // overlapping windows, padding
     { x: [2, 8, 8, 4], k: 2, s: 2, p: "valid", levels: 3 }, // many ties: the first maximum gets the gradient
     { x: [1, 6, 6, 2], k: 3, s: 1, p: "same", levels: 2 },
+    { x: [2, 4, 4, 3], k: 2, s: 2, p: "valid", levels: -1 }, // -Infinity in windows (whole windows too)
   ];
   test.each(cases)("x $x, pool $k stride $s, $p, levels $levels", async (c) => {
-    const x = rand(c.x, 9, c.levels);
+    const x = rand(c.x, 9, Math.max(0, c.levels));
+    if (c.levels < 0) x.values.forEach((v, i) => { if (v < -0.3 || i < 12) x.values[i] = -Infinity; }); // the first window all -Infinity
     const yShape = (await on("cpu", () => [tf.maxPool(T(x) as tf.Tensor4D, c.k, c.s, c.p)]))[0].shape;
     const dy = rand(yShape, 10);
     await sameOnBoth(() => [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, c.k, c.s, c.p), T(dy))))(T(x))]);
@@ -168,6 +181,32 @@ describe("Tile (the broadcasts of the batch-norm gradient)", () => {
   test.each(cases)("x $x, reps $reps (float32, int32 and bool)", async (c) => {
     const x = rand(c.x, 17, 6);
     await sameOnBoth(() => [tf.tile(T(x), c.reps), tf.tile(T(x).toInt(), c.reps), tf.tile(tf.greater(T(x), 0), c.reps)].map((t) => t.toFloat()));
+  });
+});
+
+describe("Sum over leading axes (the bias gradients) and Identity", () => {
+  const cases: { x: number[]; axis: number[]; keepDims: boolean }[] = [
+    { x: [6, 5, 4, 7], axis: [0, 1, 2], keepDims: false }, // a conv bias gradient
+    { x: [9, 11], axis: [0], keepDims: true }, // a Linear bias gradient
+    { x: [3, 4, 5], axis: [1, 0], keepDims: false }, // axes in any order
+    { x: [3, 4, 5], axis: [2], keepDims: false }, // not leading: the stock kernel
+    { x: [3, 4, 5], axis: [0, 1, 2], keepDims: true }, // everything: the stock kernel
+  ];
+  test.each(cases)("x $x, axis $axis, keepDims $keepDims (float32 and int32)", async (c) => {
+    const x = rand(c.x, 21, 8);
+    await sameOnBoth(() => [tf.sum(T(x), c.axis, c.keepDims), tf.sum(T(x).toInt(), c.axis, c.keepDims).toFloat()]);
+  });
+  test("Identity shares the data and each tensor can be disposed on its own", async () => {
+    await tf.setBackend("wasm");
+    const a = tf.tensor([1, 2, 3]);
+    const ids = () => tf.engine().backend.numDataIds();
+    const before = ids();
+    const b = tf.clone(a); // the Identity kernel
+    expect(ids()).toBe(before); // no copy
+    a.dispose();
+    expect(Array.from(b.dataSync())).toEqual([1, 2, 3]);
+    b.dispose();
+    expect(ids()).toBe(before - 1);
   });
 });
 

@@ -63,7 +63,7 @@ def idx(path, offset):
 
 def main():
     model_name, folder = sys.argv[1], sys.argv[2]
-    threads = int(sys.argv[3]) if len(sys.argv) > 3 else os.cpu_count()  # 1: the reference for wasm, single-threaded in node
+    threads = int(sys.argv[3]) if len(sys.argv) > 3 else os.cpu_count()  # all cores, as the tfjs backends use
     torch.manual_seed(1)
     torch.set_num_threads(threads)
     torch.set_flush_denormal(True)  # as TensorFlow does; see the docstring

@@ -7,7 +7,7 @@
 //
 //   npm run bench                                 everything (about 15 minutes on 2 cores; wasm is the slow part)
 //   npm run bench -- --models cnn --backends tensorflow --no-kernel
-//   npm run bench -- --profile                    where one training step's time goes, tfjs and PyTorch side by side
+//   npm run bench -- --profile                    where one training step's time goes, tfjs (each backend) and PyTorch side by side
 //
 // PyTorch is optional and bench-only: the bench looks for it in .venv (or $BENCH_PYTHON) and says how to install
 // it when it is missing; the other rows are measured anyway.
@@ -48,11 +48,11 @@ function torchAvailable() {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-/** One training step's kernels on the native backend beside PyTorch's operators (top 12 by time). */
+/** One training step's kernels on each backend beside PyTorch's operators (top 12 by time). */
 function profile(torch) {
   const doc = { profiles: [] };
   for (const model of models) {
-    const sides = [row("node", ["scripts/bench/profile.js", "tensorflow", model], `profile tfjs tensorflow ${model}`)];
+    const sides = backends.map((b) => row("node", ["scripts/bench/profile.js", b, model], `profile tfjs ${b} ${model}`));
     if (torch) sides.push(row(python, ["scripts/bench/torch_profile.py", model], `profile PyTorch ${model}`));
     console.log(`\n${model.toUpperCase()}: one training step (batch 100), ms per step: ${sides.map((x) => `${x.framework ?? "?"} ${x.step_ms?.toFixed(1) ?? x.error}`).join(", ")}`);
     const cols = sides.map((x) => (x.kernels ?? []).slice(0, 12));

@@ -488,8 +488,9 @@ const CLAIMS_04 = [
 ];
 const CLAIMS_04_SOLUTION = [
   ...CLAIMS_04,
-  { key: "ex3_gap_without", text: "13.40 | 11.20 | 2.20", scale: 100, tol: 0.3 },
-  { key: "ex3_gap_with", text: "11.20 | 2.20 |", scale: 100, tol: 0.3 },
+  // the markdown says the table is the native backend's, and that on WebAssembly seed 1's gap can move by about a point
+  { key: "ex3_gap_without", text: "13.40 | 11.20 | 2.20", scale: 100, tol: 0.3, otherBackendTol: 1.5 },
+  { key: "ex3_gap_with", text: "11.20 | 2.20 |", scale: 100, tol: 0.3, otherBackendTol: 1.5 },
   { key: "ex4_loss_without", text: "2.2725 | 0.8829", tol: 0.01 },
   { key: "ex4_loss_with", text: "0.8829 | 1.4814", tol: 0.01 },
 ];

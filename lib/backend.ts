@@ -92,7 +92,7 @@ async function activate(name: BackendName): Promise<{ tensorflow: string | null;
     require("@tensorflow/tfjs-backend-wasm");
     registerThreadedWasm(); // the threaded build, a thread a core (lib/wasm-threads.ts)
     if (!(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') returned false");
-    require("./wasm-kernels").registerWasmTrainingKernels(); // conv gradients, fast transposed matMul and MaxPoolGrad (lib/wasm-kernels.ts)
+    require("./wasm-kernels").registerWasmTrainingKernels(); // conv gradients, transposed matMul, MaxPoolGrad, Tile, Sum, Identity (lib/wasm-kernels.ts)
     const threads = (require("@tensorflow/tfjs-backend-wasm") as { getThreadsCount(): number }).getThreadsCount();
     return { tensorflow: null, device: `CPU (WebAssembly, ${threads} threads)` };
   }

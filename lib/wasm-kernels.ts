@@ -123,15 +123,23 @@ function convInfo(xShape: number[], filterShape: number[], attrs: Attrs, depthwi
  * [inC, H, W, N], the "filter" is dy as [OH, OW, N, outC] dilated by the forward stride, and the
  * output [inC, kh, kw, outC] is dW up to a transpose. One XNNPACK call does all the arithmetic.
  */
+/**
+ * Paddings [top, bottom, left, right] of x as the forward convolution read it: rows/columns of padded x up to
+ * (OH−1)·s + kh; bottom/right are negative where the last rows/columns of x were never read.
+ */
+function readPads(info: tf.backend_util.Conv2DInfo, h: number, w: number): number[] {
+  const { top, left } = info.padInfo;
+  const bottom = (info.outHeight - 1) * info.strideHeight + info.filterHeight - h - top;
+  const right = (info.outWidth - 1) * info.strideWidth + info.filterWidth - w - left;
+  return [top, bottom, left, right];
+}
+
 function conv2DBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: Backend; attrs: Attrs }): Info {
   const { x, dy } = inputs as { x: Info; dy: Info };
   const info = convInfo(x.shape, attrs.filterShape as number[], attrs);
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
   const [, h, w] = x.shape;
-  const { top, left } = info.padInfo;
-  // rows/columns of padded x that the forward convolution read: (OH−1)·s + kh
-  const bottom = (oh - 1) * sh + kh - h - top;
-  const right = (ow - 1) * sw + kw - w - left;
+  const [top, bottom, left, right] = readPads(info, h, w);
   if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && [top, bottom, left, right].every((p) => p === 0)) {
     // a pointwise convolution (MobileNet's): dW = xᵀ·dy over all N·H·W positions, one matMul (about 10× faster)
     const [inC, outC] = [x.shape[3], dy.shape[3]];
@@ -144,7 +152,7 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTens
   if (kh * kw * x.shape[3] <= 16) return filterGradIm2col(backend, x, dy, info);
   let xT = transpose(backend, x, [3, 1, 2, 0]); // [inC, H, W, N]
   let dyT = transpose(backend, dy, [1, 2, 0, 3]); // [OH, OW, N, outC]
-  if (((oh * ow * x.shape[0]) & 255) === 0) {
+  if (((oh * ow * x.shape[0]) & 255) === 0 && ((oh * ow * (x.shape[0] + 1)) & 255) !== 0) {
     // tfjs reorders the filter HWIO → OHWI before XNNPACK packs it, writing with a stride of OH·OW·N floats; a
     // multiple of 1 KiB makes those writes fight over the same cache sets (conv2 of the lecture: N = 100, 24·24·100
     // floats: 22 ms instead of 14). One zero "image" more, in both operands, changes nothing in the sum.
@@ -289,9 +297,7 @@ function depthwiseConv2dNativeBackpropFilter({ inputs, backend, attrs }: { input
   const [kh, kw, , m] = filterShape;
   const [, oh, ow] = dy.shape;
   const { strideHeight: sh, strideWidth: sw } = info;
-  const { top, left } = info.padInfo;
-  const bottom = (oh - 1) * sh + kh - h - top; // as in conv2DBackpropFilter
-  const right = (ow - 1) * sw + kw - w - left;
+  const [top, bottom, left, right] = readPads(info, h, w);
   const xT = transpose(backend, x, [1, 2, 0, 3]); // [H, W, N, C]
   const xR = reshape(backend, xT, [1, h, w, n * c]);
   const dyT = transpose(backend, dy, [1, 2, 0, 3]); // [OH, OW, N, C·M]
@@ -349,8 +355,10 @@ function makeBatchMatMul(stock: tf.KernelFunc) {
  * MaxPoolGrad (stock: correct only for windows holding a positive value: its running maximum starts
  * at FLT_MIN, the smallest positive float, so all-negative windows get no gradient; and ties go to
  * the last maximum, TensorFlow's and the cpu backend's go to the first; and it costs about 15 times
- * a MaxPool). Each window's gradient goes to its first maximum, as in TensorFlow; a plain loop on the
- * WebAssembly heap, channels innermost as NHWC stores them. Shapes: input [N, H, W, C], dy [N, OH, OW, C].
+ * a MaxPool). Each window's gradient goes to its first maximum, as in TensorFlow and the cpu backend; a window
+ * with nothing above -Infinity (all -Infinity or NaN) gets none, as on the cpu backend (TensorFlow gives it to the
+ * window's first pixel). A plain loop on the WebAssembly heap, channels innermost as NHWC stores them.
+ * Shapes: input [N, H, W, C], dy [N, OH, OW, C].
  */
 function maxPoolGrad({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: Backend; attrs: Attrs }): Info {
   const { dy, input } = inputs as { dy: Info; input: Info };
@@ -371,7 +379,8 @@ function maxPoolGrad({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap
   const x = heap.typedArrayFromHeap(input), g = heap.typedArrayFromHeap(dy), dx = heap.typedArrayFromHeap(dxInfo);
   // windows that never share a pixel (stride ≥ size) write each pixel at most once
   const overlap = sh < kh || sw < kw;
-  const tiled = !overlap && kh * kw === 4 && top === 0 && left === 0 && OH * sh === H && OW * sw === W; // every pixel in one full window
+  // every pixel in exactly one full window (windows side by side, no padding, nothing left over)
+  const tiled = sh === kh && sw === kw && kh * kw === 4 && top === 0 && left === 0 && OH * kh === H && OW * kw === W;
   if (!tiled) dx.fill(0);
   const window = new Int32Array(kh * kw); // offsets of the window's pixels inside one image, in scan order
   for (let b = 0; b < batchSize; b++) {

@@ -34,12 +34,12 @@ async function loadThreaded(threads: number): Promise<EmscriptenModule> {
   const binary = path.join(out, "tfjs-backend-wasm-threaded-simd.wasm");
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const factory = require(script) as Factory;
+  const worker = path.join(__dirname, path.basename(__dirname) === "dist" ? ".." : ".", "wasm-thread-worker.js");
+  if (!fs.existsSync(worker)) throw new Error(`${worker} is missing (the WebAssembly backend's thread worker ships in lib/): restore it with git checkout lib/`);
   const compiled = await WebAssembly.compile(fs.readFileSync(binary));
   const before = { uncaughtException: process.listeners("uncaughtException"), unhandledRejection: process.listeners("unhandledRejection") };
-  const module = await factory({
-    locateFile: (file: string, prefix: string) =>
-      file.endsWith(".worker.js") ? path.join(__dirname, path.basename(__dirname) === "dist" ? ".." : ".", "wasm-thread-worker.js")
-      : prefix + file,
+  const pending = factory({
+    locateFile: (file: string, prefix: string) => (file.endsWith(".worker.js") ? worker : prefix + file),
     mainScriptUrlOrBlob: script, // what each worker loads (a path: no Blob in node)
     instantiateWasm: (imports: { env: Record<string, unknown> }, receive: (i: WebAssembly.Instance, m: WebAssembly.Module) => void) => {
       imports.env.emscripten_num_logical_cores = () => 2 * threads; // see 2. above
@@ -49,10 +49,17 @@ async function loadThreaded(threads: number): Promise<EmscriptenModule> {
     },
   });
   // Emscripten's node glue rethrows every uncaught exception and unhandled rejection from listeners of its own (a
-  // kernel would die on any stray rejection, its error printed inside a 55 kB line of minified glue): taken off again.
-  for (const event of ["uncaughtException", "unhandledRejection"] as const) {
+  // kernel would die on any stray rejection, its error printed inside a 55 kB line of minified glue). The factory
+  // adds them as it starts; they are taken off again however the loading ends.
+  const added = (["uncaughtException", "unhandledRejection"] as const).flatMap((event) => {
     const had: unknown[] = before[event];
-    for (const l of process.listeners(event as "uncaughtException")) if (!had.includes(l)) process.removeListener(event as "uncaughtException", l);
+    return process.listeners(event as "uncaughtException").filter((l) => !had.includes(l)).map((l) => [event, l] as const);
+  });
+  let module: EmscriptenModule;
+  try {
+    module = await pending;
+  } finally {
+    for (const [event, l] of added) process.removeListener(event as "uncaughtException", l);
   }
   // the same wrappers tfjs's own init() adds (BackendWasm calls them)
   module.tfjs = {

@@ -159,11 +159,17 @@ describe("max-pooling gradient (MaxPoolGrad)", () => {
     { x: [2, 7, 9, 3], k: 3, s: 2, p: "same", levels: 0 }, // overlapping windows, padding
     { x: [2, 8, 8, 4], k: 2, s: 2, p: "valid", levels: 3 }, // many ties: the first maximum gets the gradient
     { x: [1, 6, 6, 2], k: 3, s: 1, p: "same", levels: 2 },
-    { x: [2, 4, 4, 3], k: 2, s: 2, p: "valid", levels: -1 }, // -Infinity in windows (whole windows too)
+    { x: [2, 4, 4, 3], k: 2, s: 2, p: "valid", levels: -1 }, // -Infinity in windows, and the first window all -Infinity
+    { x: [2, 4, 4, 3], k: 2, s: 2, p: "valid", levels: -2 }, // NaN first in a window, and later in one
+    { x: [2, 6, 6, 3], k: 2, s: 3, p: "valid", levels: 0 }, // windows apart: rows/columns 2 and 5 in none (their gradient 0)
+    { x: [2, 6, 6, 3], k: 2, s: 3, p: "same", levels: 0 },
   ];
   test.each(cases)("x $x, pool $k stride $s, $p, levels $levels", async (c) => {
     const x = rand(c.x, 9, Math.max(0, c.levels));
-    if (c.levels < 0) x.values.forEach((v, i) => { if (v < -0.3 || i < 12) x.values[i] = -Infinity; }); // the first window all -Infinity
+    // [2, 4, 4, 3]: pixel (h, w) of image 0 starts at (4h + w)·3; the first window is pixels (0,0) (0,1) (1,0) (1,1)
+    const firstWindow = [0, 1, 2, 3, 4, 5, 12, 13, 14, 15, 16, 17];
+    if (c.levels === -1) x.values.forEach((v, i) => { if (v < -0.3 || firstWindow.includes(i)) x.values[i] = -Infinity; });
+    if (c.levels === -2) [0, 1, 2, 30, 31, 32, 60].forEach((i) => (x.values[i] = NaN)); // first pixels of windows, and inside one
     const yShape = (await on("cpu", () => [tf.maxPool(T(x) as tf.Tensor4D, c.k, c.s, c.p)]))[0].shape;
     const dy = rand(yShape, 10);
     await sameOnBoth(() => [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, c.k, c.s, c.p), T(dy))))(T(x))]);
@@ -195,6 +201,12 @@ describe("Sum over leading axes (the bias gradients) and Identity", () => {
   test.each(cases)("x $x, axis $axis, keepDims $keepDims (float32 and int32)", async (c) => {
     const x = rand(c.x, 21, 8);
     await sameOnBoth(() => [tf.sum(T(x), c.axis, c.keepDims), tf.sum(T(x).toInt(), c.axis, c.keepDims).toFloat()]);
+  });
+  test("the leading-axes Sum is the replacement (float64 accumulators, as the cpu backend), not stock's float32 sum", async () => {
+    await tf.setBackend("wasm");
+    const s = tf.sum(tf.tensor2d([[16777216], [1], [1]]), 0); // 2²⁴ + 1 + 1: float32 steps would lose both ones
+    expect(Array.from(s.dataSync())).toEqual([16777218]);
+    s.dispose();
   });
   test("Identity shares the data and each tensor can be disposed on its own", async () => {
     await tf.setBackend("wasm");

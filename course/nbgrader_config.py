@@ -20,7 +20,7 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = "lecture3"
 
 c.ClearSolutions.code_stub = {
-    "typescript": "// ここに答えを書いてください (YOUR CODE HERE)。上の答えの変数の undefined を書き換えるか、ここで計算して入れます",
+    "typescript": "// ここに答えを書いてください (YOUR CODE HERE)。上の答えの変数 (undefined や空の配列 []) に答えを入れるか、ここで計算して入れます",
 }
 # Lines only the solution notebook needs (its note "これは解答版です", the line that runs it from notebooks/,
 # the one that reuses the students' saved CNN) sit between "BEGIN HIDDEN" and "END HIDDEN" comments, in any

@@ -18,7 +18,7 @@
 const { spawnSync } = require("child_process");
 const fs = require("fs");
 const path = require("path");
-const { cellSeconds, checks, common } = require("../test/notebooks/checks");
+const { cellSeconds, checks, runChecks } = require("../test/notebooks/checks");
 
 const root = path.resolve(__dirname, "..");
 const jupyter = path.join(root, ".venv", "bin", "jupyter");
@@ -123,15 +123,7 @@ for (const { nb, backend } of runs) {
     const doc = JSON.parse(fs.readFileSync(executed, "utf8"));
     const htmlFile = path.join(htmlDir, path.basename(nb).replace(/\.ipynb$/, ".html"));
     const ctx = { doc, html: html.ok ? fs.readFileSync(htmlFile, "utf8") : "", name: rel, backend };
-    for (const c of [...common, ...(checks[rel] ?? [])]) {
-      let r;
-      try {
-        r = c.test(ctx);
-      } catch (e) {
-        r = `check threw: ${e && e.stack ? e.stack : e}`;
-      }
-      results.push({ name: c.name, ok: r === true, detail: r === true ? "" : String(r) });
-    }
+    results.push(...runChecks(ctx, rel));
     if (lecture && !checks[rel]) results.push({ name: "has notebook-specific checks", ok: false, detail: `add checks for ${rel} to test/notebooks/checks.js` });
   }
   const bad = results.filter((r) => !r.ok);

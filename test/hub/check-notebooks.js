@@ -6,7 +6,7 @@
 const { spawnSync } = require("child_process");
 const fs = require("fs");
 const path = require("path");
-const { checks, common } = require("../notebooks/checks");
+const { checks, runChecks } = require("../notebooks/checks");
 
 const [htmlDir, ...files] = process.argv.slice(2);
 const root = path.join(__dirname, "..", "..");
@@ -17,13 +17,7 @@ files.forEach((file, i) => {
   if (ex.status !== 0) console.log(`✘ ${file}: HTML export: ${ex.stderr.slice(-2000).replace(/\n/g, " | ")}`);
   const htmlFile = path.join(outDir, name.replace(/\.ipynb$/, ".html"));
   const ctx = { doc: JSON.parse(fs.readFileSync(file, "utf8")), html: fs.existsSync(htmlFile) ? fs.readFileSync(htmlFile, "utf8") : "", name };
-  for (const c of [...common, ...(checks[name] ?? [{ name: "has notebook-specific checks", test: () => `none for ${name}` }])]) {
-    let r;
-    try {
-      r = c.test(ctx);
-    } catch (e) {
-      r = `check threw: ${e && e.stack ? e.stack : e}`;
-    }
-    console.log(r === true ? `✔ ${file}: ${c.name}` : `✘ ${file}: ${c.name}: ${String(r).replace(/\n/g, " | ")}`);
-  }
+  const results = runChecks(ctx, name);
+  if (!checks[name]) results.push({ name: "has notebook-specific checks", ok: false, detail: `none for ${name}` });
+  for (const r of results) console.log(r.ok ? `✔ ${file}: ${r.name}` : `✘ ${file}: ${r.name}: ${r.detail.replace(/\n/g, " | ")}`);
 });

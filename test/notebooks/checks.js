@@ -893,4 +893,21 @@ function cellSeconds(doc) {
     .map(({ i, e }) => ({ cell: i, seconds: (Date.parse(e["iopub.status.idle"]) - Date.parse(e["iopub.status.busy"])) / 1000 }));
 }
 
-module.exports = { cellSeconds, checks, common, text, numbers, within, outputs, reports, need, markdown, claimsCheck, percentsCovered, REPORT_MIME };
+/**
+ * Applies the common checks and the notebook's own (`rel`: its path under notebooks/, e.g. "solutions/04_mnist_conv.ipynb")
+ * to ctx = { doc, html, name, backend }: one { name, ok, detail } per check; a check that throws fails with its stack.
+ * scripts/run-notebooks.js and test/hub/check-notebooks.js both use it.
+ */
+function runChecks(ctx, rel) {
+  return [...common, ...(checks[rel] ?? [])].map((c) => {
+    let r;
+    try {
+      r = c.test(ctx);
+    } catch (e) {
+      r = `check threw: ${e && e.stack ? e.stack : e}`;
+    }
+    return { name: c.name, ok: r === true, detail: r === true ? "" : String(r) };
+  });
+}
+
+module.exports = { runChecks, cellSeconds, checks, common, text, numbers, within, outputs, reports, need, markdown, claimsCheck, percentsCovered, REPORT_MIME };

@@ -89,12 +89,11 @@ async function activate(name: BackendName): Promise<{ tensorflow: string | null;
     return native;
   }
   if (name === "wasm") {
-    require("@tensorflow/tfjs-backend-wasm");
+    const wasm = require("@tensorflow/tfjs-backend-wasm") as { getThreadsCount(): number };
     registerThreadedWasm(); // the threaded build, a thread a core (lib/wasm-threads.ts)
     if (!(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') returned false");
     require("./wasm-kernels").registerWasmTrainingKernels(); // conv gradients, transposed matMul, MaxPoolGrad, Tile, Sum, Identity (lib/wasm-kernels.ts)
-    const threads = (require("@tensorflow/tfjs-backend-wasm") as { getThreadsCount(): number }).getThreadsCount();
-    return { tensorflow: null, device: `CPU (WebAssembly, ${threads} threads)` };
+    return { tensorflow: null, device: `CPU (WebAssembly, ${wasm.getThreadsCount()} threads)` };
   }
   if (!(await tf.setBackend("cpu"))) throw new Error("tf.setBackend('cpu') returned false");
   return { tensorflow: null, device: "CPU (pure JavaScript, 1 thread)" };

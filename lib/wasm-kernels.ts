@@ -118,12 +118,6 @@ function convInfo(xShape: number[], filterShape: number[], attrs: Attrs, depthwi
 }
 
 /**
- * Conv2DBackpropFilter (missing in stock wasm): dW[i,j,ci,co] = Σ_{n,oh,ow} x[n, oh·s+i−pt, ow·s+j−pl, ci] · dy[n,oh,ow,co].
- * That is itself a convolution once batch and channels swap places: the "image" is x as
- * [inC, H, W, N], the "filter" is dy as [OH, OW, N, outC] dilated by the forward stride, and the
- * output [inC, kh, kw, outC] is dW up to a transpose. One XNNPACK call does all the arithmetic.
- */
-/**
  * Paddings [top, bottom, left, right] of x as the forward convolution read it: rows/columns of padded x up to
  * (OH−1)·s + kh; bottom/right are negative where the last rows/columns of x were never read.
  */
@@ -134,6 +128,13 @@ function readPads(info: tf.backend_util.Conv2DInfo, h: number, w: number): numbe
   return [top, bottom, left, right];
 }
 
+/**
+ * Conv2DBackpropFilter (missing in stock wasm): dW[i,j,ci,co] = Σ_{n,oh,ow} x[n, oh·s+i−pt, ow·s+j−pl, ci] · dy[n,oh,ow,co].
+ * That is itself a convolution once batch and channels swap places: the "image" is x as
+ * [inC, H, W, N], the "filter" is dy as [OH, OW, N, outC] dilated by the forward stride, and the
+ * output [inC, kh, kw, outC] is dW up to a transpose. One XNNPACK call does all the arithmetic.
+ * (A pointwise layer and a layer with kh·kw·inC ≤ 16 take one matMul instead, see below.)
+ */
 function conv2DBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: Backend; attrs: Attrs }): Info {
   const { x, dy } = inputs as { x: Info; dy: Info };
   const info = convInfo(x.shape, attrs.filterShape as number[], attrs);
@@ -156,9 +157,9 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTens
     // tfjs reorders the filter HWIO → OHWI before XNNPACK packs it, writing with a stride of OH·OW·N floats; a
     // multiple of 1 KiB makes those writes fight over the same cache sets (conv2 of the lecture: N = 100, 24·24·100
     // floats: 22 ms instead of 14). One zero "image" more, in both operands, changes nothing in the sum.
-    const padLast = (t: Info) => kernel("PadV2")({ x: t }, backend, { paddings: [[0, 0], [0, 0], [0, 0], [0, 1]], constantValue: 0 });
-    const padN = (t: Info) => kernel("PadV2")({ x: t }, backend, { paddings: [[0, 0], [0, 0], [0, 1], [0, 0]], constantValue: 0 });
-    const [xP, dyP] = [padLast(xT), padN(dyT)];
+    const padOne = (t: Info, axis: number) =>
+      kernel("PadV2")({ x: t }, backend, { paddings: t.shape.map((_, a) => [0, a === axis ? 1 : 0]), constantValue: 0 });
+    const [xP, dyP] = [padOne(xT, 3), padOne(dyT, 2)]; // N is xT's last axis and dyT's third
     free(backend, xT, dyT);
     [xT, dyT] = [xP, dyP];
   }
@@ -170,9 +171,10 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTens
 
 /**
  * The filter gradient of a convolution with few inputs per output (kh·kw·inC ≤ 16: the lecture's first layer, 3·3·1)
- * as one product dWᵀ [outC, kh·kw·inC] = dyᵀ [outC, N·OH·OW] · cols [N·OH·OW, kh·kw·inC], cols being every
- * window of x as a row (im2col, written here in JavaScript: 0.6 M numbers for that layer). The convolution form
- * above would have only kh·kw·inC = 9 output pixels to share out between threads and would repack all of dy.
+ * as one product dW [kh·kw·inC, outC] = colsᵀ · dy [N·OH·OW, outC], cols [N·OH·OW, kh·kw·inC] being every window
+ * of x as a row (im2col, written here in JavaScript: 0.6 M numbers for that layer), multiplied by the transposed
+ * matMul below (makeBatchMatMul). The convolution form above would have only kh·kw·inC = 9 output pixels to share
+ * out between threads and would repack all of dy (first layer: 8.4 ms that way, 3.4 ms this way).
  */
 function filterGradIm2col(backend: Backend, x: Info, dy: Info, info: tf.backend_util.Conv2DInfo): Info {
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
@@ -198,14 +200,10 @@ function filterGradIm2col(backend: Backend, x: Info, dy: Info, info: tf.backend_
       }
     }
   }
-  const dy2 = reshape(backend, dy, [rows, outC]);
-  const dyT = transpose(backend, dy2, [1, 0]);
-  const dyT3 = reshape(backend, dyT, [1, outC, rows]);
-  const gT = kernel("BatchMatMul")({ a: dyT3, b: colsInfo }, backend, { transposeA: false, transposeB: false }); // [1, outC, k]
-  const gT2 = reshape(backend, gT, [outC, k]);
-  const g = transpose(backend, gT2, [1, 0]); // [k, outC]
+  const cols2 = reshape(backend, colsInfo, [rows, k]), dy2 = reshape(backend, dy, [rows, outC]);
+  const g = kernel("BatchMatMul")({ a: cols2, b: dy2 }, backend, { transposeA: true, transposeB: false }); // [k, outC]
   const dW = reshape(backend, g, [kh, kw, c, outC]);
-  free(backend, colsInfo, dy2, dyT, dyT3, gT, gT2, g);
+  free(backend, colsInfo, cols2, dy2, g);
   return dW;
 }
 

@@ -4,7 +4,7 @@
 import * as fs from "fs";
 
 /** The temporary sibling a write goes to before its rename: `target.part-PID-TIME`. */
-export function partName(target: string): string {
+function partName(target: string): string {
   return `${target}.part-${process.pid}-${Date.now()}`;
 }
 

@@ -5,7 +5,7 @@
 // Every row runs in a fresh process, one after another. Prints a table and writes it as JSON to artifacts/bench/.
 // Not part of npm test: timings depend on the machine and its load; only ratios from one run mean anything.
 //
-//   npm run bench                                 everything (about 15 minutes on 2 cores; wasm is the slow part)
+//   npm run bench                                 everything (about 5 minutes on 2 cores; wasm is the slow part)
 //   npm run bench -- --models cnn --backends tensorflow --no-kernel
 //   npm run bench -- --profile                    where one training step's time goes, tfjs (each backend) and PyTorch side by side
 //

@@ -68,10 +68,12 @@ export function mirrorCandidates(file: RemoteFile, list?: string): string[] {
 
 /** Whether `found` is the file: its md5, or for a recompressed copy the md5 of its content. No md5 known: any file is. */
 function verified(file: RemoteFile, found: string): boolean {
-  if (file.md5 === undefined || md5File(found) === file.md5) return true;
-  if (file.rawMd5 === undefined) return false;
+  if (file.md5 === undefined) return true;
+  if (file.rawMd5 === undefined) return md5File(found) === file.md5;
+  const bytes = fs.readFileSync(found); // read once for both digests
+  if (createHash("md5").update(bytes).digest("hex") === file.md5) return true;
   try {
-    return createHash("md5").update(gunzipSync(fs.readFileSync(found))).digest("hex") === file.rawMd5;
+    return createHash("md5").update(gunzipSync(bytes)).digest("hex") === file.rawMd5;
   } catch {
     return false; // not gzip data
   }

@@ -74,9 +74,10 @@ export function datasetOf(spec: DatasetSpec): (opts?: DatasetOptions) => Promise
   return async (opts = {}) => {
     const o: ObtainOptions = { ...opts, root: opts.root ?? datasetsRoot() };
     const split: Split = opts.train === false ? "test" : "train";
-    if (o.download) for (const s of [files.train, files.test]) for (const f of [s.images, s.labels]) await obtain(f, o);
-    const imagesFile = await obtain(files[split].images, o);
-    const labelsFile = await obtain(files[split].labels, o);
+    const got = new Map<RemoteFile, string>(); // each file obtained (and its md5 checked) once
+    if (o.download) for (const s of [files.train, files.test]) for (const f of [s.images, s.labels]) got.set(f, await obtain(f, o));
+    const imagesFile = got.get(files[split].images) ?? (await obtain(files[split].images, o));
+    const labelsFile = got.get(files[split].labels) ?? (await obtain(files[split].labels, o));
     return datasetFromFiles(spec, imagesFile, labelsFile, opts.transform);
   };
 }

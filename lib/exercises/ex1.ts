@@ -24,12 +24,13 @@ function checkShape(name: string, given: unknown, t: Layer): void {
   if (typeof given === "number" && t.shape.length === 1) {
     fail(`${name}.shape は数 ${given} ではなく、軸が 1 つの形として配列で書いてください: [${given}]`);
   }
-  const s = shapeOf(toNested(given, `${name}.shape`));
+  const nested = toNested(given, `${name}.shape`);
+  const s = shapeOf(nested);
   const isConv = typeof t.module.kernel_size === "number" && typeof t.module.out_channels === "number";
   if (s === null || s.length !== 1) {
     fail(`${name}.shape は ${t.shape.length === 3 ? "[高さ, 幅, チャネル]" : "[ユニット数]"} のような数の配列で書いてください`);
   }
-  const shape = toNested(given, `${name}.shape`) as number[];
+  const shape = nested as number[];
   if (sameShape(shape, t.shape)) return;
   if (shape.length === t.shape.length + 1 && sameShape(shape.slice(1), t.shape)) {
     fail(`${name}.shape はバッチ軸を除いて書いてください (${fmtShape(shape.slice(1))} の形で)`);

@@ -63,9 +63,8 @@ def idx(path, offset):
 
 def main():
     model_name, folder = sys.argv[1], sys.argv[2]
-    threads = int(sys.argv[3]) if len(sys.argv) > 3 else os.cpu_count()  # all cores, as the tfjs backends use
     torch.manual_seed(1)
-    torch.set_num_threads(threads)
+    torch.set_num_threads(os.cpu_count())  # all cores, as the tfjs backends use
     torch.set_flush_denormal(True)  # as TensorFlow does; see the docstring
     images = idx(os.path.join(folder, "train-images-idx3-ubyte.gz"), 16).reshape(-1, 1, 28, 28)
     labels = idx(os.path.join(folder, "train-labels-idx1-ubyte.gz"), 8).astype(np.int64)

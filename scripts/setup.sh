@@ -13,10 +13,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 step() { printf '[setup] %s\n' "$*"; }
-fail() { printf '[setup] FAILED: %s\n' "$*" >&2; exit 1; }
 hash_of() { cat "$@" | sha256sum | cut -c1-16; }
 # the environment checks, one function each (each prints its remedy): scripts/check-env.sh
 source "$root/scripts/check-env.sh"
+fail() { env_fail "$*"; exit 1; } # check-env.sh's "[setup] FAILED: ..." line, then stop
 
 need_writable "$root" || exit 1
 need_node || exit 1

@@ -22,6 +22,10 @@ count() { # parses "N passed, M failed" from a log
   p=$(grep -Eo '[0-9]+ passed, [0-9]+ failed' "$1" | tail -1 | cut -d' ' -f1); f=$(grep -Eo '[0-9]+ passed, [0-9]+ failed' "$1" | tail -1 | cut -d' ' -f3)
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 }
+suite() { # suite <name> <log>: counts the log, and fails the run when it has no "<name>: N passed" line (the step died)
+  count "$2"
+  grep -q "$1: [0-9]* passed" "$2" || failed=$((failed + 1))
+}
 
 echo; echo "=== 1. type check (tsc --noEmit)"
 if tsc --noEmit -p tsconfig.json; then passed=$((passed + 1)); echo "type check: ok"; else failed=$((failed + 1)); fi
@@ -38,32 +42,27 @@ fi
 
 echo; echo "=== 3. the tslab kernel (jupyter_client)"
 python test/kernel/protocol.py 2>&1 | tee artifacts/kernel.log
-count artifacts/kernel.log
-grep -q 'kernel: [0-9]* passed' artifacts/kernel.log || failed=$((failed + 1))
+suite kernel artifacts/kernel.log
 
 echo; echo "=== 4. notebooks (nbconvert --execute under tslab)"
 node scripts/run-notebooks.js 2>&1 | tee artifacts/notebooks.log
-count artifacts/notebooks.log
-grep -q 'notebooks: [0-9]* passed' artifacts/notebooks.log || failed=$((failed + 1))
+suite notebooks artifacts/notebooks.log
 
 echo; echo "=== 5. real browser (JupyterLab + chromium, playwright test: test/browser/)"
 if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then
   playwright test 2>&1 | tee artifacts/browser.log
-  count artifacts/browser.log
-  grep -q 'browser: [0-9]* passed' artifacts/browser.log || failed=$((failed + 1))
+  suite browser artifacts/browser.log
 else
   echo "SKIPPED: chromium is not installed (Debian: apt-get install chromium); .ci/run installs it, so CI always runs this."
 fi
 
 echo; echo "=== 6. nbgrader: three submissions of 04 autograded, scores and feedback (test/nbgrader/autograde.py)"
 python test/nbgrader/autograde.py 2>&1 | tee artifacts/nbgrader.log
-count artifacts/nbgrader.log
-grep -q 'nbgrader: [0-9]* passed' artifacts/nbgrader.log || failed=$((failed + 1))
+suite nbgrader artifacts/nbgrader.log
 
 echo; echo "=== 7. JupyterHub: three students run 02 at once on the class hub, kept apart (test/hub/hub_test.py)"
 python test/hub/hub_test.py 2>&1 | tee artifacts/hub.log
-count artifacts/hub.log
-grep -q 'hub: [0-9]* passed' artifacts/hub.log || failed=$((failed + 1))
+suite hub artifacts/hub.log
 
 echo
 echo "all: $passed passed, $failed failed"

@@ -16,7 +16,7 @@ import { BatchNorm, Conv2d, Linear, Module } from "../lib/nn";
 import { isGenuine, markGenuine, provenanceOf } from "../lib/provenance";
 import { manualSeed, Random } from "../lib/random";
 import { noiseDigits } from "./fixtures";
-import { backend } from "./helpers";
+import { backend, silently } from "./helpers";
 
 let log: jest.SpyInstance;
 let badTensor: tf.Tensor;
@@ -83,14 +83,6 @@ function expectRobust(checker: (a: unknown) => unknown, right: Record<string, un
 
 // ---- fixtures: tiny data sets and runs of experiment() ------------------------------------------
 /** Runs f with console.log silenced (experiment() prints its epoch lines). */
-async function silently<T>(f: () => Promise<T>): Promise<T> {
-  const spy = jest.spyOn(console, "log").mockImplementation(() => undefined);
-  try {
-    return await f();
-  } finally {
-    spy.mockRestore();
-  }
-}
 /** n noise images with a bright 5×5 blob (its column tells the class, its row is random), labels i mod 10. */
 function tinyData(n: number, seed: number): ImageDataset {
   const blob = (image: Uint8Array, i: number, rng: Random) => {

@@ -15,7 +15,7 @@ import { confusionCounts } from "../lib/metrics";
 import { ConvNet } from "../lib/models";
 import { Flatten, Linear, Module, ReLU, Sequential } from "../lib/nn";
 import { manualSeed, Random } from "../lib/random";
-import { backend } from "./helpers";
+import { backend, silently } from "./helpers";
 
 type Answer = Record<string, unknown> | unknown[];
 interface Case {
@@ -100,14 +100,6 @@ let image: tf.Tensor;
 let train: ImageDataset;
 let testSet: ImageDataset;
 const runs: Record<string, ExperimentResult> = {};
-const quiet = async <T>(f: () => Promise<T>): Promise<T> => {
-  const spy = jest.spyOn(console, "log").mockImplementation(() => undefined);
-  try {
-    return await f();
-  } finally {
-    spy.mockRestore();
-  }
-};
 const small = (opts: Record<string, unknown> = {}) => () => new ConvNet({ channels: [4, 8], hidden: 16, ...opts });
 const augment = randomShiftRotate();
 
@@ -119,7 +111,7 @@ beforeAll(async () => {
   testSet = rows(20, 2);
   image = keep(tf.tidy(() => train.batch([0])[0]));
   const setting = { train, test: testSet, epochs: 1, lr: 0.01, print_every: 0 };
-  await quiet(async () => {
+  await silently(async () => {
     runs.plain = await experiment("なし", small(), setting);
     runs.dropout = await experiment("ドロップアウト", small({ dropout: [0.25, 0.5] }), setting);
     runs.bn = await experiment("BN", small({ batchNorm: true }), setting);

@@ -4,7 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { md5File, obtain } from "../lib/data/sources";
-import { closedPort, fakeFile, filesUnder, serve, tmpDir, withServer } from "./fault-server";
+import { closedPort, fakeFile, filesUnder, withServer } from "./fault-server";
 
 const quiet = () => undefined;
 const opts = (root: string, log: (l: string) => void = quiet) => ({ root, download: true, mirror: "", log, idleTimeoutMs: 300 });
@@ -79,21 +79,17 @@ describe("network faults: each is named, the next source is tried, nothing is le
   });
 
   test("a redirect is followed to the file, verified by md5, and the log names where it went", async () => {
-    const srv = await serve({
+    await withServer({
       "/old": (res) => res.writeHead(301, { location: "/moved" }).end(),
       "/moved": (res) => res.writeHead(302, { location: "/new" }).end(),
       "/new": (res) => res.writeHead(200).end(body),
-    });
-    const root = tmpDir();
-    const lines: string[] = [];
-    try {
+    }, async (srv, root) => {
+      const lines: string[] = [];
       const got = await obtain(file(`${srv.url}/old`), opts(root, (l) => lines.push(l)));
       expect(md5File(got)).toBe(file().md5);
       expect(lines.join("\n")).toMatch(/redirected to http:\/\/127\.0\.0\.1:\d+\/new/);
       expect(srv.hits).toEqual(["/old", "/moved", "/new"]);
-    } finally {
-      await srv.close();
-    }
+    });
   });
 
   test("a redirect loop is refused as 'too many redirects', and nothing is left", async () => {
@@ -121,10 +117,9 @@ describe("network faults: each is named, the next source is tried, nothing is le
 
   test("every source fails: the final error lists each URL tried, in order, with why, and the remedy", async () => {
     const port = await closedPort();
-    const srv = await serve({ "/404": (res) => res.writeHead(404).end(), "/stall": () => undefined });
-    const urls = ["http://lecture3-no-such-host.invalid/a", `http://127.0.0.1:${port}/b`, `${srv.url}/404`, `${srv.url}/stall`];
-    try {
-      const err = (await obtain(file(...urls), opts(tmpDir())).catch((e: Error) => e)) as Error;
+    await withServer({ "/404": (res) => res.writeHead(404).end(), "/stall": () => undefined }, async (srv, root) => {
+      const urls = ["http://lecture3-no-such-host.invalid/a", `http://127.0.0.1:${port}/b`, `${srv.url}/404`, `${srv.url}/stall`];
+      const err = (await obtain(file(...urls), opts(root)).catch((e: Error) => e)) as Error;
       const lines = err.message.split("\n");
       expect(lines[0]).toMatch(/could not get fake-images-idx3-ubyte\.gz: .*every download failed \(4 tried, in order\):/);
       expect(lines.slice(1, 5).map((l) => l.trim().split(": ")[0])).toEqual(urls);
@@ -133,8 +128,6 @@ describe("network faults: each is named, the next source is tried, nothing is le
       expect(lines[3]).toMatch(/HTTP 404/);
       expect(lines[4]).toMatch(/idle timeout/);
       expect(lines[5]).toMatch(/set LECTURE3_DATA_MIRROR=/);
-    } finally {
-      await srv.close();
-    }
+    });
   });
 });

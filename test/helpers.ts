@@ -28,3 +28,13 @@ export function mirrorPath(rel: string): string {
   if (found === undefined) throw new Error(`${rel} is not in the mirror (${MIRROR_ENV}=${list}), and this test needs the real file. ${REMEDY}`);
   return found;
 }
+
+/** Runs f with console.log silenced (experiment() and the checkers print), restoring it afterwards. */
+export async function silently<T>(f: () => Promise<T>): Promise<T> {
+  const spy = jest.spyOn(console, "log").mockImplementation(() => undefined);
+  try {
+    return await f();
+  } finally {
+    spy.mockRestore();
+  }
+}

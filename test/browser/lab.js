@@ -462,7 +462,7 @@ async function restartKernel(page, name) {
 }
 
 module.exports = {
-  root, out, work, PANEL, sleep, server, api, savedNotebook, kernelPids, kernelCpuSeconds, shutdownKernels, copyNotebook,
+  root, out, work, PANEL, sleep, api, savedNotebook, kernelPids, kernelCpuSeconds, shutdownKernels, copyNotebook,
   test, check, until, notebookState, openNotebook, menu, runAll, readOutputs, drawn, describePlots, japaneseGlyphs,
   screenshotNotebook, screenshotPlots, saveNotebook, codeCell, findCodeCell, cellOutput, promptOf, runCell, startCell,
   setCellText, restartKernel,

@@ -15,7 +15,7 @@
 const fs = require("fs");
 const path = require("path");
 const lab = require("./lab");
-const { test, check, until, sleep, cellOutput, runCell, startCell, setCellText, promptOf, codeCell, PANEL } = lab;
+const { test, check, until, sleep, cellOutput, runCell, startCell, setCellText, promptOf, codeCell } = lab;
 
 const NB = "sub/04_mnist_conv.ipynb";
 const TRAIN_IMAGES = 6000;
@@ -48,7 +48,7 @@ const worst = plot.mostConfused(matrix);
 const ex7 = { matrix: matrix, pair: ${pair} };`;
 
 /** Every code cell's output text, to see later whether anything was added where it should not be. */
-const allOutputs = (page) => page.locator(`${PANEL} .jp-CodeCell`).evaluateAll((cells) => cells.map((c) => c.querySelector(".jp-OutputArea")?.textContent ?? ""));
+const allOutputs = async (page) => (await lab.readOutputs(page)).outputs;
 
 /** The line points of the figures in code cell i (per figure: the sum over its traces of the segments drawn). */
 const linePoints = (page, i) =>

@@ -1,6 +1,5 @@
 // idx parsing, md5 checking, the cache → mirror → download chain, transforms.
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { gzipSync } from "zlib";
 import * as tf from "@tensorflow/tfjs";
@@ -10,11 +9,11 @@ import { datasetFromFiles } from "../lib/data/spec";
 import { md5File, obtain, RemoteFile } from "../lib/data/sources";
 import { Compose, Normalize, ToTensor } from "../lib/data/transforms";
 import { projectRoot } from "../lib/paths";
-import { serve } from "./fault-server";
+import { tmpDir, withServer } from "./fault-server";
 import { backend, dataMirror, mirrorPath } from "./helpers";
 
 // the mirror that CI and a lecturer's machine name (datasets/README.md); this checkout's shared copy otherwise
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "lecture3-data-"));
+const tmp = () => tmpDir("data");
 const images = (n: number) => encodeIdx([n, 28, 28], Uint8Array.from({ length: n * 784 }, (_, i) => i % 256));
 const labels = (n: number) => encodeIdx([n], Uint8Array.from({ length: n }, (_, i) => i % 10));
 const quiet = () => undefined;
@@ -103,10 +102,8 @@ describe("obtain: cache, mirror, download", () => {
 
   test("downloads the real file from a local server, verifies it and caches it atomically", async () => {
     const body = fs.readFileSync(mirrorFile(f));
-    const srv = await serve({ "/ok": (res) => res.writeHead(200, { "content-length": body.length }).end(body) });
-    const root = tmp();
-    const lines: string[] = [];
-    try {
+    await withServer({ "/ok": (res) => res.writeHead(200, { "content-length": body.length }).end(body) }, async (srv, root) => {
+      const lines: string[] = [];
       const got = await obtain(fileOf(`${srv.url}/ok`), { root, download: true, mirror: "", log: (l) => lines.push(l) });
       expect(got).toBe(path.join(root, "mnist", f.name));
       expect(md5File(got)).toBe(f.md5);
@@ -115,47 +112,37 @@ describe("obtain: cache, mirror, download", () => {
       // a second call uses the cache: no new request
       await obtain(fileOf(`${srv.url}/ok`), { root, download: true, mirror: "", log: quiet });
       expect(srv.hits).toEqual(["/ok"]);
-    } finally {
-      await srv.close();
-    }
+    });
   });
 
   test("a corrupt download is rejected by md5 and leaves nothing in the cache", async () => {
     const body = Buffer.from(fs.readFileSync(mirrorFile(f)));
     body[100] ^= 0xff;
-    const srv = await serve({ "/bad": (res) => res.writeHead(200).end(body) });
-    const root = tmp();
-    try {
+    await withServer({ "/bad": (res) => res.writeHead(200).end(body) }, async (srv, root) => {
       await expect(obtain(fileOf(`${srv.url}/bad`), { root, download: true, mirror: "", log: quiet })).rejects.toThrow(
         new RegExp(`could not get ${f.name}[\\s\\S]*/bad: md5 [0-9a-f]{32}, expected ${f.md5}[\\s\\S]*LECTURE3_DATA_MIRROR`),
       );
       expect(fs.readdirSync(root)).toEqual([]); // no partial file, and no empty mnist/ folder
-    } finally {
-      await srv.close();
-    }
+    });
   });
 
   test("a dropped connection fails clearly, leaves nothing, and the next URL is tried", async () => {
     const body = fs.readFileSync(mirrorFile(f));
-    const srv = await serve({
+    await withServer({
       "/drop": (res) => {
         res.writeHead(200, { "content-length": body.length });
         res.write(body.subarray(0, 1000));
         setTimeout(() => res.socket?.destroy(), 20);
       },
       "/ok": (res) => res.writeHead(200).end(body),
-    });
-    const root = tmp();
-    try {
+    }, async (srv, root) => {
       await expect(obtain(fileOf(`${srv.url}/drop`), { root, download: true, mirror: "", log: quiet })).rejects.toThrow(/\/drop: /);
       expect(fs.readdirSync(root)).toEqual([]);
       const lines: string[] = [];
       const got = await obtain({ ...f, urls: [`${srv.url}/drop`, `${srv.url}/ok`] }, { root, download: true, mirror: "", log: (l) => lines.push(l) });
       expect(md5File(got)).toBe(f.md5);
       expect(lines.join("\n")).toMatch(/failed: /);
-    } finally {
-      await srv.close();
-    }
+    });
   });
 
   test("a failure creates no folder: not the cache root, not its data set folder", async () => {

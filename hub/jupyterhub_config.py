@@ -10,16 +10,20 @@
 #             (JupyterLab's root) and their data cache; the dataset mirror $LECTURE3_DATA_MIRROR (a folder, or
 #             several separated by ":") is only read: lib/data/sources.ts copies what a notebook needs into the cache
 #   nbgrader: the Assignments tab (hub/singleuser/: the exchange $LECTURE3_HUB_STATE/exchange, course lecture3)
-# Trial only: SimpleLocalProcessSpawner runs every student's server as the hub's own Unix user. JupyterHub keeps
-# users apart at the API (a token or login reaches only its own server, whose file browser shows only its own
-# copy), but code in a kernel can read and write whatever that Unix user can. A real class gives each student a
-# container (KubeSpawner: hub/Dockerfile, hub/helm/values.yaml) or at least a Unix user (LocalProcessSpawner,
-# SystemdSpawner), and mounts the mirror read-only.
+# Accounts (hub/accounts.py, docs/hub.md): run as root (a class), the hub gives each student their own Unix account
+# (made on their first start: group lecture3-students, home $LECTURE3_HUB_STATE/users/<name>, mode 0700; or the host's
+# existing accounts with LECTURE3_HUB_ACCOUNTS=existing) and starts their server as that user, in a memory cgroup
+# capped at LECTURE3_HUB_MEM_LIMIT; at each start it makes the solutions, the course and the hub's state unreadable
+# to students. Run as another user (a trial on a laptop), every student's server runs as that one user
+# (SimpleLocalProcessSpawner): kernels are not kept apart from each other's files. Kubernetes: hub/helm/values.yaml.
 import os
 import sys
 from pathlib import Path
 
 from jupyterhub.spawner import SimpleLocalProcessSpawner
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import accounts  # noqa: E402 (hub/accounts.py)
 
 c = get_config()  # noqa: F821 (JupyterHub defines it)
 
@@ -91,15 +95,41 @@ if int(cull) > 0:
 
 # --- each student's server: JupyterLab on their own copy of the notebooks (made by hub/start-singleuser.sh), with
 # the project's tslab kernel
-c.JupyterHub.spawner_class = SimpleLocalProcessSpawner
-c.SimpleLocalProcessSpawner.home_dir_template = str(users / "{username}")
-c.Spawner.notebook_dir = str(users / "{username}" / "notebooks")
+as_root = os.getuid() == 0
+mem_limit = os.environ.get("LECTURE3_HUB_MEM_LIMIT", "2G")
+if as_root:  # a class: one Unix account per student (hub/accounts.py)
+    c.JupyterHub.spawner_class = accounts.StudentSpawner
+    c.StudentSpawner.accounts = os.environ.get("LECTURE3_HUB_ACCOUNTS", "create")
+    if c.StudentSpawner.accounts not in ("create", "existing"):
+        sys.exit("[hub] LECTURE3_HUB_ACCOUNTS は create（学生ごとにアカウントを作る、既定）か existing（このサーバーの既存の"
+                 f"アカウントを使う）にしてください（今: {c.StudentSpawner.accounts}）")
+    c.StudentSpawner.students_dir = str(users)
+    try:  # bytes, or with a suffix K, M, G, T (JupyterHub's ByteSpecification); 0: no cap
+        from jupyterhub.traitlets import ByteSpecification
+        c.Spawner.mem_limit = ByteSpecification().validate(None, int(mem_limit) if mem_limit.isdigit() else mem_limit) or None
+    except Exception:
+        sys.exit(f"[hub] LECTURE3_HUB_MEM_LIMIT は学生 1 人あたりのメモリの上限です。2G、1500M のように書いてください"
+                 f"（0 で上限なし。今: {mem_limit}）")
+    accounts.prepare_project(root, state, users, [d for d in mirror.split(os.pathsep) if d])
+    spawner = os.environ.get("LECTURE3_HUB_SPAWNER") or "local"
+    if spawner == "systemd":  # systemd enforces the caps (hub/systemd_config.py)
+        load_subconfig(str(root / "hub" / "systemd_config.py"))  # noqa: F821 (traitlets' config loader defines it)
+    elif spawner == "local":
+        print(accounts.describe_cap(c.Spawner.mem_limit), file=sys.stderr)
+    else:
+        sys.exit(f"[hub] LECTURE3_HUB_SPAWNER は local（既定: このマシンのプロセス、cgroup でメモリ上限）か systemd"
+                 f"（systemd のホスト: hub/systemd_config.py）にしてください（今: {spawner}）")
+else:  # a trial: every student's server runs as this user
+    print("[hub] warning: not run as root, so every student's server runs as this one Unix user (a trial): a kernel can "
+          "read the other students' files and the solutions. A class runs the hub as root (docs/hub.md).", file=sys.stderr)
+    c.JupyterHub.spawner_class = SimpleLocalProcessSpawner
+    c.SimpleLocalProcessSpawner.home_dir_template = str(users / "{username}")
+c.Spawner.notebook_dir = "~/notebooks"
 c.Spawner.default_url = "/lab"
 c.Spawner.cmd = ["bash", str(root / "hub" / "start-singleuser.sh")]
-if os.getuid() == 0:
-    c.Spawner.args = ["--ServerApp.allow_root=True"]  # containers and CI run as root; a real deployment does not
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
+c.Spawner.poll_interval = 10  # a server that died (killed, out of memory) is noticed and cleaned up within ~10 s
 c.Spawner.env_keep = ["LANG", "LC_ALL", "TFJS_BACKEND", "LD_LIBRARY_PATH", "LECTURE3_TS_LOCALE"]
 c.Spawner.environment = {
     "PATH": os.pathsep.join([str(venv / "bin"), str(root / "node_modules" / ".bin"), os.environ.get("PATH", "/usr/bin:/bin")]),
@@ -112,4 +142,4 @@ c.Spawner.environment = {
     "LECTURE3_NBGRADER_EXCHANGE": str(exchange),
     "LECTURE3_COURSE_ID": os.environ.get("LECTURE3_COURSE_ID", "lecture3"),
 }
-# Memory and CPU limits: LocalProcessSpawner cannot enforce them; KubeSpawner does (hub/helm/values.yaml, docs/hub.md)
+# Memory: the cgroup above (run as root); CPU is shared. systemd hosts: hub/systemd_config.py; Kubernetes: hub/helm/values.yaml

@@ -62,6 +62,13 @@ def processes_of(state, also=()):
     return found
 
 
+def alive(p):
+    try:
+        return p.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
 def xsrf_of(html):
     m = re.search(r'name="_xsrf" value="([^"]+)"', html)
     return m.group(1) if m else ""
@@ -234,10 +241,13 @@ class Hub:
         except subprocess.TimeoutExpired:
             self.proc.kill()
         time.sleep(0.5)
-        self.left = [p for p in processes_of(self.state, self.seen) if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        self.left = [p for p in processes_of(self.state, self.seen) if alive(p)]
         for p in self.left:
             print(f"    left running, killing: {p.pid} {' '.join(p.cmdline())[:150]}")
-            p.kill()
+            try:
+                p.kill()
+            except psutil.NoSuchProcess:
+                pass
         self.log.close()
         self.proc = None
         return self.left

@@ -195,13 +195,15 @@ def refused_at_start(tmp):
         ("LTI 1.3 without its settings", {"LECTURE3_HUB_AUTH": "lti13"}, "LECTURE3_LTI_ISSUER"),
         ("a certificate without its key", {"LECTURE3_HUB_SSL_CERT": str(tmp / "hub.crt")}, "LECTURE3_HUB_SSL_KEY"),
     ]
-    for name, env, word in cases:
+    runs = []
+    for name, env, word in cases:  # at once: each is mostly Python importing JupyterHub
         state = Path(tempfile.mkdtemp(prefix="lecture3-hub-test-", dir=tmp))
         state.chmod(0o711)
         full = {**os.environ, "LECTURE3_HUB_STATE": str(state), "LECTURE3_HUB_PORT": "1", "LECTURE3_HUB_AUTH": "native", **env}
-        p = subprocess.run([str(BIN / "jupyterhub"), "-f", str(ROOT / "hub" / "jupyterhub_config.py")], env=full,
-                           cwd=state, capture_output=True, text=True, timeout=120)
-        out = p.stdout + p.stderr
+        runs.append(subprocess.Popen([str(BIN / "jupyterhub"), "-f", str(ROOT / "hub" / "jupyterhub_config.py")], env=full,
+                                     cwd=state, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+    for (name, env, word), p in zip(cases, runs):
+        out = p.communicate(timeout=120)[0]
         said = [line for line in out.splitlines() if "[hub]" in line and word in line]
         check(f"{name}: the hub does not start and says what to set", p.returncode != 0 and said, out[-400:])
     p = subprocess.run(["bash", str(ROOT / "scripts" / "hub.sh"), "--auth", "ldap"], capture_output=True, text=True, timeout=60)

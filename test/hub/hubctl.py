@@ -178,7 +178,7 @@ class Hub:
         """Starts jupyterhub and waits for its API through the proxy; with native log-in, the lecturer signs up and
         logs in (self.admin). Returns self; raises with the log's end when the hub does not come up."""
         self.log_path = self.state / "jupyterhub.log"
-        self.log = open(self.log_path, "w")
+        self.log = open(self.log_path, "a")  # (a restart adds to the log)
         self.proc = subprocess.Popen([str(BIN / "jupyterhub"), "-f", str(ROOT / "hub" / "jupyterhub_config.py"), *self.args],
                                      cwd=self.state, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
@@ -193,15 +193,24 @@ class Hub:
             raise RuntimeError(f"the hub did not answer on {self.url} (exit status {self.proc.poll()}):\n{self.log_tail()}")
         self.started_in = time.time() - t0
         if self.auth == "native":
-            self.admin = User(self, ADMIN, secrets.token_urlsafe(12))
-            msg = self.admin.sign_up()
+            msg = "signed up before a restart"
+            if self.admin is None:
+                self.admin = User(self, ADMIN, secrets.token_urlsafe(12))
+                msg = self.admin.sign_up()
             if not self.admin.log_in():
                 raise RuntimeError(f"the lecturer could not log in after signing up ({msg})")
             self.admin.make_token()
         return self
 
+    def restart(self):
+        """Stops the hub and starts it again on the same state folder and ports (the lecturer logs in again)."""
+        left = self.stop()
+        self.start()
+        return left
+
     def log_tail(self, n=40):
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         return "".join(self.log_path.read_text(errors="replace").splitlines(True)[-n:])
 
     def approve(self, name):

@@ -209,11 +209,22 @@ class StudentSpawner(Accounts, LocalProcessSpawner):
 
     async def stop(self, now=False):
         await super().stop(now=now)
+        await self.clear_cgroup()
+
+    async def poll(self):
+        status = await super().poll()
+        if status is not None:  # the server is gone (killed, out of memory): JupyterHub will not call stop()
+            await self.clear_cgroup()
+        return status
+
+    async def clear_cgroup(self):
+        """What the server left behind (its kernels, when the server itself was killed) is killed; the cgroup goes."""
         d = memory_cgroup_of(self.user.name)
-        if d:  # what the server left behind (its kernels, when the server itself was killed): stopped, then the cgroup goes
+        if d:
             for _ in range(20):
                 try:
                     for pid in (d / "cgroup.procs").read_text().split():
+                        self.log.info("stopping %s's process %s, left behind by their server", self.user.name, pid)
                         try:
                             os.kill(int(pid), 9)
                         except ProcessLookupError:

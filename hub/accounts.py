@@ -198,6 +198,7 @@ class StudentSpawner(Accounts, LocalProcessSpawner):
             if cgroup:  # still root here: join the cgroup, then become the student
                 with open(cgroup / "cgroup.procs", "w") as f:
                     f.write(str(os.getpid()))
+            os.nice(5)  # students' servers and kernels yield the CPU to the hub and the proxy: the hub stays responsive
             setuid()
 
         return preexec

@@ -8,7 +8,9 @@
 #   5. a real browser: every notebook in JupyterLab in Debian's chromium, @playwright/test's runner (playwright.config.js,
 #      test/browser/), when chromium is installed
 #   6. nbgrader: three submissions of 04's exercises autograded by npm run grade's script (test/nbgrader/autograde.py)
-#   7. the class hub (hub/jupyterhub_config.py): three students log in and run 02 at the same time, kept apart
+#   7. the class hub (hub/jupyterhub_config.py): three students log in and run 02 at the same time, kept apart;
+#      nbgrader across their accounts (release, fetch, submit, autograde as the lecturer's account, feedback);
+#      its log-in (sign-up + approval, lock-out, tokens), HTTPS, idle culling, LTI 1.3 and OIDC configurations
 # Ends with one line "N passed, M failed" and a non-zero exit status when anything failed.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -63,6 +65,12 @@ suite nbgrader artifacts/nbgrader.log
 echo; echo "=== 7. JupyterHub: three students run 02 at once on the class hub, kept apart (test/hub/hub_test.py)"
 python test/hub/hub_test.py 2>&1 | tee artifacts/hub.log
 suite hub artifacts/hub.log
+echo "--- nbgrader across the students' accounts: release, fetch and submit through their servers, autograde as the lecturer's own account, feedback (test/hub/nbgrader_test.py; after step 6: reuses its trained CNN)"
+python test/hub/nbgrader_test.py 2>&1 | tee artifacts/nbgrader-hub.log
+suite nbgrader-hub artifacts/nbgrader-hub.log
+echo "--- the hub's log-in (sign-up + approval, lock-out, tokens), HTTPS, idle culling, LTI 1.3 / OIDC (test/hub/login_test.py)"
+python test/hub/login_test.py 2>&1 | tee artifacts/hub-login.log
+suite login artifacts/hub-login.log
 
 echo
 echo "all: $passed passed, $failed failed"

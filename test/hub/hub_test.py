@@ -20,14 +20,13 @@ import asyncio
 import json
 import os
 import re
-import secrets
 import shutil
 import signal
-import socket
+import stat
 import subprocess
 import sys
-import tempfile
 import time
+import uuid
 from pathlib import Path
 
 import psutil
@@ -35,14 +34,18 @@ import requests
 
 sys.dont_write_bytecode = True  # no __pycache__/ in the project for the import below
 sys.path.insert(0, str(Path(__file__).parent))
+from hubctl import Hub, User  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent / "hub"))
+from accounts import memory_cgroup  # noqa: E402
 from run_notebook import Kernel, ServerAPI, run_notebook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = ROOT / ".venv" / "bin"
 STUDENTS = ["alice", "bob", "carol"]
-PASSWORD = secrets.token_urlsafe(12)
 NOTEBOOK = "02_mnist_mlp.ipynb"
 CNN_BATCHES = 30
+MEM_LIMIT = 2 * 2**30  # each student's memory cap (LECTURE3_HUB_MEM_LIMIT; the default)
 MNIST_FILES = sorted(f"{s}-{k}-idx{d}-ubyte.gz" for s in ("train", "t10k") for k, d in (("images", 3), ("labels", 1)))
 ACCURACY = re.compile(r"^accuracy = (0\.\d{4}) \((\d+) / 10000\)", re.M)
 results = []
@@ -53,38 +56,9 @@ def check(name, ok, detail=""):
     print(f"  {'✔' if ok else '✘'} {name}" + ("" if ok else f": {detail}"), flush=True)
 
 
-def free_ports():
-    """A port p with p+1 and p+2 free as well (the hub's address, the proxy's API, the hub's API)."""
-    for _ in range(100):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            p = s.getsockname()[1]
-        try:
-            for q in (p, p + 1, p + 2):
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", q))
-            return p
-        except OSError:
-            continue
-    raise RuntimeError("no three consecutive free ports on 127.0.0.1")
-
-
 def tree(folder):
     """Every file under folder with its size and modification time."""
     return {str(f.relative_to(folder)): (f.stat().st_size, f.stat().st_mtime_ns) for f in Path(folder).rglob("*") if f.is_file()}
-
-
-def processes_of(state):
-    """This run's processes: the hub's environment names the state folder, the proxy inherits it, and students'
-    servers and kernels have their home in it."""
-    found = []
-    for p in psutil.process_iter():
-        try:
-            if p.pid != os.getpid() and (str(state) in " ".join(p.cmdline()) or any(str(state) in v for v in p.environ().values())):
-                found.append(p)
-        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-            pass
-    return found
 
 
 def usage(pid):
@@ -101,45 +75,87 @@ def cores(a, b):
     return (b["cpu_s"] - a["cpu_s"]) / max(b["t"] - a["t"], 1e-9)
 
 
+def probe_cell(attempts):
+    """A TypeScript cell that tries each (what, expression) and prints [what, "OK" | the error's code] per line."""
+    body = "\n".join(f"  [{json.dumps(what)}, () => {code}]," for what, code in attempts)
+    return f"""import * as fs from "fs";
+{{
+  const attempts: [string, () => unknown][] = [
+{body}
+  ];
+  console.log(JSON.stringify(["uid", process.getuid!()]));
+  for (const [what, f] of attempts) {{
+    try {{ f(); console.log(JSON.stringify([what, "OK"])); }} catch (e: any) {{ console.log(JSON.stringify([what, e.code ?? String(e)])); }}
+  }}
+}}"""
+
+
+def run_cell(student, code, notebook="probe.ipynb"):
+    """Runs one cell in a new kernel of the student's server; returns the cell's printed lines (stdout)."""
+    async def go():
+        async with Kernel(student.api, notebook, "tslab") as k:
+            outputs, reply, _ = await k.execute(code)
+            return "".join(o.get("text", "") for o in outputs if o.get("name") == "stdout"), reply
+    return asyncio.run(go())
+
+
+def permission_attempts(s, other, state, mirror):
+    """What a student's kernel tries: reading what is not theirs, writing where they must not (each must fail with
+    EACCES or EPERM), and what they must be able to do (the controls: these prove the paths are right)."""
+    j = json.dumps
+    r = ROOT
+    denied = [
+        (f"read {other.name}'s notebook", f"fs.readFileSync({j(str(other.home / 'notebooks' / NOTEBOOK))})"),
+        (f"list {other.name}'s home", f"fs.readdirSync({j(str(other.home))})"),
+        (f"write into {other.name}'s notebooks", f"fs.writeFileSync({j(str(other.home / 'notebooks' / 'x.ipynb'))}, 'x')"),
+        ("list the solutions", f"fs.readdirSync({j(str(r / 'notebooks' / 'solutions'))})"),
+        ("read a solution", f"fs.readFileSync({j(str(r / 'notebooks' / 'solutions' / '04_mnist_conv.ipynb'))})"),
+        ("read the course source", f"fs.readFileSync({j(str(r / 'course' / 'source' / '04_mnist_conv' / '04_mnist_conv.ipynb'))})"),
+        ("read the gradebook", f"fs.readFileSync({j(str(r / 'course' / 'gradebook.db'))})"),
+        ("read the hub's database", f"fs.readFileSync({j(str(state / 'jupyterhub.sqlite'))})"),
+        ("read the hub's cookie secret", f"fs.readFileSync({j(str(state / 'jupyterhub_cookie_secret'))})"),
+        ("list the students", f"fs.readdirSync({j(str(state / 'users'))})"),
+        ("write a new file into the mirror", f"fs.writeFileSync({j(mirror + '/mnist/x.gz')}, 'x')"),
+        ("append to a mirror file", f"fs.appendFileSync({j(mirror + '/mnist/' + MNIST_FILES[0])}, 'x')"),
+        ("delete a mirror file", f"fs.unlinkSync({j(mirror + '/mnist/' + MNIST_FILES[0])})"),
+        ("write into lib/", f"fs.writeFileSync({j(str(r / 'lib' / 'x.ts'))}, 'x')"),
+        ("append to package.json", f"fs.appendFileSync({j(str(r / 'package.json'))}, 'x')"),
+        ("write into node_modules", f"fs.writeFileSync({j(str(r / 'node_modules' / 'x.js'))}, 'x')"),
+        ("write into .venv", f"fs.writeFileSync({j(str(r / '.venv' / 'x'))}, 'x')"),
+        ("replace the start script", f"fs.renameSync({j(str(r / 'hub' / 'start-singleuser.sh'))}, {j(str(r / 'hub' / 'x'))})"),
+        ("make lib/ writable", f"fs.chmodSync({j(str(r / 'lib'))}, 0o777)"),
+    ]
+    allowed = [
+        ("read package.json", f"fs.readFileSync({j(str(r / 'package.json'))})"),
+        ("list node_modules/@tensorflow", f"fs.readdirSync({j(str(r / 'node_modules' / '@tensorflow'))})"),
+        ("list the mirror's mnist", f"fs.readdirSync({j(mirror + '/mnist')})"),
+        ("read their own notebook", f"fs.readFileSync({j(str(s.home / 'notebooks' / NOTEBOOK))})"),
+        ("write and delete a file of their own", f"(fs.writeFileSync('own-probe.txt', 'x'), fs.unlinkSync('own-probe.txt'))"),
+    ]
+    return denied, allowed
+
+
 class Student:
-    def __init__(self, hub, name, state):
-        self.hub, self.name, self.home = hub, name, state / "users" / name
-        self.url = f"{hub}user/{name}/"
-        self.browser = requests.Session()
+    """A student of the hub (test/hub/hubctl.py: signed up, approved by the lecturer, logged in, with a token) and
+    what this test needs of them: their home, their server's API, their processes."""
 
-    def log_in(self, password):
-        page = self.browser.get(self.hub + "hub/login", timeout=60)
-        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page.text).group(1)
-        r = self.browser.post(self.hub + "hub/login", data={"username": self.name, "password": password, "_xsrf": xsrf}, allow_redirects=False, timeout=60)
-        return r.status_code == 302
-
-    def make_token(self):
-        r = requests.post(f"{self.hub}hub/api/users/{self.name}/tokens", json={"auth": {"username": self.name, "password": PASSWORD}, "note": "hub_test"},
-                          timeout=60)
-        r.raise_for_status()
-        self.token = r.json()["token"]
+    def __init__(self, user, state):
+        self.user, self.name, self.home, self.url = user, user.name, state / "users" / user.name, user.url
+        self.browser, self.token = user.browser, user.token
         self.api = ServerAPI(self.url, self.token)
+        self.hub = user.hub.url
 
     def get(self, url):
-        return requests.get(url, headers={"Authorization": f"token {self.token}"}, allow_redirects=False, timeout=60)
+        return self.user.get(url)
 
     def start_server(self):
-        requests.post(f"{self.hub}hub/api/users/{self.name}/server", headers={"Authorization": f"token {self.token}"}, timeout=60).raise_for_status()
+        self.user.start_server()
 
     def wait_ready(self, timeout=180):
-        t0 = time.time()
-        while time.time() - t0 < timeout:
-            server = self.get(f"{self.hub}hub/api/users/{self.name}").json().get("servers", {}).get("")
-            if server and server.get("ready"):
-                return True
-            time.sleep(0.5)
-        return False
+        return self.user.wait_ready(timeout)
 
     def stop_server(self, timeout=60):
-        requests.delete(f"{self.hub}hub/api/users/{self.name}/server", headers={"Authorization": f"token {self.token}"}, timeout=60).raise_for_status()
-        t0 = time.time()
-        while time.time() - t0 < timeout and self.get(f"{self.hub}hub/api/users/{self.name}").json().get("servers"):
-            time.sleep(0.5)
+        self.user.stop_server(timeout)
 
     def pid_of(self, marker):
         """The pid of this student's process whose command line contains marker."""
@@ -231,36 +247,32 @@ def main():
                  "datasets/README.md): the test checks that the students' servers read it and never write there")
     folders = [d for d in mirror.split(os.pathsep) if d]
     before = [tree(d) for d in folders]
-    state = Path(tempfile.mkdtemp(prefix="lecture3-hub-test-"))
-    port = free_ports()
-    hub = f"http://127.0.0.1:{port}/"
-    env = {**os.environ, "LECTURE3_HUB_STATE": str(state), "LECTURE3_HUB_PORT": str(port), "LECTURE3_HUB_PASSWORD": PASSWORD,
-           "LECTURE3_DATA_MIRROR": mirror, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-    log = open(state / "jupyterhub.log", "w")
-    proc = subprocess.Popen([str(BIN / "jupyterhub"), "-f", str(ROOT / "hub" / "jupyterhub_config.py")], cwd=state, env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    existed = {n for n in STUDENTS if subprocess.run(["id", n], capture_output=True).returncode == 0}
+    hubctl = Hub(env={"LECTURE3_DATA_MIRROR": mirror, "LECTURE3_HUB_CULL_TIMEOUT": "0", "LECTURE3_HUB_MEM_LIMIT": str(MEM_LIMIT)})
+    state = hubctl.state
     times = {}
     try:
         t0 = time.time()
-        while time.time() - t0 < 60 and proc.poll() is None:
-            try:
-                if requests.get(hub + "hub/api/", timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.3)
+        hubctl.start()
+        hub = hubctl.url
         times["hub start"] = time.time() - t0
         check(f"JupyterHub and configurable-http-proxy answer on {hub}", requests.get(hub + "hub/api/", timeout=5).ok)
-
-        students = [Student(hub, n, state) for n in STUDENTS]
-        check("a wrong password does not log in", not Student(hub, "mallory", state).log_in("wrong-password"))
-        check("three students log in with the shared password", all(s.log_in(PASSWORD) for s in students))
-        for s in students:
-            s.make_token()
+        check("a wrong password does not log in", not User(hubctl, "mallory", "wrong-password").log_in())
+        students = [Student(hubctl.student(n), state) for n in STUDENTS]
+        check("three students sign up, are approved by the lecturer and log in (NativeAuthenticator)", len(students) == 3)
         t0 = time.time()
         for s in students:
             s.start_server()
         check("their three servers start", all(s.wait_ready() for s in students))
         times["servers start"] = time.time() - t0
+        if os.getuid() == 0:
+            accounts_checks(students, state, hubctl, next((d for d in folders if (Path(d) / "mnist").is_dir()), folders[0]))
+            if memory_cgroup():
+                memory_checks(students, MEM_LIMIT)
+            else:  # not tried: say so, and check that the hub said so too
+                print("  (memory cap NOT tried: this host lets the hub make no memory cgroup)", flush=True)
+                check("the hub says at start-up that this host gives the students no memory cap",
+                      "students' servers run without a memory cap" in hubctl.log_tail(400))
 
         a, b = students[0], students[1]
         specs = a.get(a.url + "api/kernelspecs").json()
@@ -335,36 +347,240 @@ def main():
         times[f"04 CNN, {CNN_BATCHES} mini-batches"] = time.time() - t0
         check(f"04 CNN: {CNN_BATCHES} mini-batches in a student's kernel", cnn is not None, why)
 
-        t0 = time.time()
-        a.stop_server()
-        a.start_server()
-        check("a restarted server comes back", a.wait_ready())
-        saved = a.get(a.url + f"api/contents/{NOTEBOOK}").json()["content"]
-        check("a restarted server keeps the student's saved notebook (outputs of the run), not a fresh copy",
-              any(c.get("outputs") for c in saved["cells"]))
-        times["restart one server"] = time.time() - t0
+        proc = hubctl.proc
         proxy = [c.pid for c in psutil.Process(proc.pid).children() if "configurable-http-proxy" in " ".join(c.cmdline())]
         report_sizing(sizing, cnn, {"hub": usage(proc.pid), "proxy": usage(proxy[0]) if proxy else None})
+
+        t0 = time.time()
+        nothing_lost(hubctl, students)
+        times["kill a kernel, a server; restart the hub"] = time.time() - t0
+        if os.getuid() == 0:
+            systemd_loads(mirror)
     finally:
         t0 = time.time()
-        proc.send_signal(signal.SIGTERM)  # the hub stops the students' servers (and their kernels) and the proxy
-        try:
-            proc.wait(60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        for p in processes_of(state):  # anything the hub did not stop
-            print(f"    left running, killing: {p.pid} {' '.join(p.cmdline())[:150]}")
-            p.kill()
-        time.sleep(0.5)
-        left = processes_of(state)
+        tail = hubctl.log_tail() if hubctl.proc and (sys.exc_info()[0] or not all(results)) else ""
+        left = hubctl.stop()  # SIGTERM: the hub stops the students' servers (and their kernels) and the proxy
         times["stop"] = time.time() - t0
         check("everything it started has stopped (hub, proxy, servers, kernels)", not left, [p.pid for p in left])
-        if not all(results):
-            print("---- last lines of the hub's log:\n" + "".join(open(state / "jupyterhub.log").readlines()[-40:]))
-        log.close()
-        shutil.rmtree(state, ignore_errors=True)
+        if tail:
+            print("---- last lines of the hub's log:\n" + tail)
+        hubctl.remove()
+        for n in set(STUDENTS) - existed:  # the Unix accounts the hub made for this run's students (hub/accounts.py)
+            subprocess.run(["userdel", n], capture_output=True)
         times["total"] = time.time() - t_start
         print("  times: " + ", ".join(f"{k} {v:.1f} s" for k, v in times.items()))
+
+
+def accounts_checks(students, state, hubctl, mirror):
+    """One Unix account per student (hub/accounts.py): the servers run as the students, and from inside each student's
+    kernel everything that is not theirs is out of reach (EACCES / EPERM)."""
+    import grp
+    import pwd
+    t0 = time.time()
+    gradebook = ROOT / "course" / "gradebook.db"
+    made_gradebook = not gradebook.exists()
+    if made_gradebook:  # a clean clone has none yet (nbgrader makes it): one with content, removed at the end
+        gradebook.write_text("the lecturer's grades\n")
+    try:
+        group = grp.getgrnam("lecture3-students")
+        for s in students:
+            acct = pwd.getpwnam(s.name)
+            home = s.home.stat()
+            server = psutil.Process(s.pid_of("jupyterhub-singleuser"))
+            check(f"{s.name}: a Unix account of the course (group lecture3-students, uid {acct.pw_uid}), home {s.home} "
+                  "mode 700 owned by the student, the server runs as the student",
+                  acct.pw_gid == group.gr_gid and 30000 <= acct.pw_uid <= 39999 and acct.pw_dir == str(s.home)
+                  and home.st_uid == acct.pw_uid and stat.S_IMODE(home.st_mode) == 0o700
+                  and server.uids().real == acct.pw_uid and server.uids().effective == acct.pw_uid,
+                  f"{acct} mode {oct(home.st_mode)} owner {home.st_uid} server {server.uids()}")
+        check("the hub's database is the hub's alone (0600)", stat.S_IMODE((state / "jupyterhub.sqlite").stat().st_mode) == 0o600)
+        untouched = {s.name: tree(s.home / "notebooks") for s in students}
+        project = tree(ROOT / "lib") | {"package.json": (ROOT / "package.json").stat().st_mtime_ns}
+        for i, s in enumerate(students):
+            other = students[(i + 1) % len(students)]
+            denied, allowed = permission_attempts(s, other, state, mirror)
+            text, reply = run_cell(s, probe_cell(denied + allowed))
+            got = dict(json.loads(x) for x in text.splitlines() if x.startswith("["))
+            uid = pwd.getpwnam(s.name).pw_uid
+            check(f"{s.name}: the probe cell ran in the student's own kernel, as the student (uid {got.get('uid')})",
+                  reply.get("status") == "ok" and got.get("uid") == uid and len(got) == 1 + len(denied) + len(allowed),
+                  f"{reply.get('evalue')} {text[-300:]}")
+            for what, _ in denied:
+                check(f"{s.name}'s kernel cannot {what}: {got.get(what)}", got.get(what) in ("EACCES", "EPERM"), got.get(what))
+            for what, _ in allowed:
+                check(f"{s.name}'s kernel can {what} (control)", got.get(what) == "OK", got.get(what))
+        for s in students:
+            check(f"{s.name}: the student's own work is untouched by the others' attempts", tree(s.home / "notebooks") == untouched[s.name])
+        check("the project (lib/, package.json) is unchanged and nothing was written into it",
+              tree(ROOT / "lib") | {"package.json": (ROOT / "package.json").stat().st_mtime_ns} == project
+              and not any(p.exists() for p in (ROOT / "node_modules" / "x.js", ROOT / ".venv" / "x", ROOT / "hub" / "x")))
+
+        # a name that is a system account is refused, with a message that says what to do
+        daemon = hubctl.student("daemon")
+        r = daemon.api("POST", "users/daemon/server")
+        events = [json.loads(x[5:]) for x in daemon.api("GET", "users/daemon/server/progress").text.splitlines() if x.startswith("data:")]
+        said = " ".join(e.get("message", "") for e in events)
+        check(f"a student named after a system account (daemon) gets no server, and is told why in Japanese: {said[:200]}",
+              r.status_code >= 400 and events and events[-1].get("failed") and "システムアカウント" in said and daemon.server() is None,
+              f"{r.status_code} {r.text[:300]} {events}")
+    finally:
+        if made_gradebook:
+            gradebook.unlink()
+    print(f"  (accounts checks: {time.time() - t0:.1f} s)", flush=True)
+
+
+TF_SETUP = """import { useBackend } from "lecture3";
+await useBackend();
+import * as tf from "@tensorflow/tfjs";
+"""
+RUNAWAY = """const keep: tf.Tensor[] = [];
+while (true) keep.push(tf.ones([1024, 1024, 16])); // 64 MB more each time, never released
+"""
+COMPUTE = "console.log(`sum = ${tf.ones([300, 300]).matMul(tf.ones([300, 300])).sum().dataSync()[0]}`);"
+
+
+def cgroup_of(pid):
+    """The memory cgroup folder a process is in (cgroup v1, else v2)."""
+    for line in Path(f"/proc/{pid}/cgroup").read_text().splitlines():
+        _, controllers, path = line.split(":", 2)
+        if "memory" in controllers.split(","):
+            return Path("/sys/fs/cgroup/memory") / path.lstrip("/")
+    return Path("/sys/fs/cgroup") / Path(f"/proc/{pid}/cgroup").read_text().split("0::", 1)[1].strip().lstrip("/")
+
+
+def memory_checks(students, limit):
+    """A runaway kernel (a student allocating tensors in a loop) ends at the student's memory cap with a Japanese
+    message in that student's cell; another student's kernel keeps computing, unrestarted."""
+    a, b = students[0], students[1]
+    t0 = time.time()
+    servers = {s.name: s.pid_of("jupyterhub-singleuser") for s in (a, b)}
+    groups = {n: cgroup_of(pid) for n, pid in servers.items()}
+    v1 = (groups[a.name] / "memory.limit_in_bytes").exists()
+    set_limit = int((groups[a.name] / ("memory.limit_in_bytes" if v1 else "memory.max")).read_text())
+    check(f"each student's server is in its own memory cgroup ({groups[a.name].name}, {groups[b.name].name}), limit {set_limit / 2**30:.1f} GiB",
+          groups[a.name].name == f"lecture3-{a.name}" and groups[b.name].name == f"lecture3-{b.name}" and set_limit == limit, groups)
+
+    async def go():
+        async with Kernel(b.api, "steady.ipynb", "tslab") as kb, Kernel(a.api, "runaway.ipynb", "tslab") as ka:
+            for k in (kb, ka):
+                _, reply, _ = await k.execute(TF_SETUP)
+                if reply["status"] != "ok":
+                    return f"set-up failed: {reply.get('evalue')}", None, None, None
+            b_pid = b.pid_of(f"kernel-{kb.kernel_id}.json")
+            before, _, _ = await kb.execute(COMPUTE)
+            # the runaway cell: read its messages until the message arrives (the kernel never replies: it is killed)
+            msg_id = uuid.uuid4().hex
+            ka.ws.write_message(json.dumps({
+                "header": {"msg_id": msg_id, "msg_type": "execute_request", "session": ka.session, "username": "", "date": "", "version": "5.3"},
+                "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+                "content": {"code": RUNAWAY, "silent": False, "store_history": True, "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}}))
+            said, states = "", []
+            t1 = time.time()
+            while time.time() - t1 < 180 and "メモリの上限" not in said:
+                m = json.loads(await asyncio.wait_for(ka.ws.read_message(), 180))
+                if m["msg_type"] == "stream" and m.get("parent_header", {}).get("msg_id") == msg_id:
+                    said += m["content"]["text"]
+                if m["msg_type"] == "status":
+                    states.append(m["content"]["execution_state"])
+            after, reply, _ = await kb.execute(COMPUTE)
+            return said, before, after, (b_pid, b.pid_of(f"kernel-{kb.kernel_id}.json"), reply["status"], time.time() - t1)
+
+    said, before, after, more = asyncio.run(go())
+    check(f"{a.name}'s runaway kernel ends at the cap with a message in the cell that says memory cap and what to do: "
+          f"{said.strip().splitlines()[0] if said.strip() else said}",
+          "メモリの上限" in said and "tf.tidy" in said and "dispose" in said, said[-300:])
+    text = lambda outs: "".join(o.get("text", "") for o in outs or [])  # noqa: E731
+    check(f"{b.name}'s kernel keeps computing meanwhile, the same process, not restarted ({text(after).strip()})",
+          more and text(before) == text(after) == "sum = 27000000\n" and more[0] == more[1] and more[2] == "ok", (said[:100], before, after, more))
+    print(f"  (memory checks: {time.time() - t0:.1f} s, the runaway ended in {more[3] if more else 0:.1f} s)", flush=True)
+
+
+KEEP = "const kept = 41;"
+ASK = "console.log(`kept + 1 = ${kept + 1}`);"
+
+
+def alive(pid):
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def nothing_lost(hubctl, students):
+    """Killing one student's kernel, then another's whole server, affects nobody else; restarting the hub keeps
+    every student's saved work, and they log in again."""
+    a, b, c = students
+
+    async def kernels():
+        kc = await Kernel(c.api, "c.ipynb", "tslab").__aenter__()  # carol's server will be killed: no session to close
+        async with Kernel(a.api, "a.ipynb", "tslab") as ka, Kernel(b.api, "b.ipynb", "tslab") as kb:
+            for k in (ka, kb, kc):
+                await k.execute(KEEP)
+            pids = {s.name: s.pid_of(f"kernel-{k.kernel_id}.json") for s, k in ((a, ka), (b, kb), (c, kc))}
+            os.kill(pids[b.name], signal.SIGKILL)  # bob's kernel dies
+            answers = [await k.execute(ASK) for k in (ka, kc)]
+            same = [s.pid_of(f"kernel-{k.kernel_id}.json") == pids[s.name] for s, k in ((a, ka), (c, kc))]
+            check(f"killing {b.name}'s kernel: {a.name}'s and {c.name}'s kernels keep their state and go on (the same processes)",
+                  all("".join(o.get("text", "") for o in out[0]) == "kept + 1 = 42\n" for out in answers) and all(same), (answers, same))
+            t1 = time.time()  # bob's server restarts his kernel, and it computes again
+            while time.time() - t1 < 60:
+                try:
+                    if b.pid_of(f"kernel-{kb.kernel_id}.json") != pids[b.name]:
+                        break
+                except RuntimeError:
+                    pass
+                await asyncio.sleep(0.5)
+            out, reply, _ = await kb.execute("console.log(`6 * 7 = ${6 * 7}`);")
+            _, gone, _ = await kb.execute(ASK)
+            check(f"{b.name}'s server restarted his kernel (fresh: his variable is gone, it computes)",
+                  gone["status"] == "error" and "kept" in gone.get("evalue", "") and reply["status"] == "ok"
+                  and "".join(o.get("text", "") for o in out) == "6 * 7 = 42\n", (gone, out, reply))
+
+            server = c.pid_of("jupyterhub-singleuser")  # carol's whole server dies (her kernel with it)
+            os.kill(server, signal.SIGKILL)
+            answer, _, _ = await ka.execute(ASK)
+            check(f"killing {c.name}'s server: {a.name}'s kernel keeps its state and goes on",
+                  "".join(o.get("text", "") for o in answer) == "kept + 1 = 42\n" and a.pid_of(f"kernel-{ka.kernel_id}.json") == pids[a.name], answer)
+            kc.ws.close()
+            return pids
+
+    pids = asyncio.run(kernels())
+    t1 = time.time()
+    while time.time() - t1 < 90 and c.user.server():
+        time.sleep(1)
+    noticed = time.time() - t1
+    while time.time() - t1 < 90 and alive(pids[c.name]):
+        time.sleep(0.5)
+    check(f"the hub notices {c.name}'s server is gone (within {noticed:.0f} s) and stops what was left of it (her kernel, "
+          f"{time.time() - t1:.0f} s)", c.user.server() is None and not alive(pids[c.name]), pids)
+    c.start_server()
+    check(f"{c.name} starts her server again and finds her saved 02, with its outputs", c.wait_ready()
+          and any(x.get("outputs") for x in c.get(c.url + f"api/contents/{NOTEBOOK}").json()["content"]["cells"]))
+    check(f"{a.name}'s and {b.name}'s servers kept running throughout", a.user.server() and b.user.server())
+
+    saved = {s.name: tree(s.home / "notebooks") for s in students}
+    left = hubctl.stop()
+    check("the hub stops (SIGTERM) with every server and kernel", not left, left)
+    native, hubctl.auth = hubctl.auth, "restart"  # the same state folder: the lecturer is already signed up
+    hubctl.start()
+    hubctl.auth = native
+    check("after the hub's restart every student's saved work is as it was", all(tree(s.home / "notebooks") == saved[s.name] for s in students))
+    check("after the hub's restart every student logs in again with their password", all(s.user.log_in() for s in students))
+    a.start_server()
+    check(f"{a.name}'s server starts again, her saved 02 with its outputs", a.wait_ready()
+          and any(x.get("outputs") for x in a.get(a.url + f"api/contents/{NOTEBOOK}").json()["content"]["cells"]))
+
+
+def systemd_loads(mirror):
+    """hub/systemd_config.py (LECTURE3_HUB_SPAWNER=systemd) loads: the hub starts with it and answers. Not tried
+    further: this machine has no systemd to start the units."""
+    t0 = time.time()
+    with Hub(env={"LECTURE3_DATA_MIRROR": mirror, "LECTURE3_HUB_CULL_TIMEOUT": "0", "LECTURE3_HUB_SPAWNER": "systemd"}) as h:
+        log = h.log_tail(400)
+        check("the systemd configuration (hub/systemd_config.py, jupyterhub-systemdspawner) loads: the hub starts with it",
+              "Using Spawner: builtins.StudentSystemdSpawner" in log and requests.get(h.url + "hub/api/", timeout=10).ok, log[-500:])
+    check("... and stops, leaving nothing", not h.left, h.left)
+    print(f"  (systemd configuration: {time.time() - t0:.1f} s)", flush=True)
 
 
 def report_sizing(sizing, cnn, hub):

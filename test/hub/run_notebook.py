@@ -40,7 +40,8 @@ class Kernel:
 
     async def __aenter__(self):
         s = await self.api.call("POST", "api/sessions", {"path": self.path, "name": self.path.rsplit("/", 1)[-1],
-                                                          "type": "notebook", "kernel": {"name": self.kernel_name}})
+                                                          "type": "notebook", "kernel": {"name": self.kernel_name}},
+                                timeout=600)  # ten kernels starting at once on 2 cores take minutes
         self.session_id, self.kernel_id = s["id"], s["kernel"]["id"]
         url = self.api.base.replace("http", "ws", 1) + f"api/kernels/{self.kernel_id}/channels?session_id={self.session}"
         self.ws = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {self.api.token}"}),

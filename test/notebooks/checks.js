@@ -785,7 +785,7 @@ const CLAIMS_08 = [
   { key: "act_first.sigmoid", text: "シグモイドで 1.51e-4", tol: 2e-5 },
   { key: "act_first.tanh", text: "tanh で 4.07", tol: 0.1 },
   { key: "act_first.relu", text: "ReLU で 2.02", tol: 0.1 },
-  { key: "relu_over_sigmoid", text: "約 1.3 万 倍", scale: 1e-4, tol: 0.2 },
+  { key: "relu_over_sigmoid", text: "約 1.3 万倍", scale: 1e-4, tol: 0.2 },
   { key: "act_loss_end.sigmoid", text: "シグモイドが 2.311", tol: 0.05, otherBackendTol: 0.2 },
   { key: "act_loss_end.tanh", text: "tanh が 0.320", tol: 0.05, otherBackendTol: 0.2 },
   { key: "act_loss_end.relu", text: "ReLU が 0.415", tol: 0.05, otherBackendTol: 0.2 },

@@ -457,9 +457,10 @@ checks["03_generalization.ipynb"] = [
     },
   },
   {
-    name: "data augmentation raises the validation accuracy (≥ 1.5 points) and lowers the validation loss (the markdown says so)",
+    name: "data augmentation raises the validation accuracy (≥ 1.5 points), lowers the validation loss, keeps the train accuracy below 100 % and the gap smaller (the markdown says so)",
     test: ({ doc }) => {
-      const r = need(doc, "aug_valid_acc", "base_valid_acc", "aug_valid_loss", "base_valid_loss");
+      const r = need(doc, "aug_valid_acc", "base_valid_acc", "aug_valid_loss", "base_valid_loss", "aug_train_acc", "base_train_acc", "aug_gap", "base_gap");
+      if (!(r.aug_train_acc < r.base_train_acc && r.aug_train_acc < 1 && r.aug_gap < r.base_gap)) return `train accuracy ${r.base_train_acc} → ${r.aug_train_acc}, gap ${r.base_gap} → ${r.aug_gap}: the markdown says augmentation keeps the train accuracy below 100 % and the gap smaller`;
       return (r.aug_valid_acc >= r.base_valid_acc + 0.015 && r.aug_valid_loss < r.base_valid_loss) || `valid acc ${r.base_valid_acc} → ${r.aug_valid_acc}, loss ${r.base_valid_loss} → ${r.aug_valid_loss}`;
     },
   },

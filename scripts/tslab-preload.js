@@ -239,7 +239,9 @@ const grading = (() => {
     const record = { v: 1, exercise: Number(exercise), status: String(status), seq: ++seq };
     const text = `lecture3-verdict:v1:${record.exercise}:${record.status}:${record.seq}`;
     record.mac = createHmac("sha256", key).update(text).digest("hex");
-    if (currentDisplay) currentDisplay({ data: { [MIME]: record }, metadata: {}, transient: {} }, false);
+    // text/plain: what the feedback shows of it (and nbconvert has something to show)
+    const plain = `(採点の記録 #${record.seq}: 演習${record.exercise} = ${record.status}, 署名付き)`;
+    if (currentDisplay) currentDisplay({ data: { [MIME]: record, "text/plain": plain }, metadata: {}, transient: {} }, false);
   };
   return Object.freeze({ mode, verdict });
 })();

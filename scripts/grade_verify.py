@@ -35,7 +35,7 @@ REPORT = "lecture3-verify.json"
 # checkers); such a line is shown to the lecturer as 要確認. (pattern, what it touches)
 SUSPICIOUS = [
     (r"\bcheck\b(?!\s*\.\s*(?:ex\d+|summary|results?)\s*\()", "確認関数 check"),
-    (r"require\s*\.\s*cache|require\s*\(\s*['\"](?:module|inspector|vm|v8|child_process|worker_threads|lecture3/)|\bmodule\s*\.\s*(?:constructor|children|parent|require)|_load\b|_resolveFilename|\binspector\b|/proc/|lib/dist", "require のキャッシュ・モジュール・プロセスの内部"),
+    (r"require\s*\.\s*cache|require\s*\(\s*['\"](?:module|inspector|vm|v8|child_process|worker_threads|lecture3/)|\bmodule\s*\.\s*(?:constructor|children|parent|require)|_load\b|_resolveFilename|\binspector\b|\bchild_process\b|\bworker_threads\b|[\"'](?:node:)?(?:vm|v8|module)[\"']|/proc/|lib/dist", "require のキャッシュ・モジュール・プロセスの内部"),
     (r"\.\s*prototype\b|__proto__|setPrototypeOf|defineProperty|\bReflect\s*\.", "プロトタイプ・オブジェクトの性質"),
     (r"\b(?:tf|Math|JSON|Array|Object|String|Number|Map|Set|Promise|Error|Symbol|crypto|Buffer|console|require|exports)\s*(?:\.\s*[\w$]+|\[[^\]]*\])*\s*=(?![=>])", "組み込み・ライブラリ・console の置き換え"),
     (r"\bconsole\s*\[|\bprocess\b", "console / process / 環境変数"),

@@ -4,9 +4,11 @@
 #   <folder>      one submission per student: <folder>/<student_id>.ipynb, or a folder <folder>/<student_id>/ holding
 #                 <assignment>.ipynb (and any files it needs, e.g. models/)
 # Steps, all in course/ (nbgrader_config.py): generate_assignment (records the locked check cells and their points in
-# course/gradebook.db), each submission copied to course/submitted/<student_id>/<assignment>/, autograde (runs the whole
-# notebook under tslab; a check that is not ✔ fails its cell and scores 0), generate_feedback (HTML with every line
-# the checks printed, in course/feedback/<student_id>/<assignment>/), then one table of the scores.
+# course/gradebook.db), each submission copied to course/submitted/<student_id>/<assignment>/, autograde through
+# scripts/grade_verify.py (runs the whole notebook under tslab; a check that is not ✔ fails its cell and scores 0; a
+# point without the checker's verdict signed with the run's key is set to 0; lines that touch the checkers are listed
+# as 要確認), generate_feedback (HTML with every line the checks printed, in course/feedback/<student_id>/<assignment>/),
+# then one table of the scores with a 要確認 column.
 # LECTURE3_COURSE=<folder> grades in another copy of course/ (the test does, in artifacts/); it must be inside the
 # project folder, or the notebooks do not find the "lecture3" library.
 set -euo pipefail
@@ -39,7 +41,7 @@ graded=()
 for s in "${students[@]}"; do
   echo "--- $s: autograde (runs the whole notebook) ..."
   t0=$(date +%s)
-  if nbgrader autograde "$a" --student "$s" --force --log-level=WARN && nbgrader generate_feedback "$a" --student "$s" --force --log-level=WARN; then
+  if python "$root/scripts/grade_verify.py" autograde "$a" "$s" --log-level=WARN && nbgrader generate_feedback "$a" --student "$s" --force --log-level=WARN; then
     echo "    $(( $(date +%s) - t0 )) s, feedback: $course/feedback/$s/$a/$a.html"
     graded+=("$s")
   else

@@ -13,6 +13,9 @@
 //      text on stderr, and an execute_reply with the same fields (nbgrader and nbclient read them; tslab sent only
 //      the status). A request with stop_on_error: false (nbclient with allow_errors, nbgrader) does not make tslab
 //      drop the requests queued behind it; JupyterLab's Run All (stop_on_error: true) still stops at the error.
+//   6. Grading (docs/grading.md, "不正への備え"): under scripts/grade_verify.py the grading mode and a per-run key
+//      are read here, before any cell runs (the key file is deleted, its variable removed), the library is loaded
+//      and its checkers frozen; each check's verdict leaves as a signed display_data record that the grader verifies.
 "use strict";
 require("./tslab-serial-send.js");
 const path = require("path");
@@ -163,9 +166,10 @@ jupyter.JupyterHandlerImpl.prototype.handleExecute = async function (req, writeS
     // tslab's queue fails every request queued behind a failed one; without stop_on_error the failure is kept
     // out of the queue, so the next request runs
     let failure = null;
-    count = await this.execQueue.add(() =>
-      stop ? this.handleExecuteImpl(req, writeStream, writeDisplayData) : this.handleExecuteImpl(req, writeStream, writeDisplayData).catch((e) => void (failure = e)),
-    );
+    count = await this.execQueue.add(() => (
+      (currentDisplay = writeDisplayData),
+      stop ? this.handleExecuteImpl(req, writeStream, writeDisplayData) : this.handleExecuteImpl(req, writeStream, writeDisplayData).catch((e) => void (failure = e))
+    ));
     if (failure) throw failure;
   } catch (e) {
     if (e instanceof TaskCanceledError) status = "abort";
@@ -203,3 +207,67 @@ jupyter.ZmqServer.prototype.handleExecute = async function (sock, msg) {
   reply.content = content;
   reply.signAndSend(this.connInfo.key, sock);
 };
+
+// ---- 6. grading ---------------------------------------------------------------------------------------------
+// Read once, now, before the first cell: a cell that later deletes NBGRADER_EXECUTION or reads the environment
+// changes nothing here. The key (32 random bytes from scripts/grade_verify.py) is kept only in this closure.
+let currentDisplay = null; // the display_data sender of the cell running now (set by handleExecute above)
+const grading = (() => {
+  const fs = require("fs");
+  const crypto = require("crypto");
+  const createHmac = crypto.createHmac;
+  const mode = process.env.NBGRADER_EXECUTION || "";
+  const keyFile = process.env.LECTURE3_GRADE_KEY_FILE;
+  delete process.env.LECTURE3_GRADE_KEY_FILE;
+  let key = null;
+  if (keyFile) {
+    try {
+      key = fs.readFileSync(keyFile);
+    } catch (e) {
+      process.stderr.write(`採点の鍵を読めませんでした (${keyFile}): 署名のない判定は 0 点になります\n`);
+    }
+    try {
+      fs.unlinkSync(keyFile);
+    } catch {}
+  }
+  if (!mode && !key) return null;
+  let seq = 0;
+  const MIME = "application/vnd.lecture3.verdict+json";
+  /** Emits the verdict of one check as a signed display_data record in the running cell's output. */
+  const verdict = (exercise, status) => {
+    if (!key) return;
+    const record = { v: 1, exercise: Number(exercise), status: String(status), seq: ++seq };
+    const text = `lecture3-verdict:v1:${record.exercise}:${record.status}:${record.seq}`;
+    record.mac = createHmac("sha256", key).update(text).digest("hex");
+    // text/plain: what the feedback shows of it (and nbconvert has something to show)
+    const plain = `(採点の記録 #${record.seq}: 演習${record.exercise} = ${record.status}, 署名付き)`;
+    if (currentDisplay) currentDisplay({ data: { [MIME]: record, "text/plain": plain }, metadata: {}, transient: {} }, false);
+  };
+  return Object.freeze({ mode, verdict });
+})();
+
+if (grading) {
+  // taken once by lib/exercises/common.ts while the library loads below; gone before the first cell
+  let taken = false;
+  Object.defineProperty(globalThis, "__lecture3_grading", {
+    configurable: true,
+    value: () => {
+      if (taken) return null;
+      taken = true;
+      return grading;
+    },
+  });
+  const root = path.join(__dirname, "..");
+  try {
+    const lib = require(require.resolve("lecture3", { paths: [root] }));
+    // the check object and the exercise modules' exports cannot be replaced (a cell's assignment fails)
+    if (lib.check) Object.freeze(lib.check);
+    const dist = path.dirname(require.resolve("lecture3", { paths: [root] }));
+    for (const [file, m] of Object.entries(require.cache)) {
+      if (file.startsWith(path.join(dist, "exercises") + path.sep) || file === path.join(dist, "kernel.js")) Object.freeze(m.exports);
+    }
+  } catch (e) {
+    process.stderr.write(`採点用にライブラリ lecture3 を読み込めませんでした: ${e && e.message}\n`);
+  }
+  delete globalThis.__lecture3_grading;
+}

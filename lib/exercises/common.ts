@@ -27,13 +27,31 @@ export function fail(hint: string): never {
 const latest = new Map<number, CheckResult>();
 
 /**
+ * Under scripts/grade_verify.py the kernel preload (scripts/tslab-preload.js) loads this module before any cell runs
+ * and hands it, once, the grading mode read at kernel start and a function that emits each verdict as a record signed
+ * with that run's key. A copy of this module loaded later (a cell that empties require's cache) gets neither: its
+ * verdicts are unsigned and score 0. Elsewhere (JupyterLab, jest) there is nothing to take and NBGRADER_EXECUTION
+ * decides, as before.
+ */
+interface Grading {
+  mode: string;
+  verdict(exercise: number, status: CheckStatus): void;
+}
+const grading: Grading | null = (() => {
+  const take = (globalThis as { __lecture3_grading?: () => Grading | null }).__lecture3_grading;
+  return typeof take === "function" ? take() : null;
+})();
+const autograding = (): boolean => (grading ? grading.mode !== "" : !!process.env.NBGRADER_EXECUTION);
+
+/**
  * Runs one checker and prints its one line. `body` looks at the answer and either returns a short comment
  * (✔) or calls fail(hint) (✘). An untouched answer is 未解答; any other exception becomes ✘, never a crash.
  * When the kernel knows that the latest cell assigning `ex<N>` failed to compile or threw, nothing is graded
  * (the variable would hold an older answer) and the line says so.
  * Returns nothing, so that a check cell shows only that line; check.results() has every result.
- * Under nbgrader's autograding (it sets NBGRADER_EXECUTION) a check that is not ✔ then throws, so that nbgrader
- * scores its cell 0; in JupyterLab it never throws.
+ * Under nbgrader's autograding (it sets NBGRADER_EXECUTION; read at kernel start when graded by grade_verify.py) a
+ * check that is not ✔ then throws, so that nbgrader scores its cell 0; in JupyterLab it never throws. When graded,
+ * the verdict also leaves as a signed record, and only a signed ✔ keeps its point (docs/grading.md).
  */
 export function runCheck(exercise: number, answer: unknown, where: string, body: () => string): void {
   let status: CheckStatus;
@@ -64,8 +82,9 @@ export function runCheck(exercise: number, answer: unknown, where: string, body:
   }
   const result: CheckResult = { exercise, status, message: `演習${exercise}: ${text}` };
   latest.set(exercise, result);
+  grading?.verdict(exercise, status);
   console.log(result.message);
-  if (process.env.NBGRADER_EXECUTION && status !== "correct") {
+  if (autograding() && status !== "correct") {
     const e = new Error(`演習${exercise} は ✔ ではないので 0 点です (nbgrader の自動採点)`);
     e.name = "CheckFailed"; // the kernel shows it as one line (scripts/tslab-preload.js)
     throw e;

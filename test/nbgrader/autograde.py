@@ -8,7 +8,9 @@ of course/ under artifacts/nbgrader/, with the real tslab kernel, MNIST and CNN.
   correct  its answer cells replaced by the solution's (the lines between BEGIN SOLUTION and END SOLUTION): 8 / 8
   mix      演習1 and 演習7 the solution's, 演習2 a wrong statement number, 演習6 a wrong Gabor filter (sin for cos),
            the rest left blank: 2 / 8
-The blank one is graded first; the other two load the CNN it trained (reuse_saved_model = true, as a student may set
+  tamper   test/nbgrader/tampering.py: each answer cell tries a way around the checkers (two solved): 2 / 8, and
+           every attack 0 points and a 要確認 line
+The blank one is graded first; the other three load the CNN it trained (reuse_saved_model = true, as a student may set
 it, with models/ in their submission folder), so the CNN is trained once. Asserts the scores nbgrader recorded in the
 gradebook, cell by cell, and that the feedback HTML shows each exercise's line, the hints of the wrong ones included.
 Ends with "nbgrader: N passed, M failed".
@@ -23,6 +25,9 @@ import sys
 import time
 
 from nbgrader.api import Gradebook
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tampering  # noqa: E402 (test/nbgrader/tampering.py: the tampering submission and its checks)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 WORK = os.path.join(ROOT, "artifacts", "nbgrader")
@@ -113,11 +118,13 @@ def main():
            "ex6_answer": answer(6, ("* Math.cos((2 * Math.PI * xr)", "* Math.sin((2 * Math.PI * xr)"))}
     submission(os.path.join(WORK, "second", "correct"), {f"ex{n}_answer": answer(n) for n in range(1, 9)}, reuse_model=True)
     submission(os.path.join(WORK, "second", "mix"), mix, reuse_model=True)
-    for s in ("correct", "mix"):
+    student_cells = {grade_id(c): src(c) for c in STUDENT["cells"] if grade_id(c)}
+    submission(os.path.join(WORK, "second", tampering.STUDENT_ID), tampering.answers(student_cells, answer), reuse_model=True)
+    for s in ("correct", "mix", tampering.STUDENT_ID):
         if os.path.isdir(models):
             shutil.copytree(models, os.path.join(WORK, "second", s, "models"))
     rc, out2, sec2 = grade(os.path.join(WORK, "second"))
-    check(f"npm run grade's script grades the correct and the mixed submission (exit status 0, {sec2:.0f} s)", rc == 0, f"exit status {rc}")
+    check(f"npm run grade's script grades the correct, the mixed and the tampering submission (exit status 0, {sec2:.0f} s)", rc == 0, f"exit status {rc}")
 
     want = {"correct": {e: 1 for e in EXERCISES}, "blank": {e: 0 for e in EXERCISES},
             "mix": {e: (1 if e in ("ex1", "ex7") else 0) for e in EXERCISES}}
@@ -150,8 +157,11 @@ def main():
     want_fb = [("2.0", "8.0")] + [("1.0" if n in (1, 7) else "0.0", "1.0") for n in range(1, 9)]
     check("mix: the feedback shows the total 2 / 8, then each check cell's points in order", fb_scores == want_fb, fb_scores)
     table = out2.split("scores recorded by nbgrader")[-1]
-    check("the script prints the score table: correct 8 / 8, mix 2 / 8", re.search(r"^correct .* 8 / 8$", table, re.M) and re.search(r"^mix .* 2 / 8$", table, re.M), table)
-    print(f"  time: {time.time() - t00:.0f} s (blank {sec1:.0f} s, correct + mix {sec2:.0f} s)")
+    check("the script prints the score table: correct 8 / 8, mix 2 / 8, neither with a 要確認 line",
+          re.search(r"^correct .* 8 / 8 +-$", table, re.M) and re.search(r"^mix .* 2 / 8 +-$", table, re.M), table)
+    check("the blank submission has no 要確認 line either", re.search(r"^blank .* 0 / 8 +-$", out.split("scores recorded by nbgrader")[-1], re.M), out)
+    tampering.assert_all(check, COURSE, A, table, lines_of(feedback(tampering.STUDENT_ID)), feedback(tampering.STUDENT_ID))
+    print(f"  time: {time.time() - t00:.0f} s (blank {sec1:.0f} s, correct + mix + tamper {sec2:.0f} s)")
 
 
 if __name__ == "__main__":

@@ -25,9 +25,10 @@ class OwnerCheckedCollect(ExchangeCollect):
         except KeyError:
             owner = f"uid {os.stat(path).st_uid}"
         if owner != rec["username"]:
-            self.log.error("%s は %s の提出となっていますが、作ったのは %s です。なりすましの疑いがあるので集めません"
+            self.log.error("%s は %s の提出となっていますが、作ったのは %s です。なりすましの疑いがあるので集めません。"
+                           "%s さん本人に、自分のサーバーから提出し直してもらってください"
                            " (submitted in %s's name by %s: not collected)", rec["filename"], rec["username"], owner,
-                           rec["username"], owner)
+                           rec["username"], rec["username"], owner)
             rec["username"] = FORGED + rec["filename"]
         return rec
 

@@ -2,15 +2,18 @@
 
     .venv/bin/python test/hub/hub_test.py
 
-Starts JupyterHub and configurable-http-proxy on free ports of 127.0.0.1 with a fresh state folder and a random
-shared password, logs three students in through the login form, starts their servers, and checks: JupyterLab with
-the tslab kernel; each student's file listing is their own copy of notebooks/; one student's token and log-in reach
-neither another's server nor their files; an assignment the lecturer releases with nbgrader appears in a student's
-Assignments list and the student fetches it into their folder. Then it runs
-notebooks/02_mnist_mlp.ipynb in each student's own kernel AT THE SAME TIME through the server's API
-(test/hub/run_notebook.py), checks that every run printed its accuracy and passes the notebook checks of
-test/notebooks/checks.js, that the data came from the mirror into each student's own cache and the mirror was not
-changed, and that a restarted server keeps the student's saved notebook.
+Starts JupyterHub and configurable-http-proxy on free ports of 127.0.0.1 with a fresh state folder (hubctl.py), and
+three students sign up, are approved by the lecturer and log in; their servers start. Run as root (CI), each student
+is a Unix account of the course (hub/accounts.py): their servers run as their uids, and from inside each student's
+kernel every read or write of what is not theirs (another student's work, the solutions, the course, the gradebook,
+the hub's database, the mirror, the project) fails with EACCES/EPERM while 5 controls succeed; a system account's
+name is refused; a runaway kernel ends at the memory cap with a Japanese message while another student's kernel keeps
+computing. Then: JupyterLab with the tslab kernel; one student's token and log-in reach neither another's server nor
+their files; nbgrader's Assignments list; notebooks/02_mnist_mlp.ipynb in each student's own kernel AT THE SAME TIME
+through the server's API (test/hub/run_notebook.py), each printing its accuracy and passing test/notebooks/checks.js,
+the data from the mirror into each student's own cache, the mirror unchanged. Nothing lost: killing one student's
+kernel, then another's server, leaves the others' kernels as they were; a restarted hub keeps everyone's work and they
+log in again. Also: the systemd configuration loads; LECTURE3_HUB_ACCOUNTS=existing uses a host account.
 Sizing (docs/hub.md): memory (RSS, PSS, peak) and CPU of each server and kernel while idle and while training the
 02 MLP, and of a few mini-batches of the 04 CNN in one kernel; printed and written to artifacts/hub-sizing.json.
 Stops everything it started, also on failure, and checks that none of its processes is left.
@@ -25,6 +28,7 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -272,7 +276,7 @@ def main():
             else:  # not tried: say so, and check that the hub said so too
                 print("  (memory cap NOT tried: this host lets the hub make no memory cgroup)", flush=True)
                 check("the hub says at start-up that this host gives the students no memory cap",
-                      "students' servers run without a memory cap" in hubctl.log_tail(400))
+                      "students' servers run without a memory cap" in hubctl.log_tail(100000))
 
         a, b = students[0], students[1]
         specs = a.get(a.url + "api/kernelspecs").json()
@@ -356,6 +360,7 @@ def main():
         times["kill a kernel, a server; restart the hub"] = time.time() - t0
         if os.getuid() == 0:
             systemd_loads(mirror)
+            existing_accounts(mirror)
     finally:
         t0 = time.time()
         tail = hubctl.log_tail() if hubctl.proc and (sys.exc_info()[0] or not all(results)) else ""
@@ -559,11 +564,8 @@ def nothing_lost(hubctl, students):
     check(f"{a.name}'s and {b.name}'s servers kept running throughout", a.user.server() and b.user.server())
 
     saved = {s.name: tree(s.home / "notebooks") for s in students}
-    left = hubctl.stop()
+    left = hubctl.restart()  # SIGTERM, then the hub again on the same state folder and ports
     check("the hub stops (SIGTERM) with every server and kernel", not left, left)
-    native, hubctl.auth = hubctl.auth, "restart"  # the same state folder: the lecturer is already signed up
-    hubctl.start()
-    hubctl.auth = native
     check("after the hub's restart every student's saved work is as it was", all(tree(s.home / "notebooks") == saved[s.name] for s in students))
     check("after the hub's restart every student logs in again with their password", all(s.user.log_in() for s in students))
     a.start_server()
@@ -576,11 +578,49 @@ def systemd_loads(mirror):
     further: this machine has no systemd to start the units."""
     t0 = time.time()
     with Hub(env={"LECTURE3_DATA_MIRROR": mirror, "LECTURE3_HUB_CULL_TIMEOUT": "0", "LECTURE3_HUB_SPAWNER": "systemd"}) as h:
-        log = h.log_tail(400)
+        log = h.log_tail(100000)  # the whole log: the spawner line comes early
         check("the systemd configuration (hub/systemd_config.py, jupyterhub-systemdspawner) loads: the hub starts with it",
               "Using Spawner: builtins.StudentSystemdSpawner" in log and requests.get(h.url + "hub/api/", timeout=10).ok, log[-500:])
     check("... and stops, leaving nothing", not h.left, h.left)
     print(f"  (systemd configuration: {time.time() - t0:.1f} s)", flush=True)
+
+
+def existing_accounts(mirror):
+    """LECTURE3_HUB_ACCOUNTS=existing: a host account (uid from UID_MIN up, its own home) is used as it is; a name
+    with no account on the host is refused with a message."""
+    import pwd
+    t0 = time.time()
+    name, home = "lecture3-host", Path(tempfile.mkdtemp(prefix="lecture3-host-"))
+    subprocess.run(["useradd", "--home-dir", str(home), "--shell", "/bin/bash", name], check=True, capture_output=True)
+    try:
+        acct = pwd.getpwnam(name)
+        os.chown(home, acct.pw_uid, acct.pw_gid)
+        with Hub(env={"LECTURE3_DATA_MIRROR": mirror, "LECTURE3_HUB_CULL_TIMEOUT": "0", "LECTURE3_HUB_ACCOUNTS": "existing"}) as h:
+            s = h.student(name)
+            s.start_server()
+            ok = s.wait_ready()
+            server = [p for p in psutil.process_iter(["cmdline", "uids"]) if "jupyterhub-singleuser" in " ".join(p.info["cmdline"] or [])
+                      and p.info["uids"].real == acct.pw_uid]
+            check(f"LECTURE3_HUB_ACCOUNTS=existing: the host's account {name} (uid {acct.pw_uid}) is used, its server runs "
+                  "as it, in its own home", ok and server and server[0].environ().get("HOME") == str(home)
+                  and (home / "notebooks" / NOTEBOOK).is_file() and grp_name(acct.pw_gid) != "lecture3-students", (ok, server))
+            s.stop_server()
+            t = h.student("nosuchaccount")
+            t.api("POST", "users/nosuchaccount/server")
+            events = [json.loads(x[5:]) for x in t.api("GET", "users/nosuchaccount/server/progress").text.splitlines() if x.startswith("data:")]
+            said = " ".join(e.get("message", "") for e in events)
+            check(f"... a name with no account on the host is refused: {said[:120]}", "アカウントがありません" in said and t.server() is None, events)
+        check("... and the hub stops leaving nothing", not h.left, h.left)
+    finally:
+        subprocess.run(["userdel", name], capture_output=True)
+        subprocess.run(["groupdel", name], capture_output=True)
+        shutil.rmtree(home, ignore_errors=True)
+    print(f"  (existing accounts: {time.time() - t0:.1f} s)", flush=True)
+
+
+def grp_name(gid):
+    import grp
+    return grp.getgrgid(gid).gr_name
 
 
 def report_sizing(sizing, cnn, hub):

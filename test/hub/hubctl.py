@@ -179,6 +179,7 @@ class Hub:
         logs in (self.admin). Returns self; raises with the log's end when the hub does not come up."""
         self.log_path = self.state / "jupyterhub.log"
         self.log = open(self.log_path, "a")  # (a restart adds to the log)
+        os.chmod(self.log_path, 0o600)  # the hub's log is the hub's: students' servers pass through the state folder
         self.proc = subprocess.Popen([str(BIN / "jupyterhub"), "-f", str(ROOT / "hub" / "jupyterhub_config.py"), *self.args],
                                      cwd=self.state, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True)

@@ -10,8 +10,10 @@ it must never run as root). The flow is the one docs/grading.md describes for th
   2. three students, each in their own account, fetch it THROUGH THEIR SERVERS (the nbgrader assignment API that
      JupyterLab's Assignments tab calls), answer it (the answers of test/nbgrader/autograde.py: blank, correct, mix),
      save it through the server's contents API as JupyterLab does, and submit it through their servers;
-  3. the lecturer collects, autogrades (the students' code runs as the lecturer, never as root), generates and
-     releases the feedback; the scores in the gradebook are exact (blank 0, correct 8, mix 2 of 8, cell by cell);
+  3. one student, from his kernel, also hands in a notebook in another's name (nbgrader submit --student=...); the
+     lecturer collects with hub/nbgrader_collect.py, which refuses that one (nbgrader's own collect would take it);
+     autogrades (the students' code runs as the lecturer, never as root), generates and releases the feedback; the
+     scores in the gradebook are exact (blank 0, correct 8, mix 2 of 8, cell by cell);
   4. each student fetches their feedback through their server and gets their own, with their own ✔ / ✘ lines;
   5. from INSIDE each student's kernel: another student's fetched feedback, submission cache and notebook, the
      exchange's inbound and feedback listings, and the lecturer's course folder (gradebook, submissions, feedback)
@@ -68,6 +70,11 @@ def answers(kind):
             "ex6_answer": autograde.answer(6, ("* Math.cos((2 * Math.PI * xr)", "* Math.sin((2 * Math.PI * xr)"))}
 
 
+FORGE = f"""import {{ execSync }} from "child_process";
+try {{
+  console.log(execSync("nbgrader submit {A} --student=nbgalice 2>&1", {{ cwd: process.env.HOME + "/notebooks", encoding: "utf8" }}));
+}} catch (e: any) {{ console.log("submit failed: " + e.stdout); }}
+"""
 WANT = {"correct": {e: 1 for e in EXERCISES}, "blank": {e: 0 for e in EXERCISES},
         "mix": {e: (1 if e in ("ex1", "ex7") else 0) for e in EXERCISES}}
 
@@ -101,7 +108,8 @@ class Lecturer:
         """nbgrader run as the lecturer (their uid, groups and HOME) in their course folder."""
         env = {"HOME": str(self.home), "USER": self.name, "LOGNAME": self.name, "LANG": os.environ.get("LANG", "C.UTF-8"),
                "PATH": f"{BIN}:{ROOT / 'node_modules' / '.bin'}:/usr/bin:/bin", "JUPYTER_PATH": str(ROOT / ".venv" / "share" / "jupyter"),
-               "TF_CPP_MIN_LOG_LEVEL": "2", "LECTURE3_DATA_CACHE": str(self.home / "datasets")}
+               "TF_CPP_MIN_LOG_LEVEL": "2", "LECTURE3_DATA_CACHE": str(self.home / "datasets"),
+               "PYTHONPATH": str(ROOT / "hub")}  # hub/nbgrader_collect.py
         for k in ("LECTURE3_DATA_MIRROR", "TFJS_BACKEND", "LD_LIBRARY_PATH"):
             if k in os.environ:
                 env[k] = os.environ[k]
@@ -169,13 +177,17 @@ class StudentSide:
                 "  try { if (fs.statSync(p).isDirectory()) fs.readdirSync(p); else fs.readFileSync(p); got[k] = \"OK\"; }\n"
                 "  catch (e: any) { got[k] = e.code || String(e); }\n"
                 "}\nconsole.log(\"ATTEMPTS \" + JSON.stringify(got));\n")
+        text, reply = await self.run_ts(code)
+        m = re.search(r"^ATTEMPTS (.*)$", text, re.M)
+        return json.loads(m.group(1)) if m else {"(the cell)": f"{reply.get('ename')}: {reply.get('evalue')} {text[-300:]}"}
+
+    async def run_ts(self, code):
+        """Runs one TypeScript cell in a kernel of the student's server; returns (its printed text, the reply)."""
         from run_notebook import ServerAPI
 
         async with Kernel(ServerAPI(self.s.url, self.s.token), f"{A}/{A}.ipynb", "tslab") as k:
             outputs, reply, _ = await k.execute(code, timeout=300)
-        text = "".join(o.get("text", "") for o in outputs)
-        m = re.search(r"^ATTEMPTS (.*)$", text, re.M)
-        return json.loads(m.group(1)) if m else {"(the cell)": f"{reply.get('ename')}: {reply.get('evalue')} {text[-300:]}"}
+        return "".join(o.get("text", "") for o in outputs), reply
 
 
 def mode(p):
@@ -248,9 +260,17 @@ def main():
                 listed = [x for x in (st.assignments() or []) if x["status"] == "submitted"]
                 check(f"{name}: submits it through their server (POST assignments/submit); the list shows it submitted",
                       ok and len(listed) == 1, str(j)[:300])
-            col = lecturer.nbgrader("collect", A)
-            check(f"the lecturer collects {', '.join(names)} (nbgrader collect)", col.returncode == 0 and all(
+            if "nbgalice" in names:  # nbgbob, from his kernel, submits his own notebook in nbgalice's name (later)
+                text, _ = asyncio.run(students["nbgbob"].run_ts(FORGE))
+                mine = {f.stat().st_uid == pwd.getpwnam("nbgbob").pw_uid: f.name.split("+")[2] for f in (course / "inbound").glob(f"nbgalice+{A}+*")}
+                check("nbgbob can hand in a notebook in nbgalice's name (nbgrader submit --student=nbgalice from his kernel): in the inbound, "
+                      "his, newer than hers (nbgrader's own collect would take it as hers)", len(mine) == 2 and mine[True] > mine[False], f"{mine} {text[-300:]}")
+            col = lecturer.nbgrader("collect", A, "--ExchangeFactory.collect=nbgrader_collect.OwnerCheckedCollect")
+            check(f"the lecturer collects {', '.join(names)} (nbgrader collect with hub/nbgrader_collect.py)", col.returncode == 0 and all(
                 (lecturer.course / "submitted" / n / A / f"{A}.ipynb").is_file() for n in names), col.stderr[-500:])
+            if "nbgalice" in names:
+                check("the collect refuses the submission made in another's name, saying so (なりすましの疑い; nbgrader alone only warns and takes it)",
+                      "なりすましの疑いがあるので集めません" in col.stderr and "作ったのは nbgbob" in col.stderr, col.stderr[-500:])
             for name in names:
                 t1 = time.time()
                 r = lecturer.nbgrader("autograde", A, "--student", name, "--force")

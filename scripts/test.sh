@@ -7,10 +7,12 @@
 #      students' 04 a second time with TFJS_BACKEND=wasm (artifacts/notebooks-wasm/)
 #   5. a real browser: every notebook in JupyterLab in Debian's chromium, @playwright/test's runner (playwright.config.js,
 #      test/browser/), when chromium is installed
-#   6. nbgrader: three submissions of 04's exercises autograded by npm run grade's script (test/nbgrader/autograde.py)
+#   6. nbgrader: four submissions of 04's exercises (one tampers with its checks) autograded by npm run grade's script
+#      (test/nbgrader/autograde.py, test/nbgrader/tampering.py)
 #   7. the class hub (hub/jupyterhub_config.py): three students log in and run 02 at the same time, kept apart;
 #      nbgrader across their accounts (release, fetch, submit, autograde as the lecturer's account, feedback);
-#      its log-in (sign-up + approval, lock-out, tokens), HTTPS, idle culling, LTI 1.3 and OIDC configurations
+#      its log-in (sign-up + approval, lock-out, tokens), HTTPS, idle culling, LTI 1.3 and OIDC configurations;
+#      ten students at once (load: every run ends with its accuracy, the hub's API answers within a second)
 # Ends with one line "N passed, M failed" and a non-zero exit status when anything failed.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -58,7 +60,7 @@ else
   echo "SKIPPED: chromium is not installed (Debian: apt-get install chromium); .ci/run installs it, so CI always runs this."
 fi
 
-echo; echo "=== 6. nbgrader: three submissions of 04 autograded, scores and feedback (test/nbgrader/autograde.py)"
+echo; echo "=== 6. nbgrader: four submissions of 04 autograded (one tampers with its checks), scores and feedback (test/nbgrader/autograde.py)"
 python test/nbgrader/autograde.py 2>&1 | tee artifacts/nbgrader.log
 suite nbgrader artifacts/nbgrader.log
 
@@ -71,6 +73,9 @@ suite nbgrader-hub artifacts/nbgrader-hub.log
 echo "--- the hub's log-in (sign-up + approval, lock-out, tokens), HTTPS, idle culling, LTI 1.3 / OIDC (test/hub/login_test.py)"
 python test/hub/login_test.py 2>&1 | tee artifacts/hub-login.log
 suite login artifacts/hub-login.log
+echo "--- load: ten students at once, each in their own account, run 02 while the hub's API is probed every 0.5 s (test/hub/load_test.py)"
+python test/hub/load_test.py 2>&1 | tee artifacts/hub-load.log
+suite "hub load" artifacts/hub-load.log
 
 echo
 echo "all: $passed passed, $failed failed"

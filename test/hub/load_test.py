@@ -55,9 +55,11 @@ class Probe(threading.Thread):
 
 def main():
     mirror = os.environ.get("LECTURE3_DATA_MIRROR", "")
-    if not mirror or os.getuid() != 0:
-        sys.exit("test/hub/load_test.py: run as root (one Unix account per student) with LECTURE3_DATA_MIRROR set to the "
-                 "folder holding mnist/*.gz (datasets/README.md)")
+    if not mirror or os.getuid() != 0:  # like nbgrader_test.py: CI runs as root with the mirror, so CI always runs this
+        print("SKIPPED: the load test needs root (one Unix account per student) and LECTURE3_DATA_MIRROR set to the folder "
+              "holding mnist/*.gz (datasets/README.md); CI has both (sudo LECTURE3_DATA_MIRROR=... .venv/bin/python "
+              "test/hub/load_test.py)")
+        return
     existed = {n for n in NAMES if subprocess.run(["id", n], capture_output=True).returncode == 0}
     hub = Hub(env={"LECTURE3_DATA_MIRROR": mirror, "LECTURE3_HUB_CULL_TIMEOUT": "0"})
     t_start, times, out = time.time(), {}, {}

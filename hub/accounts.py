@@ -19,7 +19,6 @@ import grp
 import os
 import pwd
 import re
-import shutil
 import stat
 import subprocess
 import sys

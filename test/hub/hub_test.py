@@ -38,7 +38,7 @@ import requests
 
 sys.dont_write_bytecode = True  # no __pycache__/ in the project for the import below
 sys.path.insert(0, str(Path(__file__).parent))
-from hubctl import Hub, User  # noqa: E402
+from hubctl import Hub, User, check, results, run_test  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent / "hub"))
 from accounts import memory_cgroup  # noqa: E402
@@ -52,12 +52,6 @@ CNN_BATCHES = 30
 MEM_LIMIT = 2 * 2**30  # each student's memory cap (LECTURE3_HUB_MEM_LIMIT; the default)
 MNIST_FILES = sorted(f"{s}-{k}-idx{d}-ubyte.gz" for s in ("train", "t10k") for k, d in (("images", 3), ("labels", 1)))
 ACCURACY = re.compile(r"^accuracy = (0\.\d{4}) \((\d+) / 10000\)", re.M)
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(bool(ok))
-    print(f"  {'✔' if ok else '✘'} {name}" + ("" if ok else f": {detail}"), flush=True)
 
 
 def tree(folder):
@@ -660,13 +654,4 @@ def report_sizing(sizing, cnn, hub):
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # killed (a CI time-out): still stop the hub (main's finally)
-    try:
-        main()
-    except Exception as e:  # a failure outside the checks still counts, with its cause
-        import traceback
-
-        traceback.print_exc()
-        check("the hub test ran to its end", False, repr(e))
-    print(f"hub: {sum(results)} passed, {len(results) - sum(results)} failed")
-    sys.exit(0 if results and all(results) else 1)
+    run_test(main, "hub")

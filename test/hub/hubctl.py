@@ -19,6 +19,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -47,15 +48,39 @@ def free_ports():
     raise RuntimeError("no three consecutive free ports on 127.0.0.1")
 
 
+results = []  # one bool a check, for the test that imports check() from here
+
+
+def check(name, ok, detail=""):
+    results.append(bool(ok))
+    print(f"  {'✔' if ok else '✘'} {name}" + ("" if ok else f": {detail}"), flush=True)
+
+
+def run_test(main, suite):
+    """A hub test's main() run as a script: SIGTERM (a CI time-out) still stops its hubs (their blocks' exits run); a
+    failure outside the checks still counts, with its cause; ends with "<suite>: N passed, M failed" (scripts/test.sh)."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        main()
+    except Exception as e:
+        import traceback
+
+        traceback.print_exc()
+        check(f"the {suite} test ran to its end", False, repr(e))
+    print(f"{suite}: {sum(results)} passed, {len(results) - sum(results)} failed")
+    sys.exit(0 if results and all(results) else 1)
+
+
 def processes_of(state, also=()):
     """This run's processes: the hub's environment names the state folder, the proxy inherits it, students' servers
-    and kernels have their home in it; also: pids seen under the hub (its services)."""
+    and kernels have their home in it; also: (pid, start time) of processes seen under the hub (its services) — the
+    start time too, since pids wrap (32768 here) and a pid seen once may be another test's process by now."""
     found = []
     for p in psutil.process_iter():
         try:
             if p.pid == os.getpid():
                 continue
-            if p.pid in also or str(state) in " ".join(p.cmdline()) or any(str(state) in v for v in p.environ().values()):
+            if (p.pid, p.create_time()) in also or str(state) in " ".join(p.cmdline()) or any(str(state) in v for v in p.environ().values()):
                 found.append(p)
         except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
             pass
@@ -234,7 +259,7 @@ class Hub:
     def processes(self):
         """Every process of this run now (remembers the hub's descendants, e.g. its services, for stop())."""
         try:
-            self.seen |= {p.pid for p in psutil.Process(self.proc.pid).children(recursive=True)}
+            self.seen |= {(p.pid, p.create_time()) for p in psutil.Process(self.proc.pid).children(recursive=True)}
         except psutil.NoSuchProcess:
             pass
         return processes_of(self.state, self.seen)

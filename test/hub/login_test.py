@@ -24,7 +24,6 @@ After each hub: nothing of it left running. Ends with "login: N passed, M failed
 import os
 import pwd
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -36,17 +35,11 @@ import requests
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).parent))
-from hubctl import BIN, ROOT, Hub, User  # noqa: E402
+from hubctl import BIN, ROOT, Hub, User, check, run_test  # noqa: E402
 
-results = []
 STUDENTS = ("ana", "ben", "cho")  # the names whose servers start (other tests use others: their Unix accounts, as root)
 MOODLE = "https://moodle.example.ac.jp"
 IDP = "https://sso.example.ac.jp/realms/univ/protocol/openid-connect"
-
-
-def check(name, ok, detail=""):
-    results.append(bool(ok))
-    print(f"  {'✔' if ok else '✘'} {name}" + ("" if ok else f": {detail}"), flush=True)
 
 
 def stopped_clean(hub):
@@ -249,7 +242,4 @@ def run_parts():
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # killed: the Hub blocks' exits still stop the hubs
-    main()
-    print(f"login: {sum(results)} passed, {len(results) - sum(results)} failed")
-    sys.exit(0 if results and all(results) else 1)
+    run_test(main, "login")

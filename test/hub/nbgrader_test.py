@@ -29,7 +29,6 @@ import os
 import pwd
 import re
 import shutil
-import signal
 import stat
 import subprocess
 import sys
@@ -39,7 +38,7 @@ from pathlib import Path
 sys.dont_write_bytecode = True  # no __pycache__/ in the project for the imports below
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent / "nbgrader"))
-from hubctl import Hub  # noqa: E402 (test/hub/hubctl.py)
+from hubctl import Hub, check, results, run_test  # noqa: E402 (test/hub/hubctl.py)
 from run_notebook import Kernel  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -49,12 +48,6 @@ COURSE_ID = "lecture3"
 STEP6_MODELS = ROOT / "artifacts" / "nbgrader" / "course" / "autograded" / "blank" / A / "models"
 MODEL_FILES = ["cnn.json", "cnn_history.json"]
 EXERCISES = [f"ex{n}" for n in range(1, 9)]
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(bool(ok))
-    print(f"  {'✔' if ok else '✘'} {name}" + ("" if ok else f": {detail}"), flush=True)
 
 
 def answers(kind):
@@ -104,8 +97,9 @@ class Lecturer:
     def remove(self):
         subprocess.run(["userdel", self.name], capture_output=True)
 
-    def nbgrader(self, *args):
-        """nbgrader run as the lecturer (their uid, groups and HOME) in their course folder."""
+    def nbgrader(self, *args, command=None):
+        """nbgrader run as the lecturer (their uid, groups and HOME) in their course folder; command: another program
+        that takes nbgrader's arguments (scripts/grade_verify.py autograde, what npm run grade uses)."""
         env = {"HOME": str(self.home), "USER": self.name, "LOGNAME": self.name, "LANG": os.environ.get("LANG", "C.UTF-8"),
                "PATH": f"{BIN}:{ROOT / 'node_modules' / '.bin'}:/usr/bin:/bin", "JUPYTER_PATH": str(ROOT / ".venv" / "share" / "jupyter"),
                "TF_CPP_MIN_LOG_LEVEL": "2", "LECTURE3_DATA_CACHE": str(self.home / "datasets"),
@@ -113,7 +107,7 @@ class Lecturer:
         for k in ("LECTURE3_DATA_MIRROR", "TFJS_BACKEND", "LD_LIBRARY_PATH"):
             if k in os.environ:
                 env[k] = os.environ[k]
-        r = subprocess.run([str(BIN / "nbgrader"), *args, f"--Exchange.root={self.exchange}", f"--CourseDirectory.course_id={COURSE_ID}",
+        r = subprocess.run([*(command or [str(BIN / "nbgrader")]), *args, f"--Exchange.root={self.exchange}", f"--CourseDirectory.course_id={COURSE_ID}",
                             "--log-level=WARN"], cwd=self.course, env=env, user=self.uid, group=self.gid, extra_groups=[],
                            umask=0o022, capture_output=True, text=True)
         if r.returncode:
@@ -273,9 +267,14 @@ def main():
                       "なりすましの疑いがあるので集めません" in col.stderr and "作ったのは nbgbob" in col.stderr, col.stderr[-500:])
             for name in names:
                 t1 = time.time()
-                r = lecturer.nbgrader("autograde", A, "--student", name, "--force")
+                # nbgrader autograde with a key of this run, then the signed verdicts verified (docs/grading.md 不正への備え)
+                r = lecturer.nbgrader(A, name, command=[str(BIN / "python"), str(ROOT / "scripts" / "grade_verify.py"), "autograde"])
                 times[f"autograde {name}"] = time.time() - t1
-                check(f"the lecturer autogrades {name} (nbgrader autograde, as the lecturer: {times[f'autograde {name}']:.0f} s)", r.returncode == 0, r.stderr[-500:])
+                report = lecturer.course / "autograded" / name / A / "lecture3-verify.json"
+                rep = json.loads(report.read_text()) if report.is_file() else {}
+                check(f"the lecturer autogrades {name} (scripts/grade_verify.py autograde, as the lecturer: {times[f'autograde {name}']:.0f} s): "
+                      "every check cell verified, none zeroed, nothing to look at (要確認)", r.returncode == 0 and len(rep.get("cells", {})) == 8
+                      and not rep.get("zeroed") and not rep.get("flags"), (r.stderr[-500:], rep))
             if not model_dir:
                 model_dir = lecturer.course / "autograded" / "nbgbob" / A / "models"
                 check("autograde ran nbgbob's blank notebook to the end: it trained the CNN and saved models/",
@@ -373,13 +372,4 @@ if __name__ == "__main__":
         print("SKIPPED: nbgrader across the students' Unix accounts needs root (useradd, the hub's accounts); CI runs as "
               "root, so CI always runs this (sudo .venv/bin/python test/hub/nbgrader_test.py)\nnbgrader-hub: 0 passed, 0 failed")
         sys.exit(0)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # killed (a CI time-out): still stop the hub (main's finally)
-    try:
-        main()
-    except Exception as e:  # a failure outside the checks still counts, with its cause
-        import traceback
-
-        traceback.print_exc()
-        check("the nbgrader hub test ran to its end", False, repr(e))
-    print(f"nbgrader-hub: {sum(results)} passed, {len(results) - sum(results)} failed")
-    sys.exit(0 if results and all(results) else 1)
+    run_test(main, "nbgrader-hub")

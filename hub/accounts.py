@@ -22,6 +22,7 @@ import re
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner
@@ -42,6 +43,17 @@ def login_uid_min():
 def fail(message):
     """The hub's start-up stops with a message (printed by JupyterHub as the config's error)."""
     sys.exit("[hub] " + message)
+
+
+def account_cmd(cmd, tries=40):
+    """useradd, usermod, userdel, groupadd: tried again while another process holds /etc/passwd's lock (they fail at
+    once with "cannot lock /etc/passwd; try again later": the host's administrator, another hub, a test beside)."""
+    for _ in range(tries):
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if r.returncode == 0 or "lock" not in r.stderr:
+            return r
+        time.sleep(0.25)
+    return r
 
 
 def prepare_project(root, state, students, mirrors):
@@ -145,7 +157,7 @@ class Accounts(HasTraits):
     async def make_account(self, name):
         async with self.lock():
             if not any(g.gr_name == self.course_group for g in grp.getgrall()):
-                self.run_cmd(["groupadd", "--system", self.course_group])
+                self.run_cmd(["groupadd", "--force", "--system", self.course_group])  # --force: another hub made it meanwhile
             if not self.students_dir:
                 self.refuse("StudentSpawner.students_dir が設定されていません（hub/jupyterhub_config.py）。")
             self.run_cmd(["useradd", "--no-create-home", "--home-dir", str(Path(self.students_dir) / name),
@@ -154,7 +166,7 @@ class Accounts(HasTraits):
         self.log.info("made the Unix account %s (group %s)", name, self.course_group)
 
     def run_cmd(self, cmd):
-        r = subprocess.run(cmd, capture_output=True, text=True)
+        r = account_cmd(cmd)
         if r.returncode:
             self.refuse(f"アカウントを作れませんでした（{' '.join(cmd[:1])}: {r.stderr.strip()}）。講師に連絡してください。")
 

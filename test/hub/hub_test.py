@@ -38,7 +38,7 @@ import requests
 
 sys.dont_write_bytecode = True  # no __pycache__/ in the project for the import below
 sys.path.insert(0, str(Path(__file__).parent))
-from hubctl import Hub, User, check, results, run_test  # noqa: E402
+from hubctl import Hub, User, account_cmd, check, results, run_test  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent / "hub"))
 from accounts import memory_cgroup  # noqa: E402
@@ -365,7 +365,7 @@ def main():
             print("---- last lines of the hub's log:\n" + tail)
         hubctl.remove()
         for n in set(STUDENTS) - existed:  # the Unix accounts the hub made for this run's students (hub/accounts.py)
-            subprocess.run(["userdel", n], capture_output=True)
+            account_cmd(["userdel", n])
         times["total"] = time.time() - t_start
         print("  times: " + ", ".join(f"{k} {v:.1f} s" for k, v in times.items()))
 
@@ -585,7 +585,9 @@ def existing_accounts(mirror):
     import pwd
     t0 = time.time()
     name, home = "lecture3-host", Path(tempfile.mkdtemp(prefix="lecture3-host-"))
-    subprocess.run(["useradd", "--home-dir", str(home), "--shell", "/bin/bash", name], check=True, capture_output=True)
+    r = account_cmd(["useradd", "--home-dir", str(home), "--shell", "/bin/bash", name])
+    if r.returncode:
+        raise RuntimeError(f"useradd {name}: {r.stderr}")
     try:
         acct = pwd.getpwnam(name)
         os.chown(home, acct.pw_uid, acct.pw_gid)
@@ -606,7 +608,7 @@ def existing_accounts(mirror):
             check(f"... a name with no account on the host is refused: {said[:120]}", "アカウントがありません" in said and t.server() is None, events)
         check("... and the hub stops leaving nothing", not h.left, h.left)
     finally:
-        subprocess.run(["userdel", name], capture_output=True)
+        account_cmd(["userdel", name])
         subprocess.run(["groupdel", name], capture_output=True)
         shutil.rmtree(home, ignore_errors=True)
     print(f"  (existing accounts: {time.time() - t0:.1f} s)", flush=True)

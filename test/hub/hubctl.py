@@ -28,6 +28,8 @@ import psutil
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(ROOT / "hub"))
+from accounts import account_cmd  # noqa: E402,F401 (hub/accounts.py; the tests' useradd/userdel, retried while /etc/passwd is locked)
 BIN = ROOT / ".venv" / "bin"
 ADMIN = "lecturer"
 

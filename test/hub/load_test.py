@@ -26,7 +26,7 @@ import requests
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).parent))
 from hub_test import ACCURACY, NOTEBOOK, ROOT, Student, check, cgroup_of, usage  # noqa: E402
-from hubctl import Hub, run_test  # noqa: E402
+from hubctl import Hub, account_cmd, run_test  # noqa: E402
 from run_notebook import run_notebook  # noqa: E402
 
 N = int(os.environ.get("LOAD_STUDENTS") or 10)
@@ -148,7 +148,7 @@ def main():
         check("everything it started has stopped (hub, proxy, servers, kernels)", not left, [p.pid for p in left])
         hub.remove()
         for n in set(NAMES) - existed:
-            subprocess.run(["userdel", n], capture_output=True)
+            account_cmd(["userdel", n])
         times["stop"] = time.time() - t0
         times["total"] = time.time() - t_start
         print("  times: " + ", ".join(f"{k} {v:.1f} s" for k, v in times.items()))

@@ -35,7 +35,7 @@ import requests
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).parent))
-from hubctl import BIN, ROOT, Hub, User, check, run_test  # noqa: E402
+from hubctl import BIN, ROOT, Hub, User, account_cmd, check, run_test  # noqa: E402
 
 STUDENTS = ("ana", "ben", "cho")  # the names whose servers start (other tests use others: their Unix accounts, as root)
 MOODLE = "https://moodle.example.ac.jp"
@@ -220,7 +220,7 @@ def main():
         run_parts()
     finally:  # run as root, the hub made a Unix account for each student who started a server (hub/accounts.py)
         for n in accounts() - before:
-            subprocess.run(["userdel", n], capture_output=True)
+            account_cmd(["userdel", n])
 
 
 def run_parts():

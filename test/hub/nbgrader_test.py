@@ -38,7 +38,7 @@ from pathlib import Path
 sys.dont_write_bytecode = True  # no __pycache__/ in the project for the imports below
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent / "nbgrader"))
-from hubctl import Hub, check, results, run_test  # noqa: E402 (test/hub/hubctl.py)
+from hubctl import Hub, account_cmd, check, results, run_test  # noqa: E402 (test/hub/hubctl.py)
 from run_notebook import Kernel  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -81,8 +81,9 @@ class Lecturer:
         self.course = self.home / "course"
 
     def create(self):
-        subprocess.run(["useradd", "--system", "--user-group", "--home-dir", str(self.home), "--shell", "/usr/sbin/nologin", self.name],
-                       check=True, capture_output=True)
+        r = account_cmd(["useradd", "--system", "--user-group", "--home-dir", str(self.home), "--shell", "/usr/sbin/nologin", self.name])
+        if r.returncode:
+            raise RuntimeError(f"useradd {self.name}: {r.stderr}")
         pw = pwd.getpwnam(self.name)
         self.uid, self.gid = pw.pw_uid, pw.pw_gid
         self.home.mkdir(mode=0o700)
@@ -95,7 +96,7 @@ class Lecturer:
         self.home.chmod(0o700)
 
     def remove(self):
-        subprocess.run(["userdel", self.name], capture_output=True)
+        account_cmd(["userdel", self.name])
 
     def nbgrader(self, *args, command=None):
         """nbgrader run as the lecturer (their uid, groups and HOME) in their course folder; command: another program
@@ -361,7 +362,7 @@ def main():
         hub.remove()
         lecturer.remove()
         for name in kinds:  # the accounts the hub made for the students
-            subprocess.run(["userdel", name], capture_output=True)
+            account_cmd(["userdel", name])
         times["stop"] = time.time() - t0
         times["total"] = time.time() - t_start
         print("  times: " + ", ".join(f"{k} {v:.1f} s" for k, v in times.items()), flush=True)

@@ -529,8 +529,9 @@ def nothing_lost(hubctl, students):
                 except RuntimeError:
                     pass
                 await asyncio.sleep(0.5)
-            out, reply, _ = await kb.execute("console.log(`6 * 7 = ${6 * 7}`);")
-            _, gone, _ = await kb.execute(ASK)
+            await kb.reconnect()  # as JupyterLab does on "restarting" (the restarted kernel may be on new ports)
+            out, reply, _ = await kb.execute("console.log(`6 * 7 = ${6 * 7}`);", timeout=120)
+            _, gone, _ = await kb.execute(ASK, timeout=120)
             check(f"{b.name}'s server restarted his kernel (fresh: his variable is gone, it computes)",
                   gone["status"] == "error" and "kept" in gone.get("evalue", "") and reply["status"] == "ok"
                   and "".join(o.get("text", "") for o in out) == "6 * 7 = 42\n", (gone, out, reply))

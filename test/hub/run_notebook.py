@@ -43,10 +43,19 @@ class Kernel:
                                                           "type": "notebook", "kernel": {"name": self.kernel_name}},
                                 timeout=600)  # ten kernels starting at once on 2 cores take minutes
         self.session_id, self.kernel_id = s["id"], s["kernel"]["id"]
+        await self.connect()
+        return self
+
+    async def connect(self):
         url = self.api.base.replace("http", "ws", 1) + f"api/kernels/{self.kernel_id}/channels?session_id={self.session}"
         self.ws = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {self.api.token}"}),
                                           max_message_size=256 * 2**20)
-        return self
+
+    async def reconnect(self):
+        """A new websocket to the same kernel, as JupyterLab opens one when the kernel says "restarting": a kernel
+        restarted soon after it started comes back on new ports, and the old websocket's channels then reach nothing."""
+        self.ws.close()
+        await self.connect()
 
     async def __aexit__(self, *exc):
         self.ws.close()

@@ -42,7 +42,7 @@ from hubctl import Hub, User, account_cmd, check, results, run_test  # noqa: E40
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent / "hub"))
 from accounts import memory_cgroup  # noqa: E402
-from run_notebook import Kernel, ServerAPI, run_notebook  # noqa: E402
+from run_notebook import Kernel, ServerAPI, printed, printed_by, run_notebook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -230,7 +230,7 @@ async def cnn_sizing(student):
         a = usage(pid)
         outputs, reply, _ = await k.execute(cnn_train(CNN_BATCHES))
         b = usage(pid)
-        text = "".join(o.get("text", "") for o in outputs)
+        text = printed(outputs)
         if reply["status"] != "ok" or f"CNN mini-batches: {CNN_BATCHES}" not in text:
             return None, f"{reply.get('ename')}: {reply.get('evalue')} {text[-300:]}"
         return {"loaded": a, "trained": b, "ms_per_batch": 1000 * (b["t"] - a["t"]) / CNN_BATCHES,
@@ -319,7 +319,7 @@ def main():
             if isinstance(nb, BaseException):
                 check(f"{s.name}: 02 ran in the student's kernel", False, repr(nb))
                 continue
-            text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "stream")
+            text = printed_by(nb)
             m = ACCURACY.search(text)
             check(f"{s.name}: 02 finished with its accuracy printed ({m.group(0) if m else 'none'})", m and float(m.group(1)) > 0.8, text[-300:])
             executed.append(str(s.home / "notebooks" / NOTEBOOK))
@@ -488,9 +488,8 @@ def memory_checks(students, limit):
     check(f"{a.name}'s runaway kernel ends at the cap with a message in the cell that says memory cap and what to do: "
           f"{said.strip().splitlines()[0] if said.strip() else said}",
           "メモリの上限" in said and "tf.tidy" in said and "dispose" in said, said[-300:])
-    text = lambda outs: "".join(o.get("text", "") for o in outs or [])  # noqa: E731
-    check(f"{b.name}'s kernel keeps computing meanwhile, the same process, not restarted ({text(after).strip()})",
-          more and text(before) == text(after) == "sum = 27000000\n" and more[0] == more[1] and more[2] == "ok", (said[:100], before, after, more))
+    check(f"{b.name}'s kernel keeps computing meanwhile, the same process, not restarted ({printed(after).strip()})",
+          more and printed(before) == printed(after) == "sum = 27000000\n" and more[0] == more[1] and more[2] == "ok", (said[:100], before, after, more))
     print(f"  (memory checks: {time.time() - t0:.1f} s, the runaway ended in {more[3] if more else 0:.1f} s)", flush=True)
 
 
@@ -520,7 +519,7 @@ def nothing_lost(hubctl, students):
             answers = [await k.execute(ASK) for k in (ka, kc)]
             same = [s.pid_of(f"kernel-{k.kernel_id}.json") == pids[s.name] for s, k in ((a, ka), (c, kc))]
             check(f"killing {b.name}'s kernel: {a.name}'s and {c.name}'s kernels keep their state and go on (the same processes)",
-                  all("".join(o.get("text", "") for o in out[0]) == "kept + 1 = 42\n" for out in answers) and all(same), (answers, same))
+                  all(printed(out[0]) == "kept + 1 = 42\n" for out in answers) and all(same), (answers, same))
             t1 = time.time()  # bob's server restarts his kernel, and it computes again
             while time.time() - t1 < 60:
                 try:
@@ -534,13 +533,13 @@ def nothing_lost(hubctl, students):
             _, gone, _ = await kb.execute(ASK, timeout=120)
             check(f"{b.name}'s server restarted his kernel (fresh: his variable is gone, it computes)",
                   gone["status"] == "error" and "kept" in gone.get("evalue", "") and reply["status"] == "ok"
-                  and "".join(o.get("text", "") for o in out) == "6 * 7 = 42\n", (gone, out, reply))
+                  and printed(out) == "6 * 7 = 42\n", (gone, out, reply))
 
             server = c.pid_of("jupyterhub-singleuser")  # carol's whole server dies (her kernel with it)
             os.kill(server, signal.SIGKILL)
             answer, _, _ = await ka.execute(ASK)
             check(f"killing {c.name}'s server: {a.name}'s kernel keeps its state and goes on",
-                  "".join(o.get("text", "") for o in answer) == "kept + 1 = 42\n" and a.pid_of(f"kernel-{ka.kernel_id}.json") == pids[a.name], answer)
+                  printed(answer) == "kept + 1 = 42\n" and a.pid_of(f"kernel-{ka.kernel_id}.json") == pids[a.name], answer)
             kc.ws.close()
             return pids
 

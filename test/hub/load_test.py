@@ -27,7 +27,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).parent))
 from hub_test import ACCURACY, NOTEBOOK, ROOT, Student, check, cgroup_of, usage  # noqa: E402
 from hubctl import Hub, account_cmd, run_test  # noqa: E402
-from run_notebook import run_notebook  # noqa: E402
+from run_notebook import printed_by, run_notebook  # noqa: E402
 
 N = int(os.environ.get("LOAD_STUDENTS") or 10)
 NAMES = [f"load{i:02d}" for i in range(1, N + 1)]
@@ -102,7 +102,7 @@ def main():
             if isinstance(nb, BaseException):
                 check(f"{s.name}: 02 ran to its end", False, repr(nb))
                 continue
-            text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "stream")
+            text = printed_by(nb)
             errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
             m = ACCURACY.search(text)
             accuracies.append(m and m.group(1))

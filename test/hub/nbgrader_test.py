@@ -39,7 +39,7 @@ sys.dont_write_bytecode = True  # no __pycache__/ in the project for the imports
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent / "nbgrader"))
 from hubctl import Hub, account_cmd, check, results, run_test  # noqa: E402 (test/hub/hubctl.py)
-from run_notebook import Kernel  # noqa: E402
+from run_notebook import Kernel, printed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -182,7 +182,7 @@ class StudentSide:
 
         async with Kernel(ServerAPI(self.s.url, self.s.token), f"{A}/{A}.ipynb", "tslab") as k:
             outputs, reply, _ = await k.execute(code, timeout=300)
-        return "".join(o.get("text", "") for o in outputs), reply
+        return printed(outputs), reply
 
 
 def mode(p):

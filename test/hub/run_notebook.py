@@ -17,6 +17,16 @@ def _now():
     return datetime.datetime.now(datetime.timezone.utc).isoformat().replace("+00:00", "Z")
 
 
+def printed(outputs):
+    """What the outputs printed (their streams' text, in order), as one string."""
+    return "".join(o.get("text", "") for o in outputs or [])
+
+
+def printed_by(nb):
+    """What a run notebook's cells printed, as one string."""
+    return printed(o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "stream")
+
+
 class ServerAPI:
     """A Jupyter server at `base` (e.g. http://127.0.0.1:8000/user/alice/), authenticated with `token`."""
 

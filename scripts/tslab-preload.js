@@ -259,10 +259,11 @@ if (grading) {
   });
   const root = path.join(__dirname, "..");
   try {
-    const lib = require(require.resolve("lecture3", { paths: [root] }));
+    const entry = require.resolve("lecture3", { paths: [root] });
+    const lib = require(entry);
     // the check object and the exercise modules' exports cannot be replaced (a cell's assignment fails)
     if (lib.check) Object.freeze(lib.check);
-    const dist = path.dirname(require.resolve("lecture3", { paths: [root] }));
+    const dist = path.dirname(entry);
     for (const [file, m] of Object.entries(require.cache)) {
       if (file.startsWith(path.join(dist, "exercises") + path.sep) || file === path.join(dist, "kernel.js")) Object.freeze(m.exports);
     }

@@ -15,7 +15,7 @@ const ROOMS: [room: string, files: string[]][] = [
   ["base", ["core/platform", "core/bytes", "node/paths", "node/files", "core/random", "core/kernel", "core/metrics"]],
   ["display", ["core/display", "node/png", "node/platform", "core/progress", "core/plot", "core/plot/figures", "core/plot/notebook"]],
   ["data", ["core/data/*", "node/data/*"]],
-  ["core", ["core/nn", "core/functional", "core/layers", "core/models", "core/architectures", "core/optim", "node/backend", "node/native-kernels", "node/wasm-kernels", "node/wasm-threads", "node/mobilenet", "core/imagenet-classes"]],
+  ["models", ["core/nn", "core/functional", "core/layers", "core/models", "core/architectures", "core/optim", "node/backend", "node/native-kernels", "node/wasm-kernels", "node/wasm-threads", "node/mobilenet", "core/imagenet-classes"]],
   ["training", ["core/train", "core/experiment", "core/provenance"]],
   ["exercises", ["core/exercises/*", "core/report"]],
   ["face", ["core/index", "index"]],
@@ -166,4 +166,42 @@ test("the core type-checks without Node's types (tsc -p lib/core/tsconfig.json, 
     out = String((e as { stdout?: string }).stdout);
   }
   expect(out).toBe("");
+});
+
+// ---- what a student reads (lib/README.md)
+
+const lineCount = (file: string) => fs.readFileSync(path.join(LIB, `${file}.ts`), "utf8").split("\n").length - 1;
+
+/** The lib files whose code runs when `entry`'s does: it and, transitively, what it imports at run time. */
+function readingPath(entry: string): string[] {
+  const seen: string[] = [];
+  const todo = [entry];
+  while (todo.length > 0) {
+    const f = todo.shift()!;
+    if (seen.includes(f)) continue;
+    seen.push(f);
+    todo.push(...graph.get(f)!.filter((a) => !a.external && !a.typeOnly).map((a) => a.to));
+  }
+  return seen;
+}
+
+/** The markdown table of a reading path, as lib/README.md holds it. */
+function pathTable(files: string[]): string {
+  const total = files.reduce((sum, f) => sum + lineCount(f), 0);
+  return ["| file | lines |", "|---|---:|", ...files.map((f) => `| \`lib/${f}.ts\` | ${lineCount(f)} |`), `| total | ${total.toLocaleString("en-US")} |`].join("\n");
+}
+
+test.each([
+  ["fit()", "core/train"],
+  ["experiment()", "core/experiment"],
+])("lib/README.md lists the files a student reads to understand %s, with their line counts as they are", (name, entry) => {
+  const readme = fs.readFileSync(path.join(LIB, "README.md"), "utf8");
+  const m = new RegExp(`<!-- reading path: ${name.replace(/[()]/g, "\\$&")} [^>]*-->\\n([\\s\\S]*?)<!-- end -->`).exec(readme);
+  expect(m).not.toBeNull();
+  expect(m![1].trim()).toBe(pathTable(readingPath(entry)));
+});
+
+test("the checker itself: a reading path follows run-time imports, not type-only ones", () => {
+  expect(readingPath("core/train")).toEqual(expect.arrayContaining(["core/train", "core/nn", "core/progress", "core/display", "core/platform"]));
+  expect(readingPath("core/train")).not.toContain("core/data/loader"); // import type { DataLoader }
 });

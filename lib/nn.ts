@@ -104,7 +104,10 @@ export abstract class Module {
   save(file: string): void {
     const tensors: Record<string, { shape: number[]; data: string }> = {};
     for (const [k, v] of this.state_dict()) {
-      tensors[k] = { shape: v.shape, data: Buffer.from((v.dataSync() as Float32Array).buffer).toString("base64") };
+      // the values may be a view into a larger buffer (on the cpu backend, after load(): Node's shared pool of
+      // small Buffers), so exactly their bytes are written, not the whole ArrayBuffer behind them
+      const values = v.dataSync() as Float32Array;
+      tensors[k] = { shape: v.shape, data: Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString("base64") };
     }
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     writeAtomically(file, (tmp) => fs.writeFileSync(tmp, JSON.stringify({ format: "lecture3-state-dict/1", tensors })));

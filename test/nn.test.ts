@@ -420,6 +420,28 @@ describe("save() / load()", () => {
     b.dispose();
   });
 
+  test("issue 21: save → load → save → load keeps every value on the cpu, wasm and native backends (save writes only the tensor's own bytes)", async () => {
+    const original = tf.getBackend();
+    require("@tensorflow/tfjs-backend-wasm"); // registers "wasm"
+    try {
+      for (const name of ["cpu", "wasm", "tensorflow"]) {
+        expect(await tf.setBackend(name)).toBe(true);
+        manualSeed(3);
+        const a = new Linear(3, 2);
+        a.save(file);
+        const b = new Linear(3, 2).load(file); // on cpu, b's small tensors now share a larger buffer
+        b.save(file);
+        const c = new Linear(3, 2).load(file);
+        for (const [k, v] of a.state_dict()) {
+          expect([name, k, Array.from(c.state_dict().get(k)!.dataSync())]).toEqual([name, k, Array.from(v.dataSync())]);
+        }
+        [a, b, c].forEach((m) => m.dispose());
+      }
+    } finally {
+      await tf.setBackend(original);
+    }
+  });
+
   test("loading into another architecture throws an error that names the mismatch", () => {
     const small = new ConvNet({ channels: [4, 8], hidden: 16 });
     small.save(file);

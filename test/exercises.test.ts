@@ -251,8 +251,8 @@ describe("演習3: dropout and the train−test gap (差)", () => {
     expectHint(() => check.ex3({ without: off, with: edited, gapWithout: off.gap, gapWith: edited.gap }), /with の数や名前が experiment\(\) の返した時から書き換えられています/);
     edited.history.epochs.pop();
     expectCorrect(() => check.ex3({ without: off, with: edited, gapWithout: off.gap, gapWith: edited.gap }), 3);
-    edited.gap = 0.5;
-    expectHint(() => check.ex3({ without: off, with: edited, gapWithout: off.gap, gapWith: 0.5 }), /書き換えられています/);
+    edited.gap += 0.25;
+    expectHint(() => check.ex3({ without: off, with: edited, gapWithout: off.gap, gapWith: edited.gap }), /書き換えられています/);
     edited.model.dispose();
     const r = await experiment("p", tiny({ dropout: [0.25, 0.5] }), setting({ test: testOther, epochs: 1 }));
     (r.model as ConvNet).conv1.weight.assign(tf.zerosLike((r.model as ConvNet).conv1.weight));

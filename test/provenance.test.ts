@@ -1,11 +1,11 @@
 // Issue 21: what fit() and experiment() return is plain data a student may change, and what the checkers need to
-// tell a real, unedited run from an edited or typed one stays in lib/provenance.ts; a checker that cannot read the
+// tell a real, unedited run from an edited or typed one stays in lib/core/provenance.ts; a checker that cannot read the
 // weights or the kernel's record of the answer cell says so instead of guessing.
 import * as tf from "@tensorflow/tfjs";
-import { check } from "../lib/exercises";
-import { asRun } from "../lib/exercises/runs";
-import { Linear } from "../lib/nn";
-import { isGenuine, markGenuine, unedited } from "../lib/provenance";
+import { check } from "../lib/core/exercises";
+import { asRun } from "../lib/core/exercises/runs";
+import { Linear } from "../lib/core/nn";
+import { isGenuine, markGenuine, unedited } from "../lib/core/provenance";
 import { backend } from "./helpers";
 
 beforeAll(async () => {

@@ -29,7 +29,7 @@ export * as images from "./node/data/images";
 export { nn, F };
 export { Module } from "./core/nn";
 export { Net, ConvNet } from "./core/models";
-export { Tanh, Sigmoid, LogSoftmax, AvgPool2d, AdaptiveAvgPool2d, Residual, gradNorms, kaimingUniform_ } from "./core/layers";
+export { Residual, gradNorms } from "./core/layers";
 export { vgg16, googlenet, resnet34, Inception } from "./core/architectures";
 /** MobileNet v1 with ImageNet weights: load, top-k, features for transfer learning */
 export * as mobilenet from "./node/mobilenet";

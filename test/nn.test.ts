@@ -252,7 +252,7 @@ describe("initialization as PyTorch's (kaiming_uniform_(a=√5) → U(-1/√fan_
     expect(w.max).toBeGreaterThan((1 - edge) * bound); // uses the whole range
     expect(w.min).toBeLessThan(-(1 - edge) * bound);
     expect(Math.abs(w.std / (bound / Math.sqrt(3)) - 1)).toBeLessThan(stdTol);
-    const b = stats(m.bias);
+    const b = stats(m.bias!);
     expect(b.min).toBeGreaterThanOrEqual(-bound);
     expect(b.max).toBeLessThanOrEqual(bound);
     return w;

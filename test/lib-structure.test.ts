@@ -7,10 +7,10 @@ const LIB = path.join(__dirname, "..", "lib");
 
 /** The rooms, lowest first (the order of lib/README.md). A new file of lib/ is added to one of them. */
 const ROOMS: [room: string, files: string[]][] = [
-  ["base", ["node/paths", "node/files", "core/random", "core/kernel", "core/metrics"]],
+  ["base", ["node/paths", "node/files", "core/random", "core/kernel", "core/ownership", "core/metrics"]],
   ["display", ["core/display", "node/png", "core/progress", "core/plot", "core/plot/figures", "core/plot/notebook"]],
   ["data", ["core/data/*", "node/data/*"]],
-  ["core", ["core/nn", "core/functional", "core/layers", "core/models", "core/architectures", "core/optim", "node/backend", "node/native-kernels", "node/wasm-kernels", "node/wasm-threads", "node/mobilenet", "core/imagenet-classes"]],
+  ["core", ["core/nn", "core/init", "core/functional", "core/layers", "core/models", "core/architectures", "core/optim", "node/backend", "node/native-kernels", "node/wasm-kernels", "node/wasm-threads", "node/mobilenet", "core/imagenet-classes"]],
   ["training", ["core/train", "core/experiment", "core/provenance"]],
   ["exercises", ["core/exercises/*", "core/report"]],
   ["face", ["index"]],

@@ -10,26 +10,21 @@ import * as fs from "fs";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
 import { writeAtomically } from "../node/files";
+import { madeByThisCell } from "./ownership";
 import { globalRandom } from "./random";
 
 export * as init from "./init";
-
-/**
- * Weights a module made itself are freed once nothing refers to the module any more, as PyTorch frees a model's
- * tensors: TensorFlow.js keeps every tf.Variable until dispose(), so a notebook run again (`const model = new Net()`
- * once more) would otherwise keep every earlier model's weights. V8 decides when a module is collected.
- */
-const freedWithModule = new FinalizationRegistry<tf.Variable>((v) => {
-  if (!v.isDisposed) v.dispose();
-});
 
 export abstract class Module {
   /** train() / eval(): dropout and batch norm behave differently in the two modes. */
   training = true;
 
-  /** Marks `v` as this module's own (it made it): `v` is disposed after this module has been garbage-collected. */
+  /**
+   * Marks `v` as this module's own (it made it): freed by dispose(), or when the notebook cell that made it runs
+   * again (ownership.ts). Weights a module did not make (a wrapped tf.LayersModel's) are not marked.
+   */
   protected owns(v: tf.Variable): tf.Variable {
-    freedWithModule.register(this, v);
+    madeByThisCell({ dispose: () => v.isDisposed || v.dispose() });
     return v;
   }
 
@@ -137,8 +132,9 @@ export abstract class Module {
     return this;
   }
 
+  /** Frees every parameter and buffer (the tensors are unusable afterwards); a second call does nothing. */
   dispose(): void {
-    tf.dispose([...this.state_dict().values()]);
+    for (const v of this.state_dict().values()) if (!v.isDisposed) v.dispose();
   }
 
   /** A table like torchinfo's: each layer, its output shape for `inputShape` (without the batch axis), its parameters. */

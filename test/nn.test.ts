@@ -422,7 +422,8 @@ describe("save() / load()", () => {
 
   test("issue 21: save → load → save → load keeps every value on the cpu, wasm and native backends (save writes only the tensor's own bytes)", async () => {
     const original = tf.getBackend();
-    require("@tensorflow/tfjs-backend-wasm"); // registers "wasm"
+    // the project's threaded WebAssembly build (its workers are unref'd: they keep no jest worker alive)
+    if (!tf.findBackendFactory("wasm")) (await import("../lib/node/wasm-threads")).registerThreadedWasm();
     try {
       for (const name of ["cpu", "wasm", "tensorflow"]) {
         expect(await tf.setBackend(name)).toBe(true);

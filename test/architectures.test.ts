@@ -1,26 +1,29 @@
 // lib/core/architectures.ts: VGG16 and ResNet-34 built from the library's modules, their parameter totals against the
 // published counts (torchvision.models.vgg16: 138,357,544; torchvision.models.resnet34: 21,797,672;
 // torchvision.models.googlenet without auxiliary heads: 6,624,904, also worked out by hand below), output shapes
-// for a 224×224×3 image, the two helper layers checked by hand, and every layer against torchvision 0.28.0 (reference JSON).
+// for a 224×224×3 image, Conv2d without bias and MaxPool2d with padding checked by hand, and every layer against
+// torchvision 0.28.0 (reference JSON).
 import * as tf from "@tensorflow/tfjs";
-import { basicBlock, Conv2dNoBias, googlenet, Inception, MaxPool2dPadded, resnet34, vgg16 } from "../lib/core/architectures";
-import { Conv2d, Sequential } from "../lib/core/nn";
+import { basicBlock, googlenet, Inception, resnet34, vgg16 } from "../lib/core/architectures";
+import { Conv2d, MaxPool2d, Sequential } from "../lib/core/nn";
 import { manualSeed, Random } from "../lib/core/random";
 import { backend } from "./helpers";
 
 beforeAll(backend);
 
-test("Conv2dNoBias equals Conv2d with a zero bias (stride 2, padding 1); MaxPool2dPadded pads with −∞", () => {
+test("Conv2d with bias: false has no bias parameter and equals Conv2d with a zero bias (stride 2, padding 1); MaxPool2d's padding is −∞", () => {
   manualSeed(0);
-  const a = new Conv2dNoBias(2, 3, 3, 2, 1);
+  const a = new Conv2d(2, 3, 3, { stride: 2, padding: 1, bias: false });
   const b = new Conv2d(2, 3, 3, { stride: 2, padding: 1 });
   b.weight.assign(a.weight);
-  b.bias.assign(tf.zeros([3]));
+  b.bias!.assign(tf.zeros([3]));
   const x = tf.randomNormal([1, 7, 7, 2], 0, 1, "float32", 1);
   expect(tf.max(tf.abs(tf.sub(a.forward(x), b.forward(x)))).dataSync()[0]).toBeLessThan(1e-6);
   expect(a.numParameters()).toBe(54);
+  expect([...a.state_dict().keys()]).toEqual(["weight"]);
+  expect(a.bias).toBeNull();
   // by hand: all −1 on a 2×2 map, k 3, stride 2, padding 1 → one output per 2×2 window, −1 (not the padding)
-  const p = new MaxPool2dPadded(3, 2, 1).forward(tf.fill([1, 2, 2, 1], -1));
+  const p = new MaxPool2d(3, 2, 1).forward(tf.fill([1, 2, 2, 1], -1));
   expect(p.shape).toEqual([1, 1, 1, 1]);
   expect(p.dataSync()[0]).toBe(-1);
 });
@@ -70,11 +73,11 @@ test("VGG16: 138,357,544 parameters as torchvision counts them; 7×7×512 featur
   m.dispose();
 });
 
-test("MaxPool2dPadded with ceil_mode: output sizes as PyTorch (112 → 56, 56 → 28, 28 → 14 with k 3 s 2; 14 → 7 with k 2; k 3 s 1 p 1 keeps the size)", () => {
-  const size = (n: number, k: number, s: number, p: number) => new MaxPool2dPadded(k, s, p, true).forward(tf.zeros([1, n, n, 1])).shape[1];
+test("MaxPool2d with ceil_mode: output sizes as PyTorch (112 → 56, 56 → 28, 28 → 14 with k 3 s 2; 14 → 7 with k 2; k 3 s 1 p 1 keeps the size)", () => {
+  const size = (n: number, k: number, s: number, p: number) => new MaxPool2d(k, s, p, true).forward(tf.zeros([1, n, n, 1])).shape[1];
   expect([size(112, 3, 2, 0), size(56, 3, 2, 0), size(28, 3, 2, 0), size(14, 2, 2, 0), size(14, 3, 1, 1), size(7, 3, 2, 0)]).toEqual([56, 28, 14, 7, 14, 3]);
   // by hand: [1, 2, 3] with k 2, s 2, ceil → [max(1, 2), max(3)] = [2, 3]
-  expect(Array.from(new MaxPool2dPadded(2, 2, 0, true).forward(tf.tensor([1, 2, 3], [1, 1, 3, 1])).dataSync())).toEqual([2, 3]);
+  expect(Array.from(new MaxPool2d(2, 2, 0, true).forward(tf.tensor([1, 2, 3], [1, 1, 3, 1])).dataSync())).toEqual([2, 3]);
 });
 
 test("GoogLeNet: 6,624,904 parameters (torchvision without auxiliary heads; by hand below); Inception 3a: 28×28×192 → 28×28×256", () => {

@@ -239,14 +239,21 @@ describe("演習3: dropout and the train−test gap (差)", () => {
     expectHint(() => check.ex3({ ...right(), gapWith: -0.9 }), /gapWith = -0\.9 が、あなたの実験結果 with\.gap = [\d.-]+ と違います/);
     expectHint(() => check.ex3({ ...right(), gapWithout: 0.2 }), /gapWithout = 0\.2 が.*without\.gap/);
   });
-  test("issue 9: a registered result cannot be edited, and a model trained on afterwards is noticed", async () => {
+  test("issue 21: a result is plain data a student may change; the checker notices an edited one, and a model trained on afterwards", async () => {
     expect(isGenuine(on)).toBe(true);
     expect(isGenuine(on.history)).toBe(true); // fit() registers its history
     expect(isGenuine({ ...on })).toBe(false);
-    expect(Object.isFrozen(on) && Object.isFrozen(on.history.epochs[0])).toBe(true);
-    expect(() => {
-      (on as { gap: number }).gap = 0.5;
-    }).toThrow();
+    const edited = await experiment("p", tiny({ dropout: [0.25, 0.5] }), setting({ test: testOther }));
+    expect(Object.isFrozen(edited) || Object.isFrozen(edited.history.epochs)).toBe(false);
+    expectCorrect(() => check.ex3({ without: off, with: edited, gapWithout: off.gap, gapWith: edited.gap }), 3);
+    edited.history.epochs.push({ ...edited.history.epochs[0], epoch: 9 }); // a student's own record: allowed
+    expect(edited.history.epochs).toHaveLength(9);
+    expectHint(() => check.ex3({ without: off, with: edited, gapWithout: off.gap, gapWith: edited.gap }), /with の数や名前が experiment\(\) の返した時から書き換えられています/);
+    edited.history.epochs.pop();
+    expectCorrect(() => check.ex3({ without: off, with: edited, gapWithout: off.gap, gapWith: edited.gap }), 3);
+    edited.gap += 0.25;
+    expectHint(() => check.ex3({ without: off, with: edited, gapWithout: off.gap, gapWith: edited.gap }), /書き換えられています/);
+    edited.model.dispose();
     const r = await experiment("p", tiny({ dropout: [0.25, 0.5] }), setting({ test: testOther, epochs: 1 }));
     (r.model as ConvNet).conv1.weight.assign(tf.zerosLike((r.model as ConvNet).conv1.weight));
     expectHint(() => check.ex3({ without: off, with: r, gapWithout: off.gap, gapWith: r.gap }), /重みが experiment\(\) の終わりと変わっています/);

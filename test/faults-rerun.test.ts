@@ -1,8 +1,8 @@
 // Issue 12, item 5: running a notebook again in the same kernel (Run All twice, three times) does not grow without
 // bound. 02 (the cheapest notebook that trains) runs three times in one tslab kernel through jupyter_client
 // (test/kernel/rerun.py); after each pass and a full garbage collection the kernel reports tf.memory().numTensors and
-// its resident memory. A model and an optimizer nothing refers to any more free their tensors (lib/core/nn.ts, lib/core/optim.ts:
-// `const model = new Net()` run again leaves the old model unreferenced), so the count stays where the first pass left it.
+// its resident memory. A cell run again frees the models and optimizer state its previous run made (lib/core/ownership.ts;
+// the garbage collector frees nothing), so the count stays where the first pass left it.
 // Measured (2-core machine, native backend): numTensors 7, 7, 7; resident memory 673, 719, 733 MiB. Before the models
 // freed their weights: 9, 18, 27 (one model a pass); before 02's first-batch cell freed its min()/max(): 9, 11, 13.
 import { spawnSync } from "child_process";

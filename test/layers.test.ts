@@ -1,13 +1,13 @@
-// lib/core/layers.ts (Tanh, Sigmoid, AvgPool2d, AdaptiveAvgPool2d, Residual, gradNorms) and lib/core/nn.ts's
-// Conv2d with stride and padding, Sequential and ReLU, against PyTorch: the numbers in
+// lib/core/nn.ts's Tanh, Sigmoid, AvgPool2d, AdaptiveAvgPool2d, Conv2d with stride and padding, Sequential, ReLU and
+// nn.init.kaiming_uniform_, and lib/core/layers.ts (Residual, gradNorms), against PyTorch: the numbers in
 // test/reference/layers_reference.json were computed by test/reference/make_layers_reference.py
 // (torch 2.13.0, float64 arithmetic on float32 inputs), plus a few checks by hand.
 // Layout conversions as in nn.test.ts: Linear [out,in] → [in,out], Conv2d [out,in,kh,kw] → [kh,kw,in,out], NCHW → NHWC.
 import * as fs from "fs";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
-import { AdaptiveAvgPool2d, AvgPool2d, gradNorms, kaimingUniform_, LogSoftmax, Residual, Sigmoid, Tanh } from "../lib/core/layers";
-import { BatchNorm, Conv2d, Linear, Module, ReLU, Sequential } from "../lib/core/nn";
+import { gradNorms, Residual } from "../lib/core/layers";
+import { AdaptiveAvgPool2d, AvgPool2d, BatchNorm, Conv2d, init, Linear, LogSoftmax, Module, ReLU, Sequential, Sigmoid, Tanh } from "../lib/core/nn";
 import { manualSeed } from "../lib/core/random";
 import { backend } from "./helpers";
 
@@ -42,7 +42,7 @@ describe("Conv2d with stride and padding", () => {
     const r = ref.conv_stride2_pad1;
     const conv = new Conv2d(2, 3, 3, { stride: 2, padding: 1 });
     conv.weight.assign(torchConvToLib(r.weight));
-    conv.bias.assign(tf.tensor(r.bias));
+    conv.bias!.assign(tf.tensor(r.bias));
     const y = conv.forward(nchwToNhwc(r.input));
     expect(y.shape).toEqual([2, 4, 4, 3]);
     expectClose(nhwcToNchw(y), r.output);
@@ -156,11 +156,21 @@ describe("Residual and gradNorms", () => {
   });
 });
 
-describe("kaimingUniform_ (He initialization)", () => {
+describe("nn.init.kaiming_uniform_ (He initialization)", () => {
+  /** PyTorch's idiom: every Linear and Conv2d of the model, weight He-initialized, bias zero. */
+  function heInit(model: Module): Module {
+    for (const m of model.modules()) {
+      if (m instanceof Linear || m instanceof Conv2d) {
+        init.kaiming_uniform_(m.weight, { nonlinearity: "relu" });
+        if (m.bias) init.zeros_(m.bias);
+      }
+    }
+    return model;
+  }
   test("weights U(±√(6/fan_in)) with variance 2/fan_in, layer biases 0, batch norm untouched, seeded", () => {
     manualSeed(3);
     const m = new Sequential(new Linear(400, 300), new BatchNorm(300), new Conv2d(8, 16, 5));
-    kaimingUniform_(m);
+    heInit(m);
     const [lin, bn, conv] = m.layers as [Linear, BatchNorm, Conv2d];
     const stats = (v: tf.Tensor) => ({ max: tf.max(tf.abs(v)).dataSync()[0], var: tf.moments(v).variance.dataSync()[0] });
     const l = stats(lin.weight), c = stats(conv.weight);
@@ -170,10 +180,25 @@ describe("kaimingUniform_ (He initialization)", () => {
     expect(c.max).toBeLessThanOrEqual(Math.sqrt(6 / 200)); // fan_in = 5·5·8
     expect(Math.abs(c.var / (2 / 200) - 1)).toBeLessThan(0.05); // 3,200 draws
     expect(tf.max(tf.abs(lin.bias)).dataSync()[0]).toBe(0);
-    expect(tf.max(tf.abs(conv.bias)).dataSync()[0]).toBe(0);
+    expect(tf.max(tf.abs(conv.bias!)).dataSync()[0]).toBe(0);
     expect(Array.from(bn.weight.dataSync()).every((v) => v === 1)).toBe(true);
     manualSeed(3);
-    const again = kaimingUniform_(new Sequential(new Linear(400, 300), new BatchNorm(300), new Conv2d(8, 16, 5))) as Sequential;
+    const again = heInit(new Sequential(new Linear(400, 300), new BatchNorm(300), new Conv2d(8, 16, 5))) as Sequential;
     expect(Array.from((again.layers[0] as Linear).weight.dataSync())).toEqual(Array.from(lin.weight.dataSync()));
+  });
+  test("a = √5 (PyTorch's own default for Linear) gives bound 1/√fan_in; a bias is refused with the fix named", () => {
+    manualSeed(1);
+    const lin = new Linear(100, 50);
+    init.kaiming_uniform_(lin.weight, { a: Math.sqrt(5) });
+    expect(tf.max(tf.abs(lin.weight)).dataSync()[0]).toBeLessThanOrEqual(1 / Math.sqrt(100) + 1e-7);
+    expect(() => init.kaiming_uniform_(lin.bias)).toThrow(/nn\.init\.zeros_/);
+    lin.dispose();
+  });
+  test("model.modules(): the model first, then every module below it in order", () => {
+    const inner = new Sequential(new Linear(2, 2), new ReLU());
+    const m = new Sequential(inner, new Tanh());
+    expect(m.modules().map((x) => x.constructor.name)).toEqual(["Sequential", "Sequential", "Linear", "ReLU", "Tanh"]);
+    expect(m.modules()[1]).toBe(inner);
+    m.dispose();
   });
 });

@@ -12,10 +12,10 @@ const LIB = path.join(__dirname, "..", "lib");
 
 /** The rooms, lowest first (the order of lib/README.md). A new file of lib/ is added to one of them. */
 const ROOMS: [room: string, files: string[]][] = [
-  ["base", ["core/platform", "core/bytes", "node/paths", "node/files", "core/random", "core/kernel", "core/metrics"]],
+  ["base", ["core/platform", "core/bytes", "node/paths", "node/files", "core/random", "core/kernel", "core/ownership", "core/metrics"]],
   ["display", ["core/display", "node/png", "node/platform", "core/progress", "core/plot", "core/plot/figures", "core/plot/notebook"]],
   ["data", ["core/data/*", "node/data/*"]],
-  ["models", ["core/nn", "core/functional", "core/layers", "core/models", "core/architectures", "core/optim", "node/backend", "node/native-kernels", "node/wasm-kernels", "node/wasm-threads", "node/mobilenet", "core/imagenet-classes"]],
+  ["models", ["core/nn", "core/init", "core/functional", "core/layers", "core/models", "core/architectures", "core/optim", "node/backend", "node/native-kernels", "node/wasm-kernels", "node/wasm-threads", "node/mobilenet", "core/imagenet-classes"]],
   ["training", ["core/train", "core/experiment", "core/provenance"]],
   ["exercises", ["core/exercises/*", "core/report"]],
   ["face", ["core/index", "index"]],

@@ -11,6 +11,7 @@ import { Adam, Optimizer, SGD } from "../lib/core/optim";
 import { Random, manualSeed } from "../lib/core/random";
 import { EarlyStopping, evaluate, fit, History, trainEpoch, trainStep } from "../lib/core/train";
 import { nll_loss } from "../lib/core/functional";
+import { KeyboardInterrupt } from "../lib/core/kernel";
 import { backend } from "./helpers";
 
 /** n images; label = quadrant of the bright square, or labelOf(quadrant) when given. */
@@ -220,6 +221,45 @@ describe("EarlyStopping", () => {
     const r = await evaluate(model, test_loader);
     expect(r.loss).toBeCloseTo(testLosses[best - 1], 6);
     expect(r.loss).toBeLessThan(testLosses[testLosses.length - 1]);
+    opt.dispose();
+    model.dispose();
+  });
+});
+
+describe("EarlyStopping across fit() calls (issue 21)", () => {
+  test("a second fit() with the same EarlyStopping is judged on its own losses (best, waited and best_epoch start afresh, as Keras)", async () => {
+    manualSeed(0);
+    const es = new EarlyStopping(2);
+    // an earlier training that reached a loss of 0.001 at its epoch 7 (and left a snapshot of its model)
+    const first = new Net();
+    es.step(first, 0.001, 7);
+    first.dispose();
+    const second = new Net();
+    const opt2 = SGD(second.parameters(), { lr: 0.1 });
+    const train_loader = new DataLoader({ dataset: train_set, batch_size: 50, shuffle: true });
+    const shifted = new DataLoader({ dataset: quadrants(100, 3, (q) => (q + 1) % 4), batch_size: 50 });
+    const h = await fit(second, opt2, train_loader, shifted, { epochs: 3, early_stopping: es, ...quiet });
+    const losses = h.epochs.map((e) => e.test_loss);
+    expect(es.best).toBe(Math.min(...losses));
+    expect(h.best_epoch).toBe(losses.indexOf(es.best) + 1);
+    // and the second model holds its own best epoch's weights
+    expect((await evaluate(second, shifted)).loss).toBeCloseTo(es.best, 6);
+    opt2.dispose();
+    second.dispose();
+  });
+
+  test("a fit() stopped by an interrupt (or any error) frees the weights EarlyStopping saved", async () => {
+    manualSeed(0);
+    const model = new Net();
+    const opt = SGD(model.parameters(), { lr: 0.1 });
+    const train_loader = new DataLoader({ dataset: train_set, batch_size: 50 });
+    const test_loader = new DataLoader({ dataset: test_set, batch_size: 50 });
+    const before = tf.memory().numTensors;
+    const stop = () => {
+      throw new KeyboardInterrupt("interrupted");
+    };
+    await expect(fit(model, opt, train_loader, test_loader, { epochs: 3, early_stopping: new EarlyStopping(2), on_epoch: stop, ...quiet })).rejects.toThrow(KeyboardInterrupt);
+    expect(tf.memory().numTensors).toBe(before);
     opt.dispose();
     model.dispose();
   });

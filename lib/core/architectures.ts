@@ -5,54 +5,8 @@
 // of the 1,000 ImageNet classes ([N, 1000]; torchvision gives the logits, here LogSoftmax is added for nll_loss,
 // and it has no parameters).
 import * as tf from "@tensorflow/tfjs";
-import { AdaptiveAvgPool2d, LogSoftmax, Residual } from "./layers";
-import { BatchNorm, Conv2d, Dropout, Flatten, Linear, MaxPool2d, Module, ReLU, Sequential } from "./nn";
-import { globalRandom } from "./random";
-
-let nextId = 0;
-
-/** nn.Conv2d(in, out, k, stride, padding, bias=False): a convolution without bias (ResNet's, followed by batch norm). */
-export class Conv2dNoBias extends Module {
-  weight: tf.Variable; // [kh, kw, in, out]
-  constructor(readonly in_channels: number, readonly out_channels: number, readonly kernel_size: number, readonly stride = 1, readonly padding = 0) {
-    super();
-    const bound = 1 / Math.sqrt(in_channels * kernel_size * kernel_size);
-    const shape = [kernel_size, kernel_size, in_channels, out_channels];
-    const n = shape.reduce((a, b) => a * b, 1);
-    this.weight = this.owns(tf.tidy(() => tf.variable(tf.tensor(globalRandom().uniform(n, -bound, bound), shape), true, `conv_nb_w_${nextId++}`)));
-  }
-  protected override ownParameters(): [string, tf.Variable][] {
-    return [["weight", this.weight]];
-  }
-  override forward(x: tf.Tensor): tf.Tensor {
-    const p = this.padding;
-    const input = p > 0 ? tf.pad(x, [[0, 0], [p, p], [p, p], [0, 0]]) : x;
-    return tf.conv2d(input as tf.Tensor4D, this.weight as tf.Tensor4D, this.stride, "valid");
-  }
-}
-
-/**
- * nn.MaxPool2d(kernel_size, stride, padding, ceil_mode): the padding is −∞, so it never wins the maximum (as PyTorch);
- * ceil_mode rounds the output size up (⌈(H + 2p − k)/s⌉ + 1) by padding the bottom and right with −∞ as well.
- */
-export class MaxPool2dPadded extends Module {
-  constructor(readonly kernel_size: number, readonly stride: number, readonly padding: number, readonly ceil_mode = false) {
-    super();
-  }
-  private extra(n: number): number {
-    if (!this.ceil_mode) return 0;
-    const k = this.kernel_size, s = this.stride, p = this.padding;
-    let out = Math.ceil((n + 2 * p - k) / s) + 1;
-    if ((out - 1) * s >= n + p) out--; // PyTorch: the last window must start inside the input or the left padding
-    return Math.max(0, (out - 1) * s + k - (n + 2 * p));
-  }
-  override forward(x: tf.Tensor): tf.Tensor {
-    const p = this.padding;
-    const eh = this.extra(x.shape[1] as number), ew = this.extra(x.shape[2] as number);
-    const input = p > 0 || eh > 0 || ew > 0 ? tf.pad(x, [[0, 0], [p, p + eh], [p, p + ew], [0, 0]], -Infinity) : x;
-    return tf.maxPool(input as tf.Tensor4D, this.kernel_size, this.stride, "valid");
-  }
-}
+import { Residual } from "./layers";
+import { AdaptiveAvgPool2d, BatchNorm, Conv2d, Dropout, Flatten, Linear, LogSoftmax, MaxPool2d, Module, ReLU, Sequential } from "./nn";
 
 /** VGG16 (configuration D, Simonyan & Zisserman 2014): 13 convolutions 3×3 and 3 fully connected layers. */
 export function vgg16(num_classes = 1000): Sequential {
@@ -78,13 +32,13 @@ export function vgg16(num_classes = 1000): Sequential {
 /** ResNet's BasicBlock: ReLU(shortcut(x) + BN(conv3×3(ReLU(BN(conv3×3(x)))))), the shortcut a 1×1 convolution + BN when the shape changes. */
 export function basicBlock(in_channels: number, out_channels: number, stride = 1): Residual {
   const body = new Sequential(
-    new Conv2dNoBias(in_channels, out_channels, 3, stride, 1),
+    new Conv2d(in_channels, out_channels, 3, { stride, padding: 1, bias: false }),
     new BatchNorm(out_channels),
     new ReLU(),
-    new Conv2dNoBias(out_channels, out_channels, 3, 1, 1),
+    new Conv2d(out_channels, out_channels, 3, { padding: 1, bias: false }),
     new BatchNorm(out_channels),
   );
-  const shortcut = stride !== 1 || in_channels !== out_channels ? new Sequential(new Conv2dNoBias(in_channels, out_channels, 1, stride, 0), new BatchNorm(out_channels)) : null;
+  const shortcut = stride !== 1 || in_channels !== out_channels ? new Sequential(new Conv2d(in_channels, out_channels, 1, { stride, bias: false }), new BatchNorm(out_channels)) : null;
   return new Residual(body, shortcut, new ReLU());
 }
 
@@ -101,10 +55,10 @@ export function resnet34(num_classes = 1000): Sequential {
     stages.push(new Sequential(...stage));
   });
   return new Sequential(
-    new Conv2dNoBias(3, 64, 7, 2, 3),
+    new Conv2d(3, 64, 7, { stride: 2, padding: 3, bias: false }),
     new BatchNorm(64),
     new ReLU(),
-    new MaxPool2dPadded(3, 2, 1),
+    new MaxPool2d(3, 2, 1),
     ...stages,
     new AdaptiveAvgPool2d(1),
     new Flatten(),
@@ -115,7 +69,7 @@ export function resnet34(num_classes = 1000): Sequential {
 
 /** torchvision's BasicConv2d of GoogLeNet: convolution without bias, batch norm (eps 0.001), ReLU. */
 export function basicConv2d(in_channels: number, out_channels: number, kernel_size: number, stride = 1, padding = 0): Sequential {
-  return new Sequential(new Conv2dNoBias(in_channels, out_channels, kernel_size, stride, padding), new BatchNorm(out_channels, 0.001), new ReLU());
+  return new Sequential(new Conv2d(in_channels, out_channels, kernel_size, { stride, padding, bias: false }), new BatchNorm(out_channels, 0.001), new ReLU());
 }
 
 /**
@@ -132,7 +86,7 @@ export class Inception extends Module {
     this.branch1 = basicConv2d(in_channels, ch1x1, 1);
     this.branch2 = new Sequential(basicConv2d(in_channels, ch3x3red, 1), basicConv2d(ch3x3red, ch3x3, 3, 1, 1));
     this.branch3 = new Sequential(basicConv2d(in_channels, ch5x5red, 1), basicConv2d(ch5x5red, ch5x5, 3, 1, 1));
-    this.branch4 = new Sequential(new MaxPool2dPadded(3, 1, 1, true), basicConv2d(in_channels, pool_proj, 1));
+    this.branch4 = new Sequential(new MaxPool2d(3, 1, 1, true), basicConv2d(in_channels, pool_proj, 1));
   }
   override forward(x: tf.Tensor): tf.Tensor {
     return tf.concat([this.branch1, this.branch2, this.branch3, this.branch4].map((b) => b.forward(x)), 3);
@@ -141,7 +95,7 @@ export class Inception extends Module {
 
 /** GoogLeNet (Inception v1) as torchvision.models.googlenet(aux_logits=False): 9 Inception modules, global average pooling, fc. */
 export function googlenet(num_classes = 1000): Sequential {
-  const pool = (k: number) => new MaxPool2dPadded(k, 2, 0, true);
+  const pool = (k: number) => new MaxPool2d(k, 2, 0, true);
   return new Sequential(
     basicConv2d(3, 64, 7, 2, 3),
     pool(3),

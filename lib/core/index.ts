@@ -18,7 +18,7 @@ export { shiftImage, rotateImage, randomShiftRotate, shiftedCopy } from "./data/
 export { nn, F };
 export { Module } from "./nn";
 export { Net, ConvNet } from "./models";
-export { Tanh, Sigmoid, LogSoftmax, AvgPool2d, AdaptiveAvgPool2d, Residual, gradNorms, kaimingUniform_ } from "./layers";
+export { Residual, gradNorms } from "./layers";
 export { vgg16, googlenet, resnet34, Inception } from "./architectures";
 
 // ---- training: optimizers, the loop, evaluation, comparison runs

@@ -53,3 +53,8 @@ export function answerCellProblem(name: string): string | null {
   if (!c || c.ok) return null;
   return `解答セルがエラーのため実行されていません${c.error ? ` (${c.error})` : ""}。上のエラーを直してから解答セルを実行してください`;
 }
+
+/** The cell running now, or null (outside a kernel, or between cells). */
+export function currentCell(): CellRecord | null {
+  return platform().cells()?.current ?? null;
+}

@@ -1,5 +1,6 @@
-// torch.nn in miniature: Module, Linear, Conv2d, MaxPool2d, Dropout, BatchNorm, Flatten, ReLU, Sequential; and the two
-// helpers everything that looks at a model shares: inEvalMode (eval mode, then the mode it had) and traceForward.
+// torch.nn in miniature: Module; Linear, Conv2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, Dropout, BatchNorm, Flatten;
+// the activations ReLU, Tanh, Sigmoid, LogSoftmax; Sequential; nn.init (init.ts). And the two helpers everything that
+// looks at a model shares: inEvalMode (eval mode, then the mode it had) and traceForward.
 // Weights are initialized as PyTorch initializes nn.Linear / nn.Conv2d
 // (kaiming_uniform_(a=√5) → U(-1/√fan_in, 1/√fan_in), bias likewise), drawn from the seeded
 // global generator, so manualSeed(s) gives the same network every run.
@@ -7,25 +8,22 @@
 //   images are NHWC ([N, 28, 28, 1]), Linear.weight is [in, out], Conv2d.weight is [kh, kw, in, out].
 import * as tf from "@tensorflow/tfjs";
 import { fromBase64, toBase64 } from "./bytes";
+import { madeByThisCell } from "./ownership";
 import { needs } from "./platform";
 import { globalRandom } from "./random";
 
-/**
- * Weights a module made itself are freed once nothing refers to the module any more, as PyTorch frees a model's
- * tensors: TensorFlow.js keeps every tf.Variable until dispose(), so a notebook run again (`const model = new Net()`
- * once more) would otherwise keep every earlier model's weights. V8 decides when a module is collected.
- */
-const freedWithModule = new FinalizationRegistry<tf.Variable>((v) => {
-  if (!v.isDisposed) v.dispose();
-});
+export * as init from "./init";
 
 export abstract class Module {
   /** train() / eval(): dropout and batch norm behave differently in the two modes. */
   training = true;
 
-  /** Marks `v` as this module's own (it made it): `v` is disposed after this module has been garbage-collected. */
+  /**
+   * Marks `v` as this module's own (it made it): freed by dispose(), or when the notebook cell that made it runs
+   * again (ownership.ts). Weights a module did not make (a wrapped tf.LayersModel's) are not marked.
+   */
   protected owns(v: tf.Variable): tf.Variable {
-    freedWithModule.register(this, v);
+    madeByThisCell({ dispose: () => v.isDisposed || v.dispose() });
     return v;
   }
 
@@ -39,6 +37,11 @@ export abstract class Module {
       else if (Array.isArray(v)) v.forEach((m, i) => m instanceof Module && out.push([`${k}.${i}`, m]));
     }
     return out;
+  }
+
+  /** This module and every module below it, parents before their children (PyTorch's model.modules()). */
+  modules(): Module[] {
+    return [this as Module].concat(...this.named_children().map(([, m]) => m.modules()));
   }
 
   /** This module's own trainable tensors (not its children's). */
@@ -126,8 +129,9 @@ export abstract class Module {
     return this;
   }
 
+  /** Frees every parameter and buffer (the tensors are unusable afterwards); a second call does nothing. */
   dispose(): void {
-    tf.dispose([...this.state_dict().values()]);
+    for (const v of this.state_dict().values()) if (!v.isDisposed) v.dispose();
   }
 
   /** A table like torchinfo's: each layer, its output shape for `inputShape` (without the batch axis), its parameters. */
@@ -241,45 +245,71 @@ export class Linear extends Module {
   }
 }
 
-/** nn.Conv2d(in_channels, out_channels, kernel_size): 'valid' padding and stride 1 unless given. */
+/** Options of nn.Conv2d, as PyTorch's keyword arguments. */
+export interface Conv2dOptions {
+  /** step of the window (default 1) */
+  stride?: number;
+  /** zeros added on each side (PyTorch's padding=p), or "same" / "valid" (default "valid": none) */
+  padding?: number | "same" | "valid";
+  /** add a learned bias per output channel (default true; false before batch norm, as ResNet) */
+  bias?: boolean;
+}
+
+/** nn.Conv2d(in_channels, out_channels, kernel_size, { stride, padding, bias }): stride 1, no padding, a bias unless given. */
 export class Conv2d extends Module {
   weight: tf.Variable; // [kh, kw, in, out]
-  bias: tf.Variable; // [out]
-  constructor(
-    readonly in_channels: number,
-    readonly out_channels: number,
-    readonly kernel_size: number,
-    readonly opts: { stride?: number; padding?: number | "same" | "valid" } = {},
-  ) {
+  bias: tf.Variable | null; // [out], null with bias: false
+  readonly stride: number;
+  readonly padding: number | "same" | "valid";
+  constructor(readonly in_channels: number, readonly out_channels: number, readonly kernel_size: number, options: Conv2dOptions = {}) {
     super();
+    this.stride = options.stride ?? 1;
+    this.padding = options.padding ?? "valid";
     const bound = 1 / Math.sqrt(in_channels * kernel_size * kernel_size);
     this.weight = this.owns(uniformVariable([kernel_size, kernel_size, in_channels, out_channels], bound, "conv_w"));
-    this.bias = this.owns(uniformVariable([out_channels], bound, "conv_b"));
+    this.bias = options.bias === false ? null : this.owns(uniformVariable([out_channels], bound, "conv_b"));
   }
   protected override ownParameters(): [string, tf.Variable][] {
-    return [["weight", this.weight], ["bias", this.bias]];
+    return this.bias ? [["weight", this.weight], ["bias", this.bias]] : [["weight", this.weight]];
   }
   override forward(x: tf.Tensor): tf.Tensor {
+    const name = `Conv2d(${this.in_channels}, ${this.out_channels}, ${this.kernel_size})`;
     if (x.rank !== 4 || x.shape[3] !== this.in_channels) {
-      throw new Error(`Conv2d(${this.in_channels}, ${this.out_channels}, ${this.kernel_size}) got input of shape [${x.shape}]; it needs [N, H, W, ${this.in_channels}]`);
+      throw new Error(`${name} got input of shape [${x.shape}]; it needs [N, H, W, ${this.in_channels}]`);
     }
-    if (x.dtype !== "float32") needFloat32(x, `Conv2d(${this.in_channels}, ${this.out_channels}, ${this.kernel_size})`);
-    const pad = this.opts.padding ?? "valid";
+    if (x.dtype !== "float32") needFloat32(x, name);
+    const pad = this.padding;
     // a number pads with that many zeros on each side (PyTorch's padding=p); the native backend takes only
     // 'valid' and 'same', so the zeros are added here and the convolution is 'valid'
     const input = typeof pad === "number" && pad > 0 ? tf.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]]) : x;
-    const y = tf.conv2d(input as tf.Tensor4D, this.weight as tf.Tensor4D, this.opts.stride ?? 1, typeof pad === "number" ? "valid" : pad);
-    return tf.add(y, this.bias);
+    const y = tf.conv2d(input as tf.Tensor4D, this.weight as tf.Tensor4D, this.stride, typeof pad === "number" ? "valid" : pad);
+    return this.bias ? tf.add(y, this.bias) : y;
   }
 }
 
-/** nn.MaxPool2d(kernel_size, stride) */
+/**
+ * nn.MaxPool2d(kernel_size, stride = kernel_size, padding = 0, ceil_mode = false): the padding is −∞, so it never
+ * wins the maximum (as PyTorch); ceil_mode rounds the output size up (⌈(H + 2p − k)/s⌉ + 1) by padding the bottom
+ * and right with −∞ as well.
+ */
 export class MaxPool2d extends Module {
-  constructor(readonly kernel_size: number, readonly stride = kernel_size) {
+  constructor(readonly kernel_size: number, readonly stride = kernel_size, readonly padding = 0, readonly ceil_mode = false) {
     super();
   }
+  /** The −∞ rows (or columns) ceil_mode adds after a side of `n`. */
+  private extra(n: number): number {
+    if (!this.ceil_mode) return 0;
+    const k = this.kernel_size, s = this.stride, p = this.padding;
+    let out = Math.ceil((n + 2 * p - k) / s) + 1;
+    if ((out - 1) * s >= n + p) out--; // PyTorch: the last window must start inside the input or the left padding
+    return Math.max(0, (out - 1) * s + k - (n + 2 * p));
+  }
   override forward(x: tf.Tensor): tf.Tensor {
-    return tf.maxPool(x as tf.Tensor4D, this.kernel_size, this.stride, "valid");
+    if (x.rank !== 4) throw new Error(`MaxPool2d got input of shape [${x.shape}]; it needs [N, H, W, C]`);
+    const p = this.padding;
+    const eh = this.extra(x.shape[1] as number), ew = this.extra(x.shape[2] as number);
+    const input = p > 0 || eh > 0 || ew > 0 ? tf.pad(x, [[0, 0], [p, p + eh], [p, p + ew], [0, 0]], -Infinity) : x;
+    return tf.maxPool(input as tf.Tensor4D, this.kernel_size, this.stride, "valid");
   }
 }
 
@@ -349,6 +379,74 @@ export class Flatten extends Module {
 export class ReLU extends Module {
   override forward(x: tf.Tensor): tf.Tensor {
     return tf.relu(x);
+  }
+}
+
+/** nn.Tanh() */
+export class Tanh extends Module {
+  override forward(x: tf.Tensor): tf.Tensor {
+    return tf.tanh(x);
+  }
+}
+
+/** nn.Sigmoid(): σ(x) = 1 / (1 + e^(−x)) */
+export class Sigmoid extends Module {
+  override forward(x: tf.Tensor): tf.Tensor {
+    return tf.sigmoid(x);
+  }
+}
+
+/** nn.LogSoftmax(dim = -1): log-probabilities, the input nll_loss expects. */
+export class LogSoftmax extends Module {
+  constructor(readonly dim = -1) {
+    super();
+  }
+  override forward(x: tf.Tensor): tf.Tensor {
+    return tf.logSoftmax(x, this.dim);
+  }
+}
+
+/** nn.AvgPool2d(kernel_size, stride = kernel_size, padding = 0) on NHWC maps (padding counted, as PyTorch's default count_include_pad). */
+export class AvgPool2d extends Module {
+  constructor(readonly kernel_size: number, readonly stride = kernel_size, readonly padding = 0) {
+    super();
+  }
+  override forward(x: tf.Tensor): tf.Tensor {
+    if (x.rank !== 4) throw new Error(`AvgPool2d got input of shape [${x.shape}]; it needs [N, H, W, C]`);
+    const p = this.padding;
+    const padded = p > 0 ? tf.pad(x, [[0, 0], [p, p], [p, p], [0, 0]]) : x;
+    return tf.avgPool(padded as tf.Tensor4D, this.kernel_size, this.stride, "valid");
+  }
+}
+
+/**
+ * nn.AdaptiveAvgPool2d(output_size): average over bins that cover the map, PyTorch's bins
+ * (start = ⌊i·H/out⌋, end = ⌈(i+1)·H/out⌉). AdaptiveAvgPool2d(1) is global average pooling: [N, H, W, C] → [N, 1, 1, C].
+ */
+export class AdaptiveAvgPool2d extends Module {
+  readonly out: [number, number];
+  constructor(output_size: number | [number, number] = 1) {
+    super();
+    this.out = typeof output_size === "number" ? [output_size, output_size] : output_size;
+  }
+  override forward(x: tf.Tensor): tf.Tensor {
+    if (x.rank !== 4) throw new Error(`AdaptiveAvgPool2d got input of shape [${x.shape}]; it needs [N, H, W, C]`);
+    const [, h, w] = x.shape;
+    const [oh, ow] = this.out;
+    if (oh === 1 && ow === 1) return tf.mean(x, [1, 2], true);
+    return tf.tidy(() => {
+      const rows: tf.Tensor[] = [];
+      for (let i = 0; i < oh; i++) {
+        const h0 = Math.floor((i * h) / oh), h1 = Math.ceil(((i + 1) * h) / oh);
+        const cols: tf.Tensor[] = [];
+        for (let j = 0; j < ow; j++) {
+          const w0 = Math.floor((j * w) / ow), w1 = Math.ceil(((j + 1) * w) / ow);
+          cols.push(tf.mean(tf.slice(x, [0, h0, w0, 0], [-1, h1 - h0, w1 - w0, -1]), [1, 2], true));
+        }
+        rows.push(tf.concat(cols, 2));
+      }
+      return tf.concat(rows, 1);
+    });
   }
 }
 

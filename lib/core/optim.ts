@@ -4,21 +4,23 @@
 //   loss.backward()        — tf.variableGrads(() => loss, params) returns { value, grads }
 //   optimizer.step()       — optimizer.step(grads) (tf's applyGradients)
 import * as tf from "@tensorflow/tfjs";
-
-/** An optimizer's own state (momentum, Adam's moments) is freed once nothing refers to the optimizer (see nn.ts). */
-const freedWithOptimizer = new FinalizationRegistry<tf.Optimizer>((impl) => impl.dispose());
+import { madeByThisCell } from "./ownership";
 
 export class Optimizer {
+  private disposed = false;
+  /** Its state (momentum, Adam's moments) is freed by dispose(), or when the notebook cell that made it runs again (ownership.ts). */
   constructor(readonly params: tf.Variable[], readonly impl: tf.Optimizer, readonly description: string) {
-    freedWithOptimizer.register(this, impl, impl);
+    madeByThisCell(this);
   }
   /** Updates every parameter from its gradient and disposes the gradients. */
   step(grads: tf.NamedTensorMap): void {
     this.impl.applyGradients(grads);
     tf.dispose(Object.values(grads));
   }
+  /** Frees the optimizer's state; a second call does nothing. */
   dispose(): void {
-    freedWithOptimizer.unregister(this.impl);
+    if (this.disposed) return;
+    this.disposed = true;
     this.impl.dispose();
   }
   toString(): string {

@@ -205,7 +205,10 @@ export async function predict(model: Module, loader: DataLoader): Promise<{ pred
   return { pred: Int32Array.from(preds), target: Int32Array.from(targets) };
 }
 
-/** Stops when the monitored loss has not improved for `patience` epochs, and restores the best weights. */
+/**
+ * Stops when the monitored loss has not improved for `patience` epochs, and restores the best weights.
+ * fit() calls start() first, so one EarlyStopping can serve several fit() calls, each judged on its own (as Keras).
+ */
 export class EarlyStopping {
   best = Infinity;
   best_epoch = 0;
@@ -214,13 +217,27 @@ export class EarlyStopping {
 
   constructor(readonly patience = 3, readonly min_delta = 0) {}
 
+  /** Forgets an earlier training: no best loss, no epochs waited, no saved weights. */
+  start(): void {
+    this.best = Infinity;
+    this.best_epoch = 0;
+    this.waited = 0;
+    this.discard();
+  }
+
+  /** Frees the saved weights without restoring them (fit() stopped by an interrupt or an error). */
+  discard(): void {
+    if (this.saved) tf.dispose([...this.saved.values()]);
+    this.saved = null;
+  }
+
   /** Call after each epoch with the validation loss. Returns true when training should stop. */
   step(model: Module, loss: number, epoch: number): boolean {
     if (loss < this.best - this.min_delta) {
       this.best = loss;
       this.best_epoch = epoch;
       this.waited = 0;
-      if (this.saved) tf.dispose([...this.saved.values()]);
+      this.discard();
       this.saved = model.snapshot();
       return false;
     }
@@ -232,8 +249,7 @@ export class EarlyStopping {
   restore(model: Module): void {
     if (!this.saved) return;
     model.load_state_dict(this.saved);
-    tf.dispose([...this.saved.values()]);
-    this.saved = null;
+    this.discard();
   }
 }
 
@@ -257,6 +273,22 @@ export interface History {
 /** Trains for `epochs` epochs, evaluating on `test_loader` after each; returns the history. One line per epoch. */
 export async function fit(model: Module, optimizer: Optimizer, train_loader: DataLoader, test_loader: DataLoader, opts: TrainOptions): Promise<History> {
   const history: History = { label: opts.label ?? "run", epochs: [] };
+  opts.early_stopping?.start();
+  try {
+    await fitEpochs(model, optimizer, train_loader, test_loader, opts, history);
+  } catch (e) {
+    opts.early_stopping?.discard(); // an interrupted or failed fit keeps no snapshot
+    throw e;
+  }
+  if (opts.early_stopping) {
+    opts.early_stopping.restore(model);
+    history.best_epoch = opts.early_stopping.best_epoch;
+  }
+  return markGenuine(history);
+}
+
+/** fit()'s epochs: train, evaluate, record, draw the line, ask early stopping. */
+async function fitEpochs(model: Module, optimizer: Optimizer, train_loader: DataLoader, test_loader: DataLoader, opts: TrainOptions, history: History): Promise<void> {
   const every = opts.print_every ?? 1;
   const testName = opts.test_name ?? "テスト";
   let line = null as ProgressLine | null;
@@ -298,9 +330,4 @@ export async function fit(model: Module, optimizer: Optimizer, train_loader: Dat
       break;
     }
   }
-  if (opts.early_stopping) {
-    opts.early_stopping.restore(model);
-    history.best_epoch = opts.early_stopping.best_epoch;
-  }
-  return markGenuine(history);
 }

@@ -15,8 +15,8 @@ from jupyter_client.manager import start_new_kernel
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts"))
 from kernel_client import execute  # noqa: E402
 
-# A full garbage collection first (what V8 does by itself sooner or later), so that a model nothing refers to any more
-# has been freed (lib/core/nn.ts: a module's weights go with the module).
+# A full garbage collection first (what V8 does by itself sooner or later): it frees no weights (lib/core/ownership.ts:
+# a cell run again frees what its previous run made), so the count shows what the re-runs themselves left.
 PROBE = """import * as tf from "@tensorflow/tfjs";
 require("v8").setFlagsFromString("--expose-gc");
 for (let i = 0; i < 3; i++) { require("vm").runInNewContext("gc")(); await new Promise((r) => setTimeout(r, 20)); }

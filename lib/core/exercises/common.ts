@@ -57,11 +57,12 @@ const autograding = (): boolean => (grading ? grading.mode !== "" : platform().a
 export function runCheck(exercise: number, answer: unknown, where: string, body: () => string): void {
   let status: CheckStatus;
   let text: string;
-  let problem: string | null = null;
+  let problem: string | null;
   try {
     problem = answerCellProblem(`ex${exercise}`);
-  } catch {
-    problem = null;
+  } catch (e) {
+    // not knowing whether the answer cell ran is not "it ran": nothing is graded, and the line says why
+    problem = `解答セルが実行できたかを確かめられませんでした (${errorText(e)})。解答セルを実行し直してから、このセルを実行してください`;
   }
   if (problem) {
     status = "error";

@@ -48,7 +48,7 @@ export function ex9(answer: unknown, facts: Ex9Facts): void {
     if (!(loss < EX9_MAX_LOSS)) {
       fail(
         `このモデルの損失は訓練画像 ${EVAL_IMAGES.toLocaleString("en")} 枚で ${Number.isFinite(loss) ? loss.toFixed(3) : loss} です (plain は約 2.30 のまま)。` +
-          `学習したあとのモデルを入れたか確かめ、スキップ構造 (Residual) や He の初期化 (kaimingUniform_) を試してください`,
+          `学習したあとのモデルを入れたか確かめ、スキップ構造 (Residual) や He の初期化 (nn.init.kaiming_uniform_) を試してください`,
       );
     }
     return `20 層・パラメータ ${pm.toLocaleString("en")} 個のまま、訓練画像 ${EVAL_IMAGES.toLocaleString("en")} 枚での損失 ${loss.toFixed(3)} (このセルで測り直しました)`;

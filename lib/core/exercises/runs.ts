@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { ImageDataset } from "../data/dataset";
 import type { ExperimentResult } from "../experiment";
 import { inEvalMode } from "../nn";
-import { isGenuine, provenanceOf, sameWeights } from "../provenance";
+import { isGenuine, provenanceOf, unedited, weightsState } from "../provenance";
 import { describe, fail, isBlank, isPlainObject } from "./common";
 
 /** `v` as a genuine experiment result, or a hint that says what it is instead. */
@@ -19,8 +19,13 @@ export function asRun(v: unknown, name: string, what: string): ExperimentResult 
     fail(`${name} には experiment() の結果を入れてください (今は ${describe(v)})`);
   }
   const r = v as ExperimentResult;
-  if (!sameWeights(r)) {
-    fail(`${name}.model の重みが experiment() の終わりと変わっています (続けて学習した・別の重みを読み込んだ・dispose した、など)。experiment() をやり直してください`);
+  if (!unedited(r)) {
+    fail(`${name} の数や名前が experiment() の返した時から書き換えられています (${name}.gap = ... や ${name}.history.epochs.push(...) など)。書き換える前の結果で確かめるので、experiment() をやり直してください`);
+  }
+  const weights = weightsState(r);
+  if (weights === "disposed") fail(`${name}.model の重みが dispose されています。experiment() をやり直してください`);
+  if (weights === "changed") {
+    fail(`${name}.model の重みが experiment() の終わりと変わっています (続けて学習した・別の重みを読み込んだ、など)。experiment() をやり直してください`);
   }
   return r;
 }

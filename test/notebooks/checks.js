@@ -894,6 +894,18 @@ checks["07_cifar10.ipynb"] = [
       return (r.train_seconds > 0 && /Finished Training: \d+ エポック [\d.]+ 秒/.test(text(doc))) || "no training time";
     },
   },
+  {
+    // issue 20: 「クラスによって大きく違い」 is a comparison too: the best and the worst class differ by ≥ 15 points, printed
+    name: "per-class accuracies differ widely, as the summary says (best − worst ≥ 15 points), and the difference is printed",
+    test: ({ doc }) => {
+      const a = reports(doc).per_class_acc;
+      if (!Array.isArray(a) || a.length !== 10) return `per_class_acc ${JSON.stringify(a)}`;
+      const spread = 100 * (Math.max(...a) - Math.min(...a));
+      const line = text(doc).match(/^いちばん良いクラス: .*, 差 ([\d.]+) ポイント$/m);
+      if (!line || line[1] !== spread.toFixed(1)) return `printed ${line && line[0]}, computed ${spread.toFixed(1)}`;
+      return spread >= 15 || `best − worst = ${spread.toFixed(1)} points: 「大きく違い」 is not what the run shows`;
+    },
+  },
   claimsCheck(CLAIMS_07, "every number the markdown claims is the reported value (accuracies ± 2 points) or a stated outside figure"),
   percentsCovered(CLAIMS_07),
 ];

@@ -1,9 +1,25 @@
-/** jest: the library's unit tests (test/*.test.ts), run from TypeScript sources through ts-jest. */
-module.exports = {
+/**
+ * jest: the library's tests (test/*.test.ts), run from TypeScript sources through ts-jest, in two projects:
+ *   unit         the core's own tests that start no kernel, server or notebook and read no data files: quick, and
+ *                `npm run test:unit` runs them on the cpu backend (the core is pure TensorFlow.js: any backend)
+ *   integration  everything else: data files, backends and accelerators, kernels, notebooks, servers, faults
+ * `npm test` (scripts/test.sh) runs both, each file once, on the native backend.
+ */
+const UNIT = ["metrics", "plot-figures", "plot", "progress", "report", "augment", "layers"].map((n) => `<rootDir>/test/${n}.test.ts`);
+
+const project = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
-  testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: false }] },
+  // every test runs with the Node platform, as notebooks do (lib/index.ts installs it)
+  setupFiles: ["<rootDir>/test/setup-platform.ts"],
+};
+
+module.exports = {
+  projects: [
+    { ...project, displayName: "unit", testMatch: UNIT },
+    { ...project, displayName: "integration", testMatch: ["<rootDir>/test/**/*.test.ts"], testPathIgnorePatterns: ["/node_modules/", ...UNIT] },
+  ],
   // the photo tests decode hundreds of JPEGs; on a loaded 2-core machine they were seen to pass 60 s
   testTimeout: 180000,
   maxWorkers: 2,

@@ -8,7 +8,7 @@
 #   idle:     jupyterhub-idle-culler stops a student's server idle for $LECTURE3_HUB_CULL_TIMEOUT s (default 3600)
 #   students: $LECTURE3_HUB_STATE/users/<name>/ (default hub/state/users/<name>/) holds their copy of notebooks/
 #             (JupyterLab's root) and their data cache; the dataset mirror $LECTURE3_DATA_MIRROR (a folder, or
-#             several separated by ":") is only read: lib/data/sources.ts copies what a notebook needs into the cache
+#             several separated by ":") is only read: lib/node/data/sources.ts copies what a notebook needs into the cache
 #   nbgrader: the Assignments tab (hub/singleuser/: the exchange $LECTURE3_HUB_STATE/exchange, course lecture3)
 # Accounts (hub/accounts.py, docs/hub.md): run as root (a class), the hub gives each student their own Unix account
 # (made on their first start: group lecture3-students, home $LECTURE3_HUB_STATE/users/<name>, mode 0700; or the host's
@@ -138,7 +138,7 @@ c.Spawner.environment = {
     "JUPYTER_PATH": str(venv / "share" / "jupyter"),
     "JUPYTER_CONFIG_PATH": str(root / "hub" / "singleuser"),
     "LECTURE3_DATA_MIRROR": mirror,
-    "LECTURE3_DATA_CACHE": lambda spawner: str(Path(spawner.home_dir) / "datasets"),  # the student's own (lib/paths.ts)
+    "LECTURE3_DATA_CACHE": lambda spawner: str(Path(spawner.home_dir) / "datasets"),  # the student's own (lib/node/paths.ts)
     "LECTURE3_NBGRADER_EXCHANGE": str(exchange),
     "LECTURE3_COURSE_ID": os.environ.get("LECTURE3_COURSE_ID", "lecture3"),
 }

@@ -7,7 +7,7 @@
 #                          first start, a notebook the lecturer added later, one the student deleted), a file already
 #                          there (the student's own, edited or not) is never touched
 #   $HOME/node_modules     → the project's: the notebooks import "lecture3" and @tensorflow/tfjs from there
-#   $LECTURE3_DATA_CACHE   the student's data cache (lib/paths.ts), filled from the read-only mirror
+#   $LECTURE3_DATA_CACHE   the student's data cache (lib/node/paths.ts), filled from the read-only mirror
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$HOME/notebooks" "${LECTURE3_DATA_CACHE:-$HOME/datasets}"

@@ -92,7 +92,7 @@ want = {
              os.path.join(root, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
     "display_name": "TypeScript",
     "language": "typescript",
-    # (TensorFlow's log level is set by the library itself when it loads TensorFlow: lib/backend.ts)
+    # (TensorFlow's log level is set by the library itself when it loads TensorFlow: lib/node/backend.ts)
 }
 if cuda_libs:  # GPU: NVIDIA's CUDA libraries from .venv (LECTURE3_GPU=1)
     want["env"] = {"LD_LIBRARY_PATH": cuda_libs}

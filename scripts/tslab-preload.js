@@ -2,7 +2,7 @@
 // tslab 1.0.22 is used as it is; this file changes four things a student meets in JupyterLab:
 //   1. zeromq sends are queued (scripts/tslab-serial-send.js), so no output or status message is lost.
 //   2. Every cell execution is recorded in globalThis.__lecture3_kernel (code, ok or not, first error line),
-//      so a check cell can tell that its answer cell failed instead of grading a stale value (lib/kernel.ts).
+//      so a check cell can tell that its answer cell failed instead of grading a stale value (lib/core/kernel.ts).
 //   3. Kernel > Interrupt: the interrupt is counted first, and the library's loops (DataLoader, fit, evaluate,
 //      ...) stop at the next mini-batch and end the cell with one Japanese line. Only if the cell has not
 //      ended after GRACE_MS does tslab's own interrupt run (it abandons the cell; code that does not watch
@@ -247,7 +247,7 @@ const grading = (() => {
 })();
 
 if (grading) {
-  // taken once by lib/exercises/common.ts while the library loads below; gone before the first cell
+  // taken once by lib/core/exercises/common.ts while the library loads below; gone before the first cell
   let taken = false;
   Object.defineProperty(globalThis, "__lecture3_grading", {
     configurable: true,

@@ -1,4 +1,4 @@
-// lib/architectures.ts: VGG16 and ResNet-34 built from the library's modules, their parameter totals against the
+// lib/core/architectures.ts: VGG16 and ResNet-34 built from the library's modules, their parameter totals against the
 // published counts (torchvision.models.vgg16: 138,357,544; torchvision.models.resnet34: 21,797,672;
 // torchvision.models.googlenet without auxiliary heads: 6,624,904, also worked out by hand below), output shapes
 // for a 224×224×3 image, the two helper layers checked by hand, and every layer against torchvision 0.28.0 (reference JSON).

@@ -1,4 +1,4 @@
-// lib/data/archive.ts on generated archives: zip (stored, deflate), tar, tar.gz; truncated and malicious ones refused.
+// lib/node/data/archive.ts on generated archives: zip (stored, deflate), tar, tar.gz; truncated and malicious ones refused.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";

@@ -27,7 +27,7 @@ describe("useBackend", () => {
   });
 });
 
-describe("native kernels (lib/native-kernels.ts)", () => {
+describe("native kernels (lib/node/native-kernels.ts)", () => {
   test("ReLU's gradient through TensorFlow's ReluGrad equals tfjs's own composition, 0 at x = 0", async () => {
     await useBackend("tensorflow", { print: false });
     const x = tf.tensor1d([-2, -0.5, 0, 0.25, 3]);

@@ -1,4 +1,4 @@
-// lib/data/cifar10.ts: the binary batch format on generated batches (and bad ones), and the mirror's JPEG copy.
+// lib/node/data/cifar10.ts: the binary batch format on generated batches (and bad ones), and the mirror's JPEG copy.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";

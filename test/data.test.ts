@@ -29,7 +29,7 @@ describe("parseIdx", () => {
       expect(a.data.length).toBe(3 * 784);
       expect(a.data[785]).toBe(785 % 256);
     }
-    expect(raw.readUInt32BE(0)).toBe(2051);
+    expect(new DataView(raw.buffer).getUint32(0)).toBe(2051); // big-endian
     expect(parseIdx(labels(12), "y", 2049).dims).toEqual([12]);
   });
   test("a truncated file names the file and says to download again", () => {

@@ -1,5 +1,5 @@
 // Issue 12, concurrency: two notebooks fetching the same data set at once into an empty cache. Two real node
-// processes run lib/data/sources.ts (transpiled to JavaScript into a temporary folder, so the test does not depend on
+// processes run lib/node/data/sources.ts (transpiled to JavaScript into a temporary folder, so the test does not depend on
 // lib/dist being current) against one local server that holds both answers until both requests have arrived, so
 // the two downloads overlap for sure. Each writes its own partial file (name.part-PID-time) and renames it into place:
 // the cache ends with one good copy and nothing else.

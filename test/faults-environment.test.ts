@@ -1,5 +1,5 @@
 // Issue 12, item 8: a broken environment is found by set-up (the checks of scripts/check-env.sh, which setup.sh runs)
-// or by the first cell (lib/backend.ts useBackend), with the remedy in one sentence. Each check runs here against a
+// or by the first cell (lib/node/backend.ts useBackend), with the remedy in one sentence. Each check runs here against a
 // real broken environment: a PATH without g++ and make, a Python whose `-m venv` fails, a folder that cannot be
 // written, a clone moved after set-up, and a native binding whose libtensorflow is missing or not the right library.
 import { spawnSync } from "child_process";

@@ -1,7 +1,7 @@
 // Issue 12, item 5: running a notebook again in the same kernel (Run All twice, three times) does not grow without
 // bound. 02 (the cheapest notebook that trains) runs three times in one tslab kernel through jupyter_client
 // (test/kernel/rerun.py); after each pass and a full garbage collection the kernel reports tf.memory().numTensors and
-// its resident memory. A model and an optimizer nothing refers to any more free their tensors (lib/nn.ts, lib/optim.ts:
+// its resident memory. A model and an optimizer nothing refers to any more free their tensors (lib/core/nn.ts, lib/core/optim.ts:
 // `const model = new Net()` run again leaves the old model unreferenced), so the count stays where the first pass left it.
 // Measured (2-core machine, native backend): numTensors 7, 7, 7; resident memory 673, 719, 733 MiB. Before the models
 // freed their weights: 9, 18, 27 (one model a pass); before 02's first-batch cell freed its min()/max(): 9, 11, 13.

@@ -1,4 +1,4 @@
-// lib/data/images.ts: JPEG/PNG decoding on both decoders, geometry, augmentation, normalization, ImageFolder, photo grids.
+// lib/node/data/images.ts: JPEG/PNG decoding on both decoders, geometry, augmentation, normalization, ImageFolder, photo grids.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";

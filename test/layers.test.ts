@@ -1,4 +1,4 @@
-// lib/layers.ts (Tanh, Sigmoid, AvgPool2d, AdaptiveAvgPool2d, Residual, gradNorms) and lib/nn.ts's
+// lib/core/layers.ts (Tanh, Sigmoid, AvgPool2d, AdaptiveAvgPool2d, Residual, gradNorms) and lib/core/nn.ts's
 // Conv2d with stride and padding, Sequential and ReLU, against PyTorch: the numbers in
 // test/reference/layers_reference.json were computed by test/reference/make_layers_reference.py
 // (torch 2.13.0, float64 arithmetic on float32 inputs), plus a few checks by hand.

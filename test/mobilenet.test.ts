@@ -1,4 +1,4 @@
-// lib/mobilenet.ts with the mirror's MobileNet v1 0.25 files, and lib/data/hymenoptera.ts with the mirror's zip.
+// lib/node/mobilenet.ts with the mirror's MobileNet v1 0.25 files, and lib/node/data/hymenoptera.ts with the mirror's zip.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";

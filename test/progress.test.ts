@@ -61,3 +61,24 @@ test("a line finished with keep = false is drawn over by the next line that reus
   expect(msgs.map((m) => [m.data["text/plain"], m.update])).toEqual([["a done", false], ["b done", true]]);
   expect(msgs[1].id).toBe(msgs[0].id);
 });
+
+test("a line stays in the cell that started it: when tslab moves on to the next cell, the line's updates do not follow", () => {
+  // tslab points jupyter.lastWriteDisplayData at each execute request's display writer as its cell starts
+  // (lib/node/platform.ts reads it); a loop the kernel stopped waiting for goes on drawing after that
+  const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: ((msg: unknown, update: boolean) => void) | null };
+  const cell1: { msg: { transient: { display_id?: string } }; update: boolean }[] = [];
+  const cell2: unknown[] = [];
+  jupyter.lastWriteDisplayData = (msg, update) => cell1.push({ msg: msg as (typeof cell1)[0]["msg"], update });
+  try {
+    const bar = new ProgressLine(3, "epoch", 0);
+    bar.tick(1, 10);
+    jupyter.lastWriteDisplayData = (msg) => cell2.push(msg); // the next cell runs
+    bar.tick(2, 10);
+    bar.finish("epoch: done");
+    expect(cell2).toEqual([]);
+    expect(cell1.map((m) => m.update)).toEqual([false, true, true]);
+    expect(new Set(cell1.map((m) => m.msg.transient.display_id)).size).toBe(1);
+  } finally {
+    jupyter.lastWriteDisplayData = null;
+  }
+});

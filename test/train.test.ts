@@ -1,4 +1,4 @@
-// lib/train (trainStep, trainEpoch, evaluate, fit, EarlyStopping) and lib/data/loader (DataLoader)
+// lib/core/train (trainStep, trainEpoch, evaluate, fit, EarlyStopping) and lib/core/data/loader (DataLoader)
 // on small synthetic data, so the whole file runs in seconds: 28×28 "images" of noise with one
 // bright 10×10 square in one of the four quadrants; the label is the quadrant (0-3).
 import * as tf from "@tensorflow/tfjs";

@@ -1,4 +1,4 @@
-// The training kernels lib/wasm-kernels.ts registers for the WebAssembly backend, checked against the
+// The training kernels lib/node/wasm-kernels.ts registers for the WebAssembly backend, checked against the
 // pure-JavaScript cpu backend: gradients of conv2d and of depthwise conv2d (stride 1 and 2, 'valid', 'same'
 // and explicit paddings, rectangular kernels, channel multipliers 1–3), of matMul with every transpose flag,
 // of max-pooling, Tile, the ReLU / sigmoid / log-softmax path, and a few SGD steps of the lecture's networks. Tolerance: max |wasm − cpu| ≤ 1e-4 · max |cpu|.
@@ -19,7 +19,7 @@ let before = "";
 
 beforeAll(async () => {
   before = tf.getBackend();
-  registerThreadedWasm(); // the build lib/backend.ts uses: XNNPACK on every core
+  registerThreadedWasm(); // the build lib/node/backend.ts uses: XNNPACK on every core
   expect(await tf.setBackend("wasm")).toBe(true);
   registerWasmTrainingKernels();
 });

@@ -1,55 +1,58 @@
-// Rich output in a tslab notebook: one display message may carry several MIME types at once
-// (tslab's own display.raw sends one), e.g. a plotly figure as JSON for JupyterLab plus HTML for
-// nbconvert's HTML export. Outside a notebook (node, jest) the text/plain part is printed instead.
-import { randomBytes } from "crypto";
+// Rich output in a notebook: one display message may carry several MIME types at once, e.g. a plotly figure as
+// JSON for JupyterLab plus HTML for nbconvert's HTML export. The messages go where the platform says
+// (lib/core/platform.ts: in tslab, the running cell); outside a notebook the text/plain part is printed instead.
+import { platform, type MimeBundle, type Output } from "./platform";
 
-export type MimeBundle = Record<string, unknown>;
-export type DisplaySink = (data: MimeBundle, displayId: string | undefined, update: boolean) => void;
+export type { MimeBundle };
 
-let override: DisplaySink | null = null;
+let override: Output | null = null;
 
-/** Routes display messages elsewhere (tests); null restores the default. */
-export function setDisplaySink(sink: DisplaySink | null): void {
+/** Routes display messages elsewhere (tests); null restores the platform's. */
+export function setDisplaySink(sink: Output | null): void {
   override = sink;
 }
 
-function kernelSink(): DisplaySink | null {
-  let jupyter: { lastWriteDisplayData?: ((msg: unknown, update: boolean) => void) | null };
-  try {
-    // tslab's kernel sets this while it runs a cell; it is null in plain node.
-    jupyter = require("tslab/dist/jupyter");
-  } catch {
-    return null;
-  }
-  const write = jupyter.lastWriteDisplayData;
-  if (typeof write !== "function") return null;
-  return (data, id, update) => write({ data, metadata: {}, transient: id ? { display_id: id } : {} }, update);
+/** Where output goes now (bound to the running cell), or null outside a notebook. */
+function outputNow(): Output | null {
+  return override ?? platform().output();
 }
 
-/** True inside a tslab kernel (JupyterLab or nbconvert). */
+/** True inside a notebook (JupyterLab, nbconvert). */
 export function inNotebook(): boolean {
-  return override !== null || kernelSink() !== null;
+  return outputNow() !== null;
 }
 
-function send(data: MimeBundle, id: string | undefined, update: boolean): void {
-  const sink = override ?? kernelSink();
-  if (sink) sink(data, id, update);
-  else if (!update && typeof data["text/plain"] === "string") console.log(data["text/plain"]);
+function printText(data: MimeBundle): void {
+  if (typeof data["text/plain"] === "string") console.log(data["text/plain"]);
 }
 
 /** Shows a MIME bundle once. */
 export function show(data: MimeBundle): void {
-  send(data, undefined, false);
+  const out = outputNow();
+  if (out) out(data, undefined, false);
+  else printText(data);
 }
 
-/** One output area that can be redrawn in place (a progress line, a live chart). */
+/** A fresh id for a display (16 hex digits). */
+export function newDisplayId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * One output area that can be redrawn in place (a progress line, a live chart). It stays in the cell that made it:
+ * a loop the kernel stopped waiting for cannot draw into the cells that run after it.
+ */
 export class LiveDisplay {
-  private readonly id = randomBytes(8).toString("hex");
+  private readonly id = newDisplayId();
+  private readonly out = outputNow();
+  /** true when it draws into a notebook (false: it prints its first text/plain) */
+  readonly inNotebook = this.out !== null;
   /** true once something was drawn */
   shown = false;
   /** Draws `data`, replacing what this display showed before. */
   update(data: MimeBundle): void {
-    send(data, this.id, this.shown);
+    if (this.out) this.out(data, this.id, this.shown);
+    else if (!this.shown) printText(data);
     this.shown = true;
   }
 }

@@ -1,33 +1,13 @@
-// What the tslab kernel knows about the cells a student ran, and about Kernel > Interrupt.
-// The kernel preload (scripts/tslab-preload.js) records every cell execution and counts interrupts in
-// globalThis.__lecture3_kernel; outside a tslab kernel (node, jest) nothing is recorded and every
-// function here answers "nothing known".
+// What the kernel knows about the cells a student ran, and about Kernel > Interrupt, as the platform reports it
+// (lib/core/platform.ts; in tslab the kernel preload scripts/tslab-preload.js records them). Where nothing is
+// recorded (node, jest) every function here answers "nothing known".
+import { platform, type CellRecord } from "./platform";
 
-/** One executed cell, as the kernel preload records it. */
-export interface CellRecord {
-  /** 1, 2, 3, ... in the order the kernel ran them */
-  n: number;
-  code: string;
-  /** true: ran to the end; false: did not compile or threw; null: still running */
-  ok: boolean | null;
-  /** the first line of the compile or run-time error */
-  error?: string;
-}
-
-interface KernelState {
-  interrupts: number;
-  cells: CellRecord[];
-  current: CellRecord | null;
-}
-
-function state(): KernelState | null {
-  const s = (globalThis as { __lecture3_kernel?: KernelState }).__lecture3_kernel;
-  return s && typeof s.interrupts === "number" && Array.isArray(s.cells) ? s : null;
-}
+export type { CellRecord };
 
 /** How many times the kernel has been interrupted so far (0 outside a kernel). */
 export function interruptCount(): number {
-  return state()?.interrupts ?? 0;
+  return platform().interruptCount();
 }
 
 /** Thrown by a loop that noticed Kernel > Interrupt; the kernel prints only its message, without a stack. */
@@ -54,7 +34,7 @@ const declares = (name: string) => new RegExp(`(^|[^\\w$.])(const|let|var)\\s+${
  * Undefined outside a kernel or when no such cell has run.
  */
 export function lastCellAssigning(name: string): CellRecord | undefined {
-  const s = state();
+  const s = platform().cells();
   if (!s) return undefined;
   const re = declares(name);
   for (let i = s.cells.length - 1; i >= 0; i--) {

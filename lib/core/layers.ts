@@ -1,4 +1,4 @@
-// Layers for deep networks (notebook 08), on top of lib/nn.ts's Module:
+// Layers for deep networks (notebook 08), on top of lib/core/nn.ts's Module:
 //   Tanh, Sigmoid, LogSoftmax (ReLU is in nn.ts), AvgPool2d, AdaptiveAvgPool2d (global average pooling),
 //   Residual (y = x + F(x), the skip connection of ResNet), kaimingUniform_() (He initialization) and gradNorms() (the norm of each parameter's
 //   gradient after one forward/backward pass, without updating anything).

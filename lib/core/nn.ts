@@ -5,10 +5,9 @@
 // global generator, so manualSeed(s) gives the same network every run.
 // Layout differs from PyTorch where TensorFlow's kernels want it:
 //   images are NHWC ([N, 28, 28, 1]), Linear.weight is [in, out], Conv2d.weight is [kh, kw, in, out].
-import * as fs from "fs";
-import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
-import { writeAtomically } from "../node/files";
+import { fromBase64, toBase64 } from "./bytes";
+import { needs } from "./platform";
 import { globalRandom } from "./random";
 
 /**
@@ -104,18 +103,19 @@ export abstract class Module {
   save(file: string): void {
     const tensors: Record<string, { shape: number[]; data: string }> = {};
     for (const [k, v] of this.state_dict()) {
-      tensors[k] = { shape: v.shape, data: Buffer.from((v.dataSync() as Float32Array).buffer).toString("base64") };
+      const values = v.dataSync() as Float32Array; // may be a view into a larger buffer: take only its bytes
+      tensors[k] = { shape: v.shape, data: toBase64(new Uint8Array(values.buffer, values.byteOffset, values.byteLength)) };
     }
-    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    writeAtomically(file, (tmp) => fs.writeFileSync(tmp, JSON.stringify({ format: "lecture3-state-dict/1", tensors })));
+    const json = JSON.stringify({ format: "lecture3-state-dict/1", tensors });
+    needs("writeFile", "Module.save")(file, new TextEncoder().encode(json)); // never half written (the platform)
   }
   /** Reads a file written by save() into this model. */
   load(file: string): this {
-    const json = JSON.parse(fs.readFileSync(file, "utf8"));
+    const json = JSON.parse(new TextDecoder().decode(needs("readFile", "Module.load")(file)));
     if (json.format !== "lecture3-state-dict/1") throw new Error(`${file}: not a file written by Module.save()`);
     const state = new Map<string, tf.Tensor>();
     for (const [k, t] of Object.entries(json.tensors as Record<string, { shape: number[]; data: string }>)) {
-      const b = Buffer.from(t.data, "base64");
+      const b = fromBase64(t.data);
       state.set(k, tf.tensor(new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4), t.shape));
     }
     try {

@@ -90,9 +90,9 @@ async function activate(name: BackendName): Promise<{ tensorflow: string | null;
   }
   if (name === "wasm") {
     const wasm = require("@tensorflow/tfjs-backend-wasm") as { getThreadsCount(): number };
-    registerThreadedWasm(); // the threaded build, a thread a core (lib/wasm-threads.ts)
+    registerThreadedWasm(); // the threaded build, a thread a core (lib/node/wasm-threads.ts)
     if (!(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') returned false");
-    require("./wasm-kernels").registerWasmTrainingKernels(); // conv gradients, transposed matMul, MaxPoolGrad, Tile, Sum, Identity (lib/wasm-kernels.ts)
+    require("./wasm-kernels").registerWasmTrainingKernels(); // conv gradients, transposed matMul, MaxPoolGrad, Tile, Sum, Identity (lib/node/wasm-kernels.ts)
     return { tensorflow: null, device: `CPU (WebAssembly, ${wasm.getThreadsCount()} threads)` };
   }
   if (!(await tf.setBackend("cpu"))) throw new Error("tf.setBackend('cpu') returned false");

@@ -1,4 +1,4 @@
-// One pthread of tfjs-backend-wasm's threaded SIMD build (lib/wasm-threads.ts starts these).
+// One pthread of tfjs-backend-wasm's threaded SIMD build (lib/node/wasm-threads.ts starts these).
 // tfjs ships this worker's source as a string and, in a browser, starts it from a blob: URL, which node's
 // worker_threads cannot load; this file is the same source started from disk. The string's "\n" escapes
 // are restored the way tfjs's own loader does before it makes its Blob.

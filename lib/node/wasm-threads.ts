@@ -4,11 +4,11 @@
 // tfjs #3830) although it ships the threaded build (XNNPACK on a pthreadpool; Emscripten pthreads are
 // worker_threads sharing one WebAssembly.Memory). Two things stop it:
 //   1. its loader hands Emscripten the pthread worker as a blob: URL, which node's worker_threads cannot start:
-//      here the worker is lib/wasm-thread-worker.js, the same shipped source started from a file;
+//      here the worker is lib/node/wasm-thread-worker.js, the same shipped source started from a file;
 //   2. the C++ side caps the pool at half of emscripten_num_logical_cores() (it assumes two hyper-threads a
 //      core; backend.cc `num_cores`), i.e. one thread on a 2-core machine: here that import answers
 //      2 × `threads`, so the pool gets `threads` (at most 8, the build's pre-started workers).
-// Everything else is tfjs's own BackendWasm and kernels (and lib/wasm-kernels.ts on top).
+// Everything else is tfjs's own BackendWasm and kernels (and lib/node/wasm-kernels.ts on top).
 // Measured (2-core machine, conv2d [100, 26, 26, 32] × [3, 3, 32, 64]): 47 ms on one thread, 24.5 ms on two.
 import * as fs from "fs";
 import * as os from "os";

@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts"
 from kernel_client import execute  # noqa: E402
 
 # A full garbage collection first (what V8 does by itself sooner or later), so that a model nothing refers to any more
-# has been freed (lib/nn.ts: a module's weights go with the module).
+# has been freed (lib/core/nn.ts: a module's weights go with the module).
 PROBE = """import * as tf from "@tensorflow/tfjs";
 require("v8").setFlagsFromString("--expose-gc");
 for (let i = 0; i < 3; i++) { require("vm").runInNewContext("gc")(); await new Promise((r) => setTimeout(r, 20)); }

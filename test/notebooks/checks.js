@@ -30,7 +30,7 @@ function within(name, value, ref, tol) {
 }
 
 // ---------------------------------------------------------------- numbers reported by the notebooks
-// A notebook calls report({ name: value }) (lib/report.ts); each call is a display output whose data holds the
+// A notebook calls report({ name: value }) (lib/core/report.ts); each call is a display output whose data holds the
 // values under REPORT_MIME and an empty text/plain. The checks read those values, never the printed sentences.
 const REPORT_MIME = "application/vnd.lecture3.report+json";
 

@@ -1,4 +1,4 @@
-"""PyTorch reference numbers for test/layers.test.ts (lib/layers.ts and Conv2d's stride/padding).
+"""PyTorch reference numbers for test/layers.test.ts (lib/core/layers.ts and Conv2d's stride/padding).
 
 Regenerate (from the repository root, with the project's .venv, which has torch 2.13.0 CPU for reference
 scripts only):

@@ -2,7 +2,7 @@
 //   bytes 0-3  magic: 0x00 0x00 <type 0x08 = ubyte> <number of dimensions>
 //              2049 = 0x0801 (labels, 1 dimension), 2051 = 0x0803 (images, 3 dimensions)
 //   then one big-endian uint32 per dimension, then prod(dims) bytes.
-import { gunzipSync } from "zlib";
+import { needs } from "../platform";
 
 export interface IdxArray {
   dims: number[];
@@ -11,10 +11,11 @@ export interface IdxArray {
 
 /** Parses an idx file (gzip-compressed or raw). `file` names it in errors. */
 export function parseIdx(bytes: Uint8Array, file: string, expectMagic?: number): IdxArray {
-  let buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let buf = bytes;
   if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
+    const gunzip = needs("gunzip", `${file} (gzip) の展開`);
     try {
-      buf = gunzipSync(buf);
+      buf = gunzip(buf);
     } catch (e) {
       throw new Error(
         `${file}: broken gzip data (${(e as Error).message}); the file is probably truncated. ` +
@@ -25,7 +26,8 @@ export function parseIdx(bytes: Uint8Array, file: string, expectMagic?: number):
   if (buf.length < 4) {
     throw new Error(`${file}: only ${buf.length} bytes, too short for an idx header; the file is truncated. Delete it and download it again.`);
   }
-  const magic = buf.readUInt32BE(0);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength); // big-endian numbers of the header
+  const magic = view.getUint32(0);
   const ndim = buf[3];
   if (buf[0] !== 0 || buf[1] !== 0 || buf[2] !== 0x08 || ndim === 0 || (expectMagic !== undefined && magic !== expectMagic)) {
     const want = expectMagic !== undefined ? `${expectMagic}` : "2049 (labels) or 2051 (images)";
@@ -36,7 +38,7 @@ export function parseIdx(bytes: Uint8Array, file: string, expectMagic?: number):
     throw new Error(`${file}: header needs ${headerBytes} bytes but the file has ${buf.length}; it is truncated. Delete it and download it again.`);
   }
   const dims: number[] = [];
-  for (let d = 0; d < ndim; d++) dims.push(buf.readUInt32BE(4 + 4 * d));
+  for (let d = 0; d < ndim; d++) dims.push(view.getUint32(4 + 4 * d));
   const count = dims.reduce((a, b) => a * b, 1);
   const have = buf.length - headerBytes;
   if (have < count) {
@@ -49,9 +51,11 @@ export function parseIdx(bytes: Uint8Array, file: string, expectMagic?: number):
 }
 
 /** Writes an idx file (used by the tests to make small fixtures, and handy for students' own data). */
-export function encodeIdx(dims: number[], data: Uint8Array): Buffer {
-  const header = Buffer.alloc(4 + 4 * dims.length);
-  header.writeUInt32BE(0x0800 + dims.length, 0);
-  dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
-  return Buffer.concat([header, Buffer.from(data)]);
+export function encodeIdx(dims: number[], data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + 4 * dims.length + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, 0x0800 + dims.length);
+  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d));
+  out.set(data, 4 + 4 * dims.length);
+  return out;
 }

@@ -9,6 +9,12 @@ import { InterruptWatch, KeyboardInterrupt } from "../kernel";
 import { Random, globalRandom } from "../random";
 import type { ImageDataset } from "./dataset";
 
+/** Lets the event loop run once: setImmediate where there is one (Node), else a 0 ms timer (a browser). */
+function nextTurn(): Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (f: () => void) => void }).setImmediate;
+  return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
+}
+
 /** What a DataLoader needs of a dataset: its size and a batch of examples (an ImageDataset, or e.g. precomputed features). */
 export type BatchSource = Pick<ImageDataset, "length" | "batch">;
 
@@ -88,7 +94,7 @@ export class DataLoader implements Iterable<Batch>, AsyncIterable<Batch> {
     const watch = new InterruptWatch();
     let b = 0;
     for (const batch of this) {
-      await new Promise((resolve) => setImmediate(resolve)); // let the kernel send display updates and see signals
+      await nextTurn(); // let the kernel send display updates and see signals
       if (watch.interrupted) throw new KeyboardInterrupt(`中断しました (batch ${b}/${this.length})`, b);
       b += 1;
       yield batch;

@@ -1,6 +1,7 @@
 // What every checker shares: running a check safely, printing its one line, and small
 // helpers that look at a student's answer without ever crashing on it.
 import { answerCellProblem } from "../kernel";
+import { platform } from "../platform";
 import type { Module } from "../nn";
 
 export type CheckStatus = "correct" | "wrong" | "unanswered" | "error";
@@ -41,7 +42,7 @@ const grading: Grading | null = (() => {
   const take = (globalThis as { __lecture3_grading?: () => Grading | null }).__lecture3_grading;
   return typeof take === "function" ? take() : null;
 })();
-const autograding = (): boolean => (grading ? grading.mode !== "" : !!process.env.NBGRADER_EXECUTION);
+const autograding = (): boolean => (grading ? grading.mode !== "" : platform().autograding());
 
 /**
  * Runs one checker and prints its one line. `body` looks at the answer and either returns a short comment

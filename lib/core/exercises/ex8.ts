@@ -232,7 +232,7 @@ export function checkAugment(augment: (...args: unknown[]) => unknown, dataset?:
     outs.forEach((out, i) => {
       const img = images[i];
       if (out.some((v, j) => v !== img[j])) changed = true;
-      distinct.add(`${i}:${Buffer.from(out).toString("base64")}`);
+      distinct.add(`${i}:${Array.from(out).join(",")}`);
       const inkIn = img.reduce((s, v) => s + v, 0);
       const inkOut = out.reduce((s, v) => s + v, 0);
       if (inkOut < 0.05 * inkIn) fail("augment の結果がほとんど真っ黒です。ずらしすぎていないか、値を 0〜255 のまま保っているか確認してください");

@@ -1,5 +1,5 @@
 // Experiment results in answers: a checker accepts only what experiment() returned (registered in
-// lib/provenance.ts), whose model still has the weights the run ended with, and compares the settings of two
+// lib/core/provenance.ts), whose model still has the weights the run ended with, and compares the settings of two
 // runs that a comparison needs to share.
 import * as tf from "@tensorflow/tfjs";
 import type { ImageDataset } from "../data/dataset";

@@ -6,10 +6,10 @@
 // The HTML export needs plotly.js itself: the nbconvert template "lecture3" (nbconvert/lecture3, installed by
 // scripts/setup.sh) puts the npm package plotly.js-dist-min's copy into the page once. No CDN is referenced.
 // Also here: figures redrawn in place (LiveFigure, LiveCurve) and single images as PNG (showPng).
-import { randomBytes } from "crypto";
 import type { ImageDataset } from "../data/dataset";
-import { LiveDisplay, inNotebook, show, type MimeBundle } from "../display";
-import { encodePng } from "../../node/png";
+import { toBase64 } from "../bytes";
+import { LiveDisplay, inNotebook, newDisplayId, show, type MimeBundle } from "../display";
+import { platform } from "../platform";
 import type { History } from "../train";
 import {
   barChart,
@@ -44,7 +44,7 @@ export function scriptJson(value: unknown): string {
  * (the nbconvert template "lecture3", installed by scripts/setup.sh).
  */
 export function figureBundle(fig: Figure): MimeBundle {
-  const id = `plot-${randomBytes(6).toString("hex")}`;
+  const id = `plot-${newDisplayId()}`;
   const html = `<div id="${id}" style="height:${fig.layout.height ?? 450}px;"></div>
 <script type="text/javascript">
 (function () {
@@ -90,7 +90,7 @@ export class LiveFigure {
   private readonly display = new LiveDisplay();
 
   update(fig: Figure): void {
-    if (inNotebook() && this.display.shown) {
+    if (this.display.inNotebook && this.display.shown) {
       this.display.update({ "text/html": `<div style="height:${fig.layout.height ?? 450}px;"></div>`, "text/plain": describe(fig) });
     }
     this.display.update(figureBundle(fig));
@@ -114,7 +114,10 @@ export class LiveCurve {
   }
 }
 
-/** One image as a PNG, enlarged `scale` times (default 4) with nearest neighbour so a 28×28 digit is visible. */
+/**
+ * One image as a PNG, enlarged `scale` times (default 4) with nearest neighbour so a 28×28 digit is visible
+ * (only its text line where the platform encodes no PNG).
+ */
 export function showPng(image: Uint8Array, shape: Shape, opts: { scale?: number } = {}): void {
   show(pngBundle(image, shape, opts.scale ?? 4));
 }
@@ -126,5 +129,7 @@ export function pngBundle(image: Uint8Array, [h, w, c]: Shape, scale = 4): MimeB
   for (let y = 0; y < H; y++)
     for (let x = 0; x < W; x++)
       for (let k = 0; k < c; k++) big[(y * W + x) * c + k] = image[(Math.floor(y / scale) * w + Math.floor(x / scale)) * c + k];
-  return { "image/png": encodePng(big, W, H, c).toString("base64"), "text/plain": `[image ${h}×${w}×${c}]` };
+  const text = `[image ${h}×${w}×${c}]`;
+  const p = platform();
+  return p.encodePng ? { "image/png": toBase64(p.encodePng(big, W, H, c)), "text/plain": text } : { "text/plain": text };
 }

@@ -1,0 +1,40 @@
+// The core of the lecture's library: everything a notebook imports from "lecture3" that is pure TensorFlow.js and
+// runs in a browser as it is. The Node face (lib/index.ts, "lecture3") adds the data sets from files, photos,
+// MobileNet and useBackend; a browser face adds its own. Other names stay in their modules.
+import * as tf from "@tensorflow/tfjs";
+import * as F from "./functional";
+import * as nn from "./nn";
+import * as optim from "./optim";
+import * as transforms from "./data/transforms";
+
+// ---- data: transforms, mini-batches, augmentation (torchvision.transforms, DataLoader)
+export { transforms };
+export { DataLoader } from "./data/loader";
+export { ImageDataset } from "./data/dataset";
+export type { Augment } from "./data/dataset";
+export { shiftImage, rotateImage, randomShiftRotate, shiftedCopy } from "./data/augment";
+
+// ---- models and layers (torch.nn, torch.nn.functional, torchvision.models)
+export { nn, F };
+export { Module } from "./nn";
+export { Net, ConvNet } from "./models";
+export { Tanh, Sigmoid, LogSoftmax, AvgPool2d, AdaptiveAvgPool2d, Residual, gradNorms, kaimingUniform_ } from "./layers";
+export { vgg16, googlenet, resnet34, Inception } from "./architectures";
+
+// ---- training: optimizers, the loop, evaluation, comparison runs
+export { optim };
+export { manualSeed, Random } from "./random";
+export { trainStep, trainEpoch, evaluate, predict, fit, EarlyStopping, l2Penalty } from "./train";
+export { experiment, showExperiments } from "./experiment";
+export type { ExperimentResult } from "./experiment";
+export { topk, topkAccuracy } from "./metrics";
+
+// ---- plots (plotly, offline): figures, show..., live curves
+export * as plot from "./plot";
+
+// ---- exercises: the check cells and the report the teacher collects
+export { check } from "./exercises";
+export { report } from "./report";
+
+// ---- TensorFlow.js itself
+export { tf };

@@ -1,0 +1,3 @@
+// Every jest test runs with the Node platform installed, as a notebook does when it loads "lecture3"
+// (lib/index.ts): tests import lib/core's modules directly, which alone know only the text-only default.
+import "../lib/node/platform";

@@ -91,3 +91,34 @@ test("the residual network learns: ✔, with the loss measured in the check", as
   expect(r.message).toMatch(/20 層・パラメータ .* 個のまま、訓練画像 1,000 枚での損失 0\.\d{3}/);
   expect(tf.memory().numTensors).toBeLessThan(2000);
 });
+
+// ---- issue 20: the depth that counts is the one the forward pass computes (regression cases; docs/checkers.md) ----
+/** plain(20)'s 20 Linear layers as fields, but forward uses only `use` of them (the others: skipped or thrown away) */
+class Shortcut extends Module {
+  flat = new Flatten();
+  layers = Array.from({ length: 20 }, (_, i) => new Linear(i === 0 ? 784 : WIDTH, i === 19 ? 10 : WIDTH));
+  out = new LogSoftmax();
+  constructor(readonly mode: "skip" | "discard" | "zero") {
+    super();
+  }
+  override forward(x: tf.Tensor): tf.Tensor {
+    let h = tf.relu(this.layers[0].forward(this.flat.forward(x)));
+    for (const layer of this.layers.slice(1, 19)) {
+      if (this.mode === "discard") layer.forward(h); // computed, not used
+      if (this.mode === "zero") h = tf.relu(tf.add(h, tf.mul(0, layer.forward(h)))); // a skip whose branch counts for nothing
+    }
+    return this.out.forward(this.layers[19].forward(h));
+  }
+}
+
+test.each(["skip", "discard", "zero"] as const)(
+  "issue 20: 20 Linear layers declared, a 2-layer network computed (%s the 18 in between) learns but is ✘ (false ✔ before)",
+  async (mode) => {
+    manualSeed(1);
+    const model = await train(new Shortcut(mode), 60);
+    expect(model.numParameters()).toBe(plain(20).numParameters());
+    const r = grade({ model: model });
+    expect(r.status).toBe("wrong");
+    expect(r.message).toMatch(/全結合層 \(Linear\) は 20 層ありますが、forward の計算で使われて出力に届いているのは 2 層です/);
+  },
+);

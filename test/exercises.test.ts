@@ -2,7 +2,7 @@
 // hint, untouched templates 未解答, and one printed line per check. The answers issue 9 found accepted or
 // rejected wrongly ("Found") each have a test here, marked "issue 9".
 import * as tf from "@tensorflow/tfjs";
-import { randomShiftRotate, rotateImage, shiftImage } from "../lib/core/data/augment";
+import { randomShiftRotate, rotateImage, shiftedCopy, shiftImage } from "../lib/core/data/augment";
 import { ImageDataset } from "../lib/core/data/dataset";
 import type { Augment } from "../lib/core/data/dataset";
 import { experiment, ExperimentOptions, ExperimentResult } from "../lib/core/experiment";
@@ -12,9 +12,9 @@ import { EX2_RIGHT, EX2_STATEMENTS } from "../lib/core/exercises/ex2";
 import { convNetParams } from "../lib/core/exercises/ex5";
 import { checkAugment, closestShiftRotation, sampleDigits } from "../lib/core/exercises/ex8";
 import { ConvNet, Net } from "../lib/core/models";
-import { BatchNorm, Conv2d, Linear, Module } from "../lib/core/nn";
+import { BatchNorm, Conv2d, Dropout, Linear, MaxPool2d, Module } from "../lib/core/nn";
 import { isGenuine, markGenuine, provenanceOf } from "../lib/core/provenance";
-import { manualSeed, Random } from "../lib/core/random";
+import { globalRandom, manualSeed, Random } from "../lib/core/random";
 import { noiseDigits } from "./fixtures";
 import { backend, silently } from "./helpers";
 
@@ -102,6 +102,35 @@ beforeAll(() => {
   testSet = tinyData(40, 2);
 });
 
+/**
+ * The tiny CNN written out as a student writes their own Net (issue 20: what the checkers must see through): the
+ * layers of tiny(), `extra` modules as more fields, and the forward pass `f`.
+ */
+class Custom extends Module {
+  conv1 = new Conv2d(1, 4, 3);
+  conv2 = new Conv2d(4, 8, 3);
+  pool = new MaxPool2d(2, 2);
+  fc1 = new Linear(12 * 12 * 8, 32);
+  fc2 = new Linear(32, 10);
+  [field: string]: unknown;
+  constructor(extra: Record<string, Module>, private readonly f: (m: Custom, x: tf.Tensor) => tf.Tensor) {
+    super();
+    Object.assign(this, extra);
+  }
+  override forward(x: tf.Tensor): tf.Tensor {
+    return this.f(this, x);
+  }
+  /** an `extra` module */
+  at(name: string): Module {
+    return this[name] as Module;
+  }
+}
+/** conv1 → ReLU → conv2 → ReLU → pool, as tiny() without options */
+const convs = (m: Custom, x: tf.Tensor) => m.pool.forward(tf.relu(m.conv2.forward(tf.relu(m.conv1.forward(x)))));
+/** flatten → fc1 → ReLU → fc2 → log_softmax */
+const head = (m: Custom, h: tf.Tensor) => tf.logSoftmax(m.fc2.forward(tf.relu(m.fc1.forward(tf.reshape(h, [-1, 12 * 12 * 8])))), 1);
+const custom = (extra: Record<string, Module>, f: (m: Custom, x: tf.Tensor) => tf.Tensor) => () => new Custom(extra, f);
+
 // ---- 演習1 ----------------------------------------------------------------------------------
 describe("演習1: shapes and parameters of every layer", () => {
   const right = () => ({
@@ -162,13 +191,31 @@ describe("演習1: shapes and parameters of every layer", () => {
 
 // ---- 演習2 ----------------------------------------------------------------------------------
 describe("演習2: weight sharing (重み共有)", () => {
-  const right = () => ({ convParams: 18816, denseParams: 16981120, ratio: 16981120 / 18816, statement: EX2_RIGHT });
+  const right = () => ({ conv1Params: 320, denseParams: 16981120, ratio: 16981120 / 320, statement: EX2_RIGHT });
   const ex2 = (a: unknown) => check.ex2(a, model);
-  test("the slide's CNN: 18,816 parameters in conv1 + conv2, 16,981,120 for a dense layer making 26×26×32", () => {
-    expect(model.conv1.numParameters() + model.conv2.numParameters()).toBe(18816);
+  test("the slide's CNN: 320 parameters in conv1, 16,981,120 for the dense layer that would make the same 26×26×32", () => {
+    expect(model.conv1.numParameters()).toBe(320);
     expect(784 * 26 * 26 * 32 + 26 * 26 * 32).toBe(16981120);
-    expectCorrect(() => ex2(right()), 2, /18,816.*16,981,120.*902 倍/);
-    expectCorrect(() => ex2({ ...right(), ratio: 902.5 }), 2);
+    expectCorrect(() => ex2(right()), 2, /320.*16,981,120.*53,066 倍/);
+    expectCorrect(() => ex2({ ...right(), ratio: 53066 }), 2);
+  });
+  test("issue 20: like with like — the old answer (conv1 + conv2 = 18,816 against a layer replacing conv1 only, ratio 902.5) is ✘", () => {
+    expectHint(() => ex2({ conv1Params: 18816, denseParams: 16981120, ratio: 16981120 / 18816, statement: EX2_RIGHT }), /conv1 だけ.*conv2 は足しません/);
+    expectHint(() => ex2({ ...right(), ratio: 16981120 / 18816 }), /ratio は denseParams \/ conv1Params/);
+    expectHint(() => ex2({ convParams: 320, denseParams: 16981120, ratio: 53066, statement: EX2_RIGHT }), /conv1Params .*を書いてください/);
+  });
+  test("issue 20: the map comes from running the model — a conv1 that is not what forward computes on is not counted by its fields", () => {
+    // conv1 declared with 32 channels but forward never calls it: nothing to compare a dense layer with
+    class Unused extends Module {
+      conv1 = new Conv2d(1, 32, 3);
+      fc = new Linear(784, 10);
+      override forward(x: tf.Tensor): tf.Tensor {
+        return this.fc.forward(tf.reshape(x, [-1, 784]));
+      }
+    }
+    const m = new Unused();
+    expectHint(() => check.ex2(right(), m), /forward が conv1 を呼んでいません/);
+    m.dispose();
   });
   test("the statements: four, one right; the right one names 重み共有", () => {
     expect(EX2_STATEMENTS).toHaveLength(4);
@@ -176,7 +223,7 @@ describe("演習2: weight sharing (重み共有)", () => {
   });
   test("undefined and the template are 未解答", () => {
     expectUnanswered(() => ex2(undefined));
-    expectUnanswered(() => ex2({ convParams: undefined, denseParams: undefined, ratio: undefined, statement: undefined }));
+    expectUnanswered(() => ex2({ conv1Params: undefined, denseParams: undefined, ratio: undefined, statement: undefined }));
   });
   test("issue 9: the wrong statements are ✘ with why (「パラメータを共有しないから」 among them); no keyword matching", () => {
     expectHint(() => ex2({ ...right(), statement: 1 }), /statement 1 は逆です/);
@@ -187,20 +234,19 @@ describe("演習2: weight sharing (重み共有)", () => {
     expectHint(() => ex2({ ...right(), statement: "2" }), /文字列ではなく数 2/);
   });
   test("typical counting mistakes get their hints", () => {
-    expectHint(() => ex2({ ...right(), convParams: 320 }), /conv2 のパラメータも足して/);
-    expectHint(() => ex2({ ...right(), convParams: 1199882 }), /CNN 全体ではなく/);
-    expectHint(() => ex2({ ...right(), convParams: 18432 + 288 }), /conv1 と conv2 のパラメータ数の合計と違います/);
+    expectHint(() => ex2({ ...right(), conv1Params: 1199882 }), /CNN 全体ではなく/);
+    expectHint(() => ex2({ ...right(), conv1Params: 288 }), /conv1 のパラメータ数と違います/);
     expectHint(() => ex2({ ...right(), denseParams: 784 * 21632 }), /バイアスを忘れて/);
     expectHint(() => ex2({ ...right(), denseParams: 784 * 24 * 24 * 64 + 24 * 24 * 64 }), /26×26×32 = 21,632/);
-    expectHint(() => ex2({ ...right(), ratio: 18816 / 16981120 }), /逆数/);
-    expectHint(() => ex2({ ...right(), ratio: 64 }), /denseParams \/ convParams/);
+    expectHint(() => ex2({ ...right(), ratio: 320 / 16981120 }), /逆数/);
+    expectHint(() => ex2({ ...right(), ratio: 64 }), /denseParams \/ conv1Params/);
   });
   test("the truth comes from the model passed in", () => {
     const other = new ConvNet({ channels: [16, 32], kernel: 5 });
-    const conv = other.conv1.numParameters() + other.conv2.numParameters();
+    const conv = other.conv1.numParameters();
     const dense = 784 * 24 * 24 * 16 + 24 * 24 * 16;
-    expectCorrect(() => check.ex2({ convParams: conv, denseParams: dense, ratio: dense / conv, statement: EX2_RIGHT }, other), 2);
-    expectHint(() => check.ex2(right(), other), /convParams/);
+    expectCorrect(() => check.ex2({ conv1Params: conv, denseParams: dense, ratio: dense / conv, statement: EX2_RIGHT }, other), 2);
+    expectHint(() => check.ex2(right(), other), /conv1Params/);
     other.dispose();
   });
   test("bad values never crash", () => expectRobust(ex2, right()));
@@ -208,6 +254,8 @@ describe("演習2: weight sharing (重み共有)", () => {
 
 // ---- 演習3 ----------------------------------------------------------------------------------
 describe("演習3: dropout and the train−test gap (差)", () => {
+  /** the check cell's call: the data the runs must be evaluated on */
+  const ex3 = (a: unknown) => check.ex3(a, { test: testOther });
   let off: ExperimentResult;
   let on: ExperimentResult;
   let testOther: ImageDataset;
@@ -220,24 +268,24 @@ describe("演習3: dropout and the train−test gap (差)", () => {
   const right = () => ({ without: off, with: on, gapWithout: off.gap, gapWith: on.gap });
   test("the right answer passes and reports the measured effect, whatever its sign", () => {
     expect(off.gap).toBeGreaterThan(0.02);
-    expectCorrect(() => check.ex3(right()), 3, /差 [\d.]+ → [\d.]+ ポイント: (ドロップアウトで差が [\d.]+ ポイント縮みました|今回は差が縮みませんでした)/);
+    expectCorrect(() => ex3(right()), 3, /差 [\d.]+ → [\d.]+ ポイント: (ドロップアウトで差が [\d.]+ ポイント縮みました|今回は差が縮みませんでした)/);
     // the printed gap in points, copied by hand, is close enough
-    expectCorrect(() => check.ex3({ ...right(), gapWith: Number(on.gap.toFixed(4)) }), 3);
+    expectCorrect(() => ex3({ ...right(), gapWith: Number(on.gap.toFixed(4)) }), 3);
   });
   test("issue 9: honest runs with other dropout rates ([0.25, 0], [0.1, 0.1], [0.5, 0]) pass", async () => {
     for (const dropout of [[0.25, 0], [0.1, 0.1], [0.5, 0]]) {
       const r = await experiment("p", tiny({ dropout }), setting({ test: testOther }));
-      expectCorrect(() => check.ex3({ without: off, with: r, gapWithout: off.gap, gapWith: r.gap }), 3);
+      expectCorrect(() => ex3({ without: off, with: r, gapWithout: off.gap, gapWith: r.gap }), 3);
       r.model.dispose();
     }
   });
   test("issue 9: self-reported numbers without training are ✘", () => {
-    expectHint(() => check.ex3({ model: new ConvNet({ dropout: [0.25, 0.5] }), gapWithout: 0.2, gapWith: 0.1 }), /without がまだ空です.*experiment\(\)/);
+    expectHint(() => ex3({ model: new ConvNet({ dropout: [0.25, 0.5] }), gapWithout: 0.2, gapWith: 0.1 }), /without がまだ空です.*experiment\(\)/);
     const typed = { model: on.model, history: on.history, gap: 0.1, last: on.last };
-    expectHint(() => check.ex3({ ...right(), with: typed }), /experiment\(\) が返した結果そのもの/);
-    expectHint(() => check.ex3({ ...right(), with: { ...on, gap: 0.1 } }), /コピー/);
-    expectHint(() => check.ex3({ ...right(), gapWith: -0.9 }), /gapWith = -0\.9 が、あなたの実験結果 with\.gap = [\d.-]+ と違います/);
-    expectHint(() => check.ex3({ ...right(), gapWithout: 0.2 }), /gapWithout = 0\.2 が.*without\.gap/);
+    expectHint(() => ex3({ ...right(), with: typed }), /experiment\(\) が返した結果そのもの/);
+    expectHint(() => ex3({ ...right(), with: { ...on, gap: 0.1 } }), /コピー/);
+    expectHint(() => ex3({ ...right(), gapWith: -0.9 }), /gapWith = -0\.9 が、あなたの実験結果 with\.gap = [\d.-]+ と違います/);
+    expectHint(() => ex3({ ...right(), gapWithout: 0.2 }), /gapWithout = 0\.2 が.*without\.gap/);
   });
   test("issue 21: a result is plain data a student may change; the checker notices an edited one, and a model trained on afterwards", async () => {
     expect(isGenuine(on)).toBe(true);
@@ -256,39 +304,102 @@ describe("演習3: dropout and the train−test gap (差)", () => {
     edited.model.dispose();
     const r = await experiment("p", tiny({ dropout: [0.25, 0.5] }), setting({ test: testOther, epochs: 1 }));
     (r.model as ConvNet).conv1.weight.assign(tf.zerosLike((r.model as ConvNet).conv1.weight));
-    expectHint(() => check.ex3({ without: off, with: r, gapWithout: off.gap, gapWith: r.gap }), /重みが experiment\(\) の終わりと変わっています/);
+    expectHint(() => ex3({ without: off, with: r, gapWithout: off.gap, gapWith: r.gap }), /重みが experiment\(\) の終わりと変わっています/);
     r.model.dispose();
   });
   test("an unfair comparison names what differs", async () => {
     const shorter = await experiment("p", tiny({ dropout: [0.25, 0.5] }), setting({ test: testOther, epochs: 2 }));
-    expectHint(() => check.ex3({ ...right(), with: shorter, gapWith: shorter.gap }), /without と with で エポック数 epochs が違います \(8 と 2\)/);
+    expectHint(() => ex3({ ...right(), with: shorter, gapWith: shorter.gap }), /without と with で エポック数 epochs が違います \(8 と 2\)/);
     const seed = await experiment("p", tiny({ dropout: [0.25, 0.5] }), setting({ test: testOther, seed: 5 }));
-    expectHint(() => check.ex3({ ...right(), with: seed, gapWith: seed.gap }), /シード seed が違います \(1 と 5\)/);
+    expectHint(() => ex3({ ...right(), with: seed, gapWith: seed.gap }), /シード seed が違います \(1 と 5\)/);
     const running = await experiment("p", tiny({ dropout: [0.25, 0.5] }), setting({ test: testOther, train_eval: false }));
-    expectHint(() => check.ex3({ ...right(), with: running, gapWith: running.gap }), /train_eval: false/);
+    expectHint(() => ex3({ ...right(), with: running, gapWith: running.gap }), /train_eval: false/);
     for (const r of [shorter, seed, running]) r.model.dispose();
   });
   test("typical mistakes get their hints", () => {
-    expectHint(() => check.ex3({ ...right(), with: off, gapWith: off.gap }), /同じ実験結果/);
-    expectHint(() => check.ex3({ without: on, with: off, gapWithout: on.gap, gapWith: off.gap }), /with のモデルに Dropout が見つかりません/);
-    expectHint(() => check.ex3({ ...right(), gapWithout: 100 * off.gap }), /百分率/);
-    expectHint(() => check.ex3({ ...right(), with: Promise.resolve(on) }), /Promise.*await/);
+    expectHint(() => ex3({ ...right(), with: off, gapWith: off.gap }), /同じ実験結果/);
+    expectHint(() => ex3({ without: on, with: off, gapWithout: on.gap, gapWith: off.gap }), /with のモデルに Dropout が見つかりません/);
+    expectHint(() => ex3({ ...right(), gapWithout: 100 * off.gap }), /百分率/);
+    expectHint(() => ex3({ ...right(), with: Promise.resolve(on) }), /Promise.*await/);
   });
   test("over-fitting is required: without dropout the gap must be clear", async () => {
     const fair = await experiment("なし", tiny(), setting({ epochs: 1, test: trainSet }));
     const fairOn = await experiment("あり", tiny({ dropout: [0.25, 0.5] }), setting({ epochs: 1, test: trainSet }));
     expect(fair.gap).toBeLessThan(0.02);
-    expectHint(() => check.ex3({ without: fair, with: fairOn, gapWithout: fair.gap, gapWith: fairOn.gap }), /過学習していません/);
+    expectHint(() => check.ex3({ without: fair, with: fairOn, gapWithout: fair.gap, gapWith: fairOn.gap }, { test: trainSet }), /過学習していません/);
+    // issue 20: measured on the training images themselves, the runs are not what the exercise asks (false ✔ before)
+    expectHint(() => ex3({ without: fair, with: fairOn, gapWithout: fair.gap, gapWith: fairOn.gap }), /without は訓練データそのもので評価されています/);
+  });
+  // ---- issue 20: graded on what the model computes (regression cases; docs/checkers.md) ----
+  test("issue 20: Dropout fields declared but never called in forward are ✘ (false ✔ before)", async () => {
+    const r = await experiment("p", custom({ drop1: new Dropout(0.25), drop2: new Dropout(0.5) }, (m, x) => head(m, convs(m, x))), setting({ test: testOther }));
+    expectHint(() => ex3({ ...right(), with: r, gapWith: r.gap }), /Dropout は宣言されていますが、forward の中で呼ばれていません/);
+    r.model.dispose();
+  });
+  test("issue 20: a Dropout called but its result thrown away is ✘ (false ✔ before)", async () => {
+    const r = await experiment("p", custom({ drop: new Dropout(0.5) }, (m, x) => {
+      const h = convs(m, x);
+      m.at("drop").forward(h); // the result is not used
+      return head(m, h);
+    }), setting({ test: testOther }));
+    expectHint(() => ex3({ ...right(), with: r, gapWith: r.gap }), /Dropout を呼んでいますが、その結果が出力に届いていません/);
+    r.model.dispose();
+  });
+  test("issue 20: dropout written with tf.dropout in training only is ✔ (false ✘ before: no Dropout module)", async () => {
+    const r = await experiment("p", custom({}, (m, x) => {
+      let h = convs(m, x);
+      if (m.training) h = tf.dropout(h, 0.5);
+      return head(m, h);
+    }), setting({ test: testOther }));
+    expectCorrect(() => ex3({ ...right(), with: r, gapWith: r.gap }), 3);
+    r.model.dispose();
+  });
+  test("issue 20: dropout left on in eval mode (tf.dropout always) is ✘ (the test accuracy is measured with it)", async () => {
+    const r = await experiment("p", custom({}, (m, x) => head(m, tf.dropout(convs(m, x), 0.5))), setting({ test: testOther }));
+    expectHint(() => ex3({ ...right(), with: r, gapWith: r.gap }), /評価モード \(eval\) でも出力が毎回変わります/);
+    r.model.dispose();
+  });
+  test("issue 20: a `without` model with an unused Dropout field is ✔ (false ✘ before: it looked for the field)", async () => {
+    const r = await experiment("なし", custom({ drop: new Dropout(0.5) }, (m, x) => head(m, convs(m, x))), setting({ test: testOther }));
+    expect(r.gap).toBeGreaterThan(0.02);
+    expectCorrect(() => ex3({ ...right(), without: r, gapWithout: r.gap }), 3);
+    r.model.dispose();
+  });
+  test("issue 20: runs evaluated on other data than the exercise's test data are ✘, and the data must be passed", () => {
+    expectHint(() => check.ex3(right(), { test: testSet }), /without を評価したデータ \(40 枚\) が、この演習で評価に使うデータ test_small \(40 枚\) と違います/);
+    expectHint(() => check.ex3(right()), /check\.ex3\(ex3, \{ test: test_small \}\) のように/);
+  });
+  test("issue 20: the check changes nothing: the library's generator, the model's mode and weights are as before", () => {
+    manualSeed(7);
+    const untouched = globalRandom().next();
+    manualSeed(7);
+    const mode = on.model.training;
+    expectCorrect(() => ex3(right()), 3); // two training-mode passes drew dropout masks inside
+    expect(globalRandom().next()).toBe(untouched);
+    expect(on.model.training).toBe(mode);
+    expectCorrect(() => ex3(right()), 3); // and the weights still are the run's (checked by asRun)
+  });
+  test("issue 20: a model with batch norm and dropout keeps its running statistics through the check (checked twice)", async () => {
+    const r = await experiment("p", tiny({ dropout: [0.25, 0.5], batchNorm: true }), setting({ test: testOther }));
+    const a = { ...right(), with: r, gapWith: r.gap };
+    const bn = (r.model as ConvNet).bn1!;
+    const mean = Array.from(bn.running_mean.dataSync());
+    expectCorrect(() => ex3(a), 3);
+    expect(Array.from(bn.running_mean.dataSync())).toEqual(mean);
+    expectCorrect(() => ex3(a), 3); // the weights and statistics are still the run's (asRun's sameWeights)
+    r.model.dispose();
   });
   test("undefined and the template are 未解答", () => {
-    expectUnanswered(() => check.ex3(undefined));
-    expectUnanswered(() => check.ex3({ without: undefined, with: undefined, gapWithout: undefined, gapWith: undefined }));
+    expectUnanswered(() => ex3(undefined));
+    expectUnanswered(() => ex3({ without: undefined, with: undefined, gapWithout: undefined, gapWith: undefined }));
   });
-  test("bad values never crash", () => expectRobust((a) => check.ex3(a), right()));
+  test("bad values never crash", () => expectRobust((a) => ex3(a), right()));
 });
 
 // ---- 演習4 ----------------------------------------------------------------------------------
 describe("演習4: batch normalization", () => {
+  /** the check cell's call: the data the runs must be evaluated on */
+  const ex4 = (a: unknown) => check.ex4(a, { test: testSet });
   let off: ExperimentResult;
   let on: ExperimentResult;
   const bnSetting = () => setting({ epochs: 1, optimizer: "sgd", lr: 0.01, train_eval: false });
@@ -298,55 +409,96 @@ describe("演習4: batch normalization", () => {
   }));
   const right = () => ({ without: off, with: on, lossWithout: off.history.epochs[0].train_loss, lossWith: on.history.epochs[0].train_loss });
   test("the right answer passes and reports the measured effect", () => {
-    expectCorrect(() => check.ex4(right()), 4, /1 エポック目の訓練損失 [\d.]+ → [\d.]+: (バッチ正規化で下がりました|今回はバッチ正規化ありの方が大きくなりました)/);
-    expectCorrect(() => check.ex4({ ...right(), lossWith: Number(on.history.epochs[0].train_loss.toFixed(4)) }), 4);
+    expectCorrect(() => ex4(right()), 4, /1 エポック目の訓練損失 [\d.]+ → [\d.]+: (バッチ正規化で下がりました|今回はバッチ正規化ありの方が大きくなりました)/);
+    expectCorrect(() => ex4({ ...right(), lossWith: Number(on.history.epochs[0].train_loss.toFixed(4)) }), 4);
   });
   test("issue 9: a run where batch norm loses (lr 0.1 in the notebook) is graded on its setup, not ✘", async () => {
     const s = setting({ epochs: 1, optimizer: "sgd", lr: 0.1, train_eval: false });
     const a = await experiment("BN なし", tiny(), s);
     const b = await experiment("BN あり", tiny({ batchNorm: true }), s);
-    expectCorrect(() => check.ex4({ without: a, with: b, lossWithout: a.history.epochs[0].train_loss, lossWith: b.history.epochs[0].train_loss }), 4);
+    expectCorrect(() => ex4({ without: a, with: b, lossWithout: a.history.epochs[0].train_loss, lossWith: b.history.epochs[0].train_loss }), 4);
     a.model.dispose();
     b.model.dispose();
   });
   test("issue 9: self-reported numbers without training are ✘", () => {
-    expectHint(() => check.ex4({ model: new ConvNet({ batchNorm: true }), lossWithout: 0.31, lossWith: 0.12 }), /without がまだ空です/);
-    expectHint(() => check.ex4({ ...right(), lossWith: 0.12 }), /lossWith = 0\.12 が、あなたの実験結果 with\.history\.epochs\[0\]\.train_loss = [\d.]+ と違います/);
-    expectHint(() => check.ex4({ ...right(), lossWithout: on.history.epochs[0].train_loss }), /lossWithout = [\d.]+ が、あなたの実験結果 without\.history/);
+    expectHint(() => ex4({ model: new ConvNet({ batchNorm: true }), lossWithout: 0.31, lossWith: 0.12 }), /without がまだ空です/);
+    expectHint(() => ex4({ ...right(), lossWith: 0.12 }), /lossWith = 0\.12 が、あなたの実験結果 with\.history\.epochs\[0\]\.train_loss = [\d.]+ と違います/);
+    expectHint(() => ex4({ ...right(), lossWithout: on.history.epochs[0].train_loss }), /lossWithout = [\d.]+ が、あなたの実験結果 without\.history/);
   });
   test("typical mistakes get their hints", async () => {
-    expectHint(() => check.ex4({ ...right(), with: off, lossWith: off.history.epochs[0].train_loss }), /同じ実験結果/);
-    expectHint(() => check.ex4({ ...right(), without: on, with: off }), /with のモデルに BatchNorm が見つかりません/);
-    expectHint(() => check.ex4({ ...right(), lossWith: on.history.epochs[0].test_loss }), /lossWith が テスト損失になっています/);
-    class Custom extends Module {
-      conv1 = new Conv2d(1, 4, 3);
-      conv2 = new Conv2d(4, 8, 3);
-      fc1 = new Linear(8, 10);
-      constructor(readonly bns: BatchNorm[]) {
-        super();
-      }
-      override forward(x: tf.Tensor): tf.Tensor {
-        return x;
-      }
-    }
-    // (registered here as experiment() would, to test the placement hints without training these models)
-    const as = (m: Module) => markGenuine({ ...on, model: m }, provenanceOf(on)!.setting);
-    expectHint(() => check.ex4({ ...right(), with: as(new Custom([new BatchNorm(32)])) }), /BatchNorm\(32\).*全結合層/);
-    expectHint(() => check.ex4({ ...right(), with: as(new Custom([new BatchNorm(4)])) }), /チャネル 8 の畳み込み層の後に BatchNorm がありません/);
-    expectCorrect(() => check.ex4({ ...right(), with: as(new Custom([new BatchNorm(4), new BatchNorm(8)])) }), 4);
-    expectHint(() => check.ex4({ ...right(), without: as(new Custom([new BatchNorm(4), new BatchNorm(8)])) }), /without のモデルにも BatchNorm/);
+    expectHint(() => ex4({ ...right(), with: off, lossWith: off.history.epochs[0].train_loss }), /同じ実験結果/);
+    expectHint(() => ex4({ ...right(), without: on, with: off }), /with のモデルに BatchNorm が見つかりません/);
+    expectHint(() => ex4({ ...right(), lossWith: on.history.epochs[0].test_loss }), /lossWith が テスト損失になっています/);
     const lr = await experiment("x", tiny({ batchNorm: true }), { ...bnSetting(), lr: 0.1 });
-    expectHint(() => check.ex4({ ...right(), with: lr, lossWith: lr.history.epochs[0].train_loss }), /学習率 lr が違います \(0\.01 と 0\.1\)/);
+    expectHint(() => ex4({ ...right(), with: lr, lossWith: lr.history.epochs[0].train_loss }), /学習率 lr が違います \(0\.01 と 0\.1\)/);
+  });
+  // ---- issue 20: graded on what the model computes (regression cases; docs/checkers.md) ----
+  const bnRun = (extra: Record<string, Module>, f: (m: Custom, x: tf.Tensor) => tf.Tensor) => experiment("BN あり", custom(extra, f), bnSetting());
+  const withBn = (r: ExperimentResult) => ex4({ ...right(), with: r, lossWith: r.history.epochs[0].train_loss });
+  /** conv → bn → ReLU for both convolutions, then pool and the head */
+  const bnForward = (m: Custom, x: tf.Tensor) => {
+    const h = tf.relu(m.at("bn1").forward(m.conv1.forward(x)));
+    return head(m, m.pool.forward(tf.relu(m.at("bn2").forward(m.conv2.forward(h)))));
+  };
+  test("issue 20: BatchNorm fields declared but never called are ✘ (false ✔ before)", async () => {
+    const r = await bnRun({ bn1: new BatchNorm(4), bn2: new BatchNorm(8) }, (m, x) => head(m, convs(m, x)));
+    expectHint(() => withBn(r), /BatchNorm は宣言されていますが、forward の計算に使われていません/);
+    r.model.dispose();
+  });
+  test("issue 20: batch norm after the ReLU instead of between the convolution and its ReLU is ✘ (false ✔ before)", async () => {
+    const r = await bnRun({ bn1: new BatchNorm(4), bn2: new BatchNorm(8) }, (m, x) => {
+      const h = m.at("bn1").forward(tf.relu(m.conv1.forward(x)));
+      return head(m, m.pool.forward(m.at("bn2").forward(tf.relu(m.conv2.forward(h)))));
+    });
+    expectHint(() => withBn(r), /conv1 の出力がそのまま BatchNorm に渡っていません/);
+    r.model.dispose();
+  });
+  test("issue 20: batch norm called and its result thrown away is ✘ (false ✔ before)", async () => {
+    const r = await bnRun({ bn1: new BatchNorm(4), bn2: new BatchNorm(8) }, (m, x) => {
+      m.at("bn1").forward(m.conv1.forward(x)); // computed, not used
+      return head(m, convs(m, x));
+    });
+    expectHint(() => withBn(r), /使われていません \(呼んでいない・結果を捨てている\)/);
+    r.model.dispose();
+  });
+  test("issue 20: batch norm after one convolution only, or after fc1, names the place", async () => {
+    const one = await bnRun({ bn1: new BatchNorm(4) }, (m, x) => head(m, m.pool.forward(tf.relu(m.conv2.forward(tf.relu(m.at("bn1").forward(m.conv1.forward(x))))))));
+    expectHint(() => withBn(one), /conv2 \(チャネル 8\) の後に BatchNorm がありません/);
+    const fc = await bnRun({ bn1: new BatchNorm(4), bn2: new BatchNorm(8), bn3: new BatchNorm(32) }, (m, x) => {
+      const h = tf.relu(m.at("bn1").forward(m.conv1.forward(x)));
+      const p = tf.reshape(m.pool.forward(tf.relu(m.at("bn2").forward(m.conv2.forward(h)))), [-1, 12 * 12 * 8]);
+      return tf.logSoftmax(m.fc2.forward(tf.relu(m.at("bn3").forward(m.fc1.forward(p)))), 1);
+    });
+    expectHint(() => withBn(fc), /BatchNorm\(32\) が畳み込み層の直後ではないところ \(全結合層の後など\)/);
+    one.model.dispose();
+    fc.model.dispose();
+  });
+  test("issue 20: a student's own Net with a BatchNorm subclass in the right places is ✔ (false ✘ before: it matched class names)", async () => {
+    class BatchNorm2d extends BatchNorm {}
+    const r = await bnRun({ bn1: new BatchNorm2d(4), bn2: new BatchNorm2d(8) }, bnForward);
+    expectCorrect(() => withBn(r), 4);
+    r.model.dispose();
+  });
+  test("issue 20: a `without` model with unused BatchNorm fields is ✔ (false ✘ before)", async () => {
+    const r = await experiment("BN なし", custom({ bn1: new BatchNorm(4), bn2: new BatchNorm(8) }, (m, x) => head(m, convs(m, x))), bnSetting());
+    expectCorrect(() => ex4({ ...right(), without: r, lossWithout: r.history.epochs[0].train_loss }), 4);
+    r.model.dispose();
+  });
+  test("issue 20: runs evaluated on other data than the exercise's test data are ✘", () => {
+    expectHint(() => check.ex4(right(), { test: trainSet }), /without を評価したデータ \(40 枚\) が、この演習で評価に使うデータ test_small \(30 枚\) と違います/);
+    expectHint(() => check.ex4(right()), /check\.ex4\(ex4, \{ test: test_small \}\) のように/);
   });
   test("undefined and the template are 未解答", () => {
-    expectUnanswered(() => check.ex4(undefined));
-    expectUnanswered(() => check.ex4({ without: undefined, with: undefined, lossWithout: undefined, lossWith: undefined }));
+    expectUnanswered(() => ex4(undefined));
+    expectUnanswered(() => ex4({ without: undefined, with: undefined, lossWithout: undefined, lossWith: undefined }));
   });
-  test("bad values never crash", () => expectRobust((a) => check.ex4(a), right()));
+  test("bad values never crash", () => expectRobust((a) => ex4(a), right()));
 });
 
 // ---- 演習5 ----------------------------------------------------------------------------------
 describe("演習5: channels × kernel against parameters, models re-evaluated", () => {
+  /** the check cell's call: the data the runs must be evaluated on */
+  const ex5 = (a: unknown) => check.ex5(a, { test: testSet });
   type Row = { channels: number[]; kernel: number; params: number; accuracy: number; result: ExperimentResult };
   const rows: Row[] = [];
   beforeAll(() => silently(async () => {
@@ -364,45 +516,83 @@ describe("演習5: channels × kernel against parameters, models re-evaluated", 
     for (const r of rows) expect(convNetParams(r.channels[0], r.channels[1], r.kernel)).toBe(r.result.model.numParameters());
   });
   test("the right answer passes, in any order", () => {
-    expectCorrect(() => check.ex5(right()), 5, /6 つのモデルを評価し直しました/);
-    expectCorrect(() => check.ex5(right().reverse()), 5);
+    expectCorrect(() => ex5(right()), 5, /6 つのモデルを評価し直しました/);
+    expectCorrect(() => ex5(right().reverse()), 5);
   });
   test("issue 9: six untrained models with accuracy 0.5 are ✘", () => {
     const untrained = right().map((r) => ({ ...r, accuracy: 0.5 }));
-    expectHint(() => check.ex5(untrained), /accuracy = 0\.5 が、そのモデルをテストデータ 40 枚で評価し直した正解率/);
+    expectHint(() => ex5(untrained), /accuracy = 0\.5 が、そのモデルをテストデータ 40 枚で評価し直した正解率/);
     const noResult = right().map(({ result: _r, ...rest }) => rest);
-    expectHint(() => check.ex5(noResult), /result がまだ空です/);
+    expectHint(() => ex5(noResult), /result がまだ空です/);
   });
   test("typical mistakes get their hints", () => {
-    expectHint(() => check.ex5(right().slice(1)), /channels \[16, 32\], kernel 3 の行がありません/);
-    expectHint(() => check.ex5([...right(), right()[1]]), /channels \[32, 64\], kernel 3 が 2 回あります/);
+    expectHint(() => ex5(right().slice(1)), /channels \[16, 32\], kernel 3 の行がありません/);
+    expectHint(() => ex5([...right(), right()[1]]), /channels \[32, 64\], kernel 3 が 2 回あります/);
     const wrongRow = right();
     wrongRow[4].params += 1000;
-    expectHint(() => check.ex5(wrongRow), /channels \[32, 64\], kernel 5 の params が違います/);
+    expectHint(() => ex5(wrongRow), /channels \[32, 64\], kernel 5 の params が違います/);
     const noBias = right();
     noBias[0].params = convNetParams(16, 32, 3, false);
-    expectHint(() => check.ex5(noBias), /channels \[16, 32\], kernel 3 の params: バイアス/);
+    expectHint(() => ex5(noBias), /channels \[16, 32\], kernel 3 の params: バイアス/);
     const percent = right();
     percent[5].accuracy = 98.1;
-    expectHint(() => check.ex5(percent), /割合\(0〜1\)で/);
+    expectHint(() => ex5(percent), /割合\(0〜1\)で/);
     const swapped = right();
     [swapped[0].result, swapped[1].result] = [swapped[1].result, swapped[0].result];
-    expectHint(() => check.ex5(swapped), /行と同じ channels・kernel で学習した結果/);
-    expectHint(() => check.ex5([...right().slice(1), { channels: [8, 16], kernel: 3, params: 1, accuracy: 0.9 }]), /課題の組み合わせ/);
-    expectHint(() => check.ex5({ rows: right() }), /配列で/);
+    expectHint(() => ex5(swapped), /行と同じ channels・kernel で学習した結果/);
+    expectHint(() => ex5([...right().slice(1), { channels: [8, 16], kernel: 3, params: 1, accuracy: 0.9 }]), /課題の組み合わせ/);
+    expectHint(() => ex5({ rows: right() }), /配列で/);
+  });
+  // ---- issue 20: graded on what the model computes (regression cases; docs/checkers.md) ----
+  /** channels [16, 32], kernel 3 as the row says, but conv2 skipped (or computed and thrown away) in forward */
+  class SkipConv2 extends Module {
+    conv1 = new Conv2d(1, 16, 3);
+    conv2 = new Conv2d(16, 32, 3);
+    pool = new MaxPool2d(2, 2);
+    fc1 = new Linear(13 * 13 * 16, 128);
+    fc2 = new Linear(128, 10);
+    constructor(readonly discard: boolean) {
+      super();
+    }
+    override forward(x: tf.Tensor): tf.Tensor {
+      const h = tf.relu(this.conv1.forward(x));
+      if (this.discard) this.conv2.forward(h);
+      const p = tf.reshape(this.pool.forward(h), [-1, 13 * 13 * 16]);
+      return tf.logSoftmax(this.fc2.forward(tf.relu(this.fc1.forward(p))), 1);
+    }
+  }
+  const withRow0 = async (discard: boolean) => {
+    const r = await experiment("16/32 k3", () => new SkipConv2(discard), setting({ train: trainSet.subset(10), epochs: 1, train_eval: false }));
+    const rs = right();
+    rs[0] = { channels: [16, 32], kernel: 3, params: r.model.numParameters(), accuracy: r.test_acc as number, result: r };
+    return rs;
+  };
+  test("issue 20: a row whose model never calls conv2 is ✘ (false ✔ before: it read the fields)", async () => {
+    const rs = await withRow0(false);
+    expectHint(() => ex5(rs), /channels \[16, 32\], kernel 3 の result のモデルは conv2 を forward で呼んでいません/);
+    rs[0].result.model.dispose();
+  });
+  test("issue 20: a row whose model computes conv2 and throws it away is ✘ (false ✔ before)", async () => {
+    const rs = await withRow0(true);
+    expectHint(() => ex5(rs), /conv2 を呼んでいますが、その結果が出力に届いていません/);
+    rs[0].result.model.dispose();
+  });
+  test("issue 20: runs evaluated on other data than the exercise's test data are ✘, and the data must be passed", () => {
+    expectHint(() => check.ex5(right(), { test: testSet.subset(20) }), /を評価したデータ \(40 枚\) が、この演習で評価に使うデータ test_small \(20 枚\) と違います/);
+    expectHint(() => check.ex5(right()), /check\.ex5\(ex5, \{ test: test_small \}\) のように/);
   });
   test("undefined and the template are 未解答", () => {
-    expectUnanswered(() => check.ex5(undefined));
-    expectUnanswered(() => check.ex5([]));
+    expectUnanswered(() => ex5(undefined));
+    expectUnanswered(() => ex5([]));
   });
   test("bad values never crash", () => {
     for (const b of bad()) {
-      expect(["wrong", "unanswered"]).toContain(run(() => check.ex5(b)).status);
-      expect(["wrong", "unanswered"]).toContain(run(() => check.ex5([b, ...right().slice(1)])).status);
+      expect(["wrong", "unanswered"]).toContain(run(() => ex5(b)).status);
+      expect(["wrong", "unanswered"]).toContain(run(() => ex5([b, ...right().slice(1)])).status);
       for (const key of ["channels", "kernel", "params", "accuracy", "result"]) {
         const rs: Record<string, unknown>[] = right();
         rs[1] = { ...rs[1], [key]: b };
-        expect(["wrong", "unanswered"]).toContain(run(() => check.ex5(rs)).status);
+        expect(["wrong", "unanswered"]).toContain(run(() => ex5(rs)).status);
       }
     }
   });
@@ -534,6 +724,8 @@ describe("演習7: confusion matrix", () => {
 
 // ---- 演習8 ----------------------------------------------------------------------------------
 describe("演習8: data augmentation", () => {
+  /** the check cell's call: the data the runs must be evaluated on */
+  const ex8 = (a: unknown) => check.ex8(a, { test: testSet });
   type Fn = (img: Uint8Array, shape: [number, number, number], rng: Random) => unknown;
   const aug = (f: Fn) => f as unknown as Augment;
   const slide = randomShiftRotate(2, 10);
@@ -545,9 +737,9 @@ describe("演習8: data augmentation", () => {
     augmented = await experiment("拡張あり", tiny(), { ...augSetting(), train: trainSet.with({ augment: slide }) });
   }));
   const right = () => ({ augment: slide, plain, augmented, accPlain: plain.test_acc, accAugmented: augmented.test_acc });
-  const only = (augment: Fn) => check.ex8({ ...right(), augment });
+  const only = (augment: Fn) => ex8({ ...right(), augment });
   test("the right answer passes and reports the effect", () => {
-    expectCorrect(() => check.ex8(right()), 8, /ずらしたテストデータで [\d.]+% → [\d.]+%: (データ拡張で上がりました|今回は上がりませんでした)/);
+    expectCorrect(() => ex8(right()), 8, /ずらしたテストデータで [\d.]+% → [\d.]+%: (データ拡張で上がりました|今回は上がりませんでした)/);
   });
   test("the geometric check accepts shiftImage/rotateImage in either order, and measures them", () => {
     const [img] = sampleDigits();
@@ -571,7 +763,7 @@ describe("演習8: data augmentation", () => {
     for (const f of [notebook, branch, branch2, inPlace, onlyRotate]) expect(() => checkAugment(f as (...args: unknown[]) => unknown)).not.toThrow();
     // the whole check, with a run trained with the branching augment
     const withBranch = await experiment("拡張あり", tiny(), { ...augSetting(), train: trainSet.with({ augment: aug(branch) }) });
-    expectCorrect(() => check.ex8({ ...right(), augment: aug(branch), augmented: withBranch, accAugmented: withBranch.test_acc }), 8);
+    expectCorrect(() => ex8({ ...right(), augment: aug(branch), augmented: withBranch, accAugmented: withBranch.test_acc }), 8);
     withBranch.model.dispose();
   });
   test("issue 9: brightness jitter and painted pixels are not this augmentation", () => {
@@ -588,18 +780,18 @@ describe("演習8: data augmentation", () => {
     for (const f of [brightness, whitePixels, shiftAndBrightness]) expectHint(() => only(f), /平行移動・回転したものになっていません/);
   });
   test("issue 9: hand-typed accuracies are ✘; they must be the runs' own", () => {
-    expectHint(() => check.ex8({ augment: slide, accPlain: 0.91, accAugmented: 0.97 }), /plain がまだ空です.*experiment\(\)/);
-    expectHint(() => check.ex8({ ...right(), accAugmented: 0.97 }), /accAugmented = 0\.97 が、あなたの実験結果 augmented\.test_acc = [\d.]+ と違います/);
-    expectHint(() => check.ex8({ ...right(), accPlain: 100 * (plain.test_acc as number) || 91 }), /百分率|割合/);
-    expectHint(() => check.ex8({ ...right(), plain: { ...plain } }), /experiment\(\) が返した結果そのもの/);
+    expectHint(() => ex8({ augment: slide, accPlain: 0.91, accAugmented: 0.97 }), /plain がまだ空です.*experiment\(\)/);
+    expectHint(() => ex8({ ...right(), accAugmented: 0.97 }), /accAugmented = 0\.97 が、あなたの実験結果 augmented\.test_acc = [\d.]+ と違います/);
+    expectHint(() => ex8({ ...right(), accPlain: 100 * (plain.test_acc as number) || 91 }), /百分率|割合/);
+    expectHint(() => ex8({ ...right(), plain: { ...plain } }), /experiment\(\) が返した結果そのもの/);
   });
   test("the runs must be set up as the comparison needs", async () => {
-    expectHint(() => check.ex8({ ...right(), plain: augmented, augmented: plain }), /plain の訓練データにもデータ拡張/);
-    expectHint(() => check.ex8({ ...right(), augmented: plain }), /同じ実験結果/);
+    expectHint(() => ex8({ ...right(), plain: augmented, augmented: plain }), /plain の訓練データにもデータ拡張/);
+    expectHint(() => ex8({ ...right(), augmented: plain }), /同じ実験結果/);
     const other = aug((img, s, rng) => shiftImage(img, s, rng.int(3) - 1, 0));
-    expectHint(() => check.ex8({ ...right(), augment: other }), /答えの augment と違う関数/);
+    expectHint(() => ex8({ ...right(), augment: other }), /答えの augment と違う関数/);
     const longer = await experiment("拡張あり", tiny(), { ...augSetting(), epochs: 2, train: trainSet.with({ augment: slide }) });
-    expectHint(() => check.ex8({ ...right(), augmented: longer, accAugmented: longer.test_acc }), /エポック数 epochs が違います \(1 と 2\)/);
+    expectHint(() => ex8({ ...right(), augmented: longer, accAugmented: longer.test_acc }), /エポック数 epochs が違います \(1 と 2\)/);
     longer.model.dispose();
   });
   test("typical mistakes in the augment get their hints", () => {
@@ -618,11 +810,33 @@ describe("演習8: data augmentation", () => {
     }), /エラー.*oops/);
     expectHint(() => only(async (img) => img), /Promise/);
   });
-  test("undefined and the template are 未解答", () => {
-    expectUnanswered(() => check.ex8(undefined));
-    expectUnanswered(() => check.ex8({ augment: undefined, plain: undefined, augmented: undefined, accPlain: undefined, accAugmented: undefined }));
+  // ---- issue 20: graded on what the exercise asks and allows (regression cases; docs/checkers.md) ----
+  test("issue 20: 「±10° 程度」 allows 12° (false ✘ before); beyond ±15° the hint says what the check accepts", () => {
+    const twelve: Fn = (img, s, rng) => rotateImage(shiftImage(img, s, rng.int(5) - 2, rng.int(5) - 2), s, rng.next() < 0.5 ? -12 : 12);
+    expect(() => checkAugment(twelve as (...args: unknown[]) => unknown)).not.toThrow();
+    expectHint(() => only((img, s, rng) => rotateImage(img, s, 18 + 2 * rng.next())), /回しすぎです \(約 (18|19|20)°\)。回転は ±10° 程度 \(確認セルが認めるのは ±15° まで\)/);
   });
-  test("bad values never crash", () => expectRobust((a) => check.ex8(a), right()));
+  test("issue 20: runs evaluated on the unshifted test data instead of shifted_test are ✘ (false ✔ before)", () => {
+    // plain and augmented were evaluated on testSet; the exercise's data is testSet shifted by 2 pixels
+    expectHint(() => check.ex8(right(), { test: shiftedCopy(testSet, 2, 2) }), /plain を評価したデータ \(40 枚\) が、この演習で評価に使うデータ shifted_test \(40 枚\) と違います/);
+    expectCorrect(() => check.ex8(right(), { test: shiftedCopy(testSet, 0, 0) }), 8); // the same images, another copy
+  });
+  test("issue 20: runs evaluated on the training images are ✘ (false ✔ before)", async () => {
+    const s = { ...augSetting(), test: trainSet };
+    const p = await experiment("拡張なし", tiny(), s);
+    const a = await experiment("拡張あり", tiny(), { ...s, train: trainSet.with({ augment: slide }) });
+    expectHint(() => ex8({ augment: slide, plain: p, augmented: a, accPlain: p.test_acc, accAugmented: a.test_acc }), /plain は訓練データそのもので評価されています/);
+    p.model.dispose();
+    a.model.dispose();
+  });
+  test("issue 20: the data must be passed", () => {
+    expectHint(() => check.ex8(right()), /check\.ex8\(ex8, \{ test: shifted_test \}\) のように/);
+  });
+  test("undefined and the template are 未解答", () => {
+    expectUnanswered(() => ex8(undefined));
+    expectUnanswered(() => ex8({ augment: undefined, plain: undefined, augmented: undefined, accPlain: undefined, accAugmented: undefined }));
+  });
+  test("bad values never crash", () => expectRobust((a) => ex8(a), right()));
 });
 
 // ---- one line per check, the summary table, the answer cell's errors ------------------------
@@ -630,7 +844,7 @@ describe("what a check cell shows", () => {
   test("issue 8: check.summary() prints ONE table of all 8 exercises, unrun ones as 未実行", () => {
     resetResults();
     check.ex1({ conv1: { shape: [26, 26, 32], params: 320 }, conv2: { shape: [24, 24, 64], params: 18496 }, pool: { shape: [12, 12, 64], params: 0 }, fc1: { shape: [128], params: 1179776 }, fc2: { shape: [10], params: 1290 } }, model);
-    check.ex2({ convParams: 1 }, model);
+    check.ex2({ conv1Params: 1 }, model);
     check.ex3(undefined);
     log.mockClear();
     let ret: unknown = "x";
@@ -640,7 +854,7 @@ describe("what a check cell shows", () => {
     const table = String(log.mock.calls[0][0]).split("\n");
     expect(table).toHaveLength(10);
     expect(table[1]).toMatch(/^演習1 +✔ 正解 +全層の形とパラメータ数が合っています/);
-    expect(table[2]).toMatch(/^演習2 +✘ 不正解 +convParams/);
+    expect(table[2]).toMatch(/^演習2 +✘ 不正解 +conv1Params/);
     expect(table[3]).toMatch(/^演習3 +未解答 /);
     for (const n of [4, 5, 6, 7, 8]) expect(table[n]).toMatch(new RegExp(`^演習${n} +未実行 +確認セルをまだ実行していません`));
     expect(table[9]).toBe("(1/8 正解)");
@@ -649,16 +863,16 @@ describe("what a check cell shows", () => {
   test("issue 8: when the answer cell failed, the check says so and grades nothing (counts as not correct)", () => {
     const g = globalThis as { __lecture3_kernel?: unknown };
     const cells = [
-      { n: 1, code: "const ex2 = { convParams: 18816 };", ok: true },
-      { n: 2, code: "const ex2 = { convParams: mlp_result.acuracy };", ok: false, error: "プロパティ 'acuracy' は存在しません" },
+      { n: 1, code: "const ex2 = { conv1Params: 320 };", ok: true },
+      { n: 2, code: "const ex2 = { conv1Params: mlp_result.acuracy };", ok: false, error: "プロパティ 'acuracy' は存在しません" },
     ];
     g.__lecture3_kernel = { interrupts: 0, cells, current: null };
     try {
-      const r = run(() => check.ex2({ convParams: 18816, denseParams: 16981120, ratio: 902.5, statement: EX2_RIGHT }, model));
+      const r = run(() => check.ex2({ conv1Params: 320, denseParams: 16981120, ratio: 53066, statement: EX2_RIGHT }, model));
       expect(r.status).toBe("error");
       expect(r.message).toMatch(/^演習2: 解答セルがエラーのため実行されていません \(プロパティ 'acuracy' は存在しません\)。上のエラーを直してから解答セルを実行してください$/);
-      cells.push({ n: 3, code: "const ex2 = { convParams: 18816, denseParams: 16981120, ratio: 902.5, statement: 2 };", ok: true });
-      expectCorrect(() => check.ex2({ convParams: 18816, denseParams: 16981120, ratio: 902.5, statement: EX2_RIGHT }, model), 2);
+      cells.push({ n: 3, code: "const ex2 = { conv1Params: 320, denseParams: 16981120, ratio: 53066, statement: 2 };", ok: true });
+      expectCorrect(() => check.ex2({ conv1Params: 320, denseParams: 16981120, ratio: 53066, statement: EX2_RIGHT }, model), 2);
     } finally {
       delete g.__lecture3_kernel;
     }
@@ -683,7 +897,8 @@ describe("what a check cell shows", () => {
 test("a checker called without its facts says what to pass instead of crashing", () => {
   const noFacts = undefined as never;
   expectHint(() => check.ex1({ conv1: { shape: [26, 26, 32], params: 320 } }, noFacts), /調べるモデルも渡して/);
-  expectHint(() => check.ex2({ convParams: 1 }, noFacts), /CNN も渡して/);
+  expectHint(() => check.ex2({ conv1Params: 1 }, noFacts), /CNN も渡して/);
+  expectHint(() => check.ex3({ without: 1 }, noFacts), /without/);
   expectHint(() => check.ex6({ kernels: [[[1]]] }, noFacts), /数字画像.*も渡して/);
   expectHint(() => check.ex7({ matrix: [[1]], pair: [0, 1] }, { pred: [1, 2], target: [1] }), /同じ長さ/);
 });

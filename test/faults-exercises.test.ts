@@ -147,24 +147,24 @@ const CASES: Record<number, Case> = {
   },
   2: {
     check: (a) => check.ex2(a, model),
-    base: () => ({ convParams: 18816, denseParams: 16981120, ratio: 16981120 / 18816, statement: EX2_RIGHT }),
-    fields: ["convParams", "denseParams", "ratio", "statement"],
-    extra: [["convParams", () => keep(tf.scalar(18816, "int32"))], ["statement", () => [EX2_RIGHT]]],
+    base: () => ({ conv1Params: 320, denseParams: 16981120, ratio: 16981120 / 320, statement: EX2_RIGHT }),
+    fields: ["conv1Params", "denseParams", "ratio", "statement"],
+    extra: [["conv1Params", () => keep(tf.scalar(320, "int32"))], ["statement", () => [EX2_RIGHT]]],
   },
   3: {
-    check: (a) => check.ex3(a),
+    check: (a) => check.ex3(a, { test: testSet }),
     base: () => ({ without: runs.plain, with: runs.dropout, gapWithout: runs.plain.gap, gapWith: runs.dropout.gap }),
     fields: ["without", "with", "gapWithout", "gapWith"],
     extra: [["gapWith", () => keep(tf.scalar(runs.dropout.gap))], ["with", () => [runs.dropout]]],
   },
   4: {
-    check: (a) => check.ex4(a),
+    check: (a) => check.ex4(a, { test: testSet }),
     base: () => ({ without: runs.plain, with: runs.bn, lossWithout: runs.plain.history.epochs[0].train_loss, lossWith: runs.bn.history.epochs[0].train_loss }),
     fields: ["without", "with", "lossWithout", "lossWith"],
     extra: [["lossWith", () => keep(tf.scalar(runs.bn.history.epochs[0].train_loss))]],
   },
   5: {
-    check: (a) => check.ex5(a),
+    check: (a) => check.ex5(a, { test: testSet }),
     // the first row graded is channels [16, 32], kernel 3: only it needs its real run to reach each of its fields
     base: () => [
       { channels: [16, 32], kernel: 3, params: runs.c16k3.model.numParameters(), accuracy: runs.c16k3.test_acc, result: runs.c16k3 },
@@ -200,7 +200,7 @@ const CASES: Record<number, Case> = {
     ],
   },
   8: {
-    check: (a) => check.ex8(a),
+    check: (a) => check.ex8(a, { test: testSet }),
     base: () => ({ augment, plain: runs.plain, augmented: runs.augmented, accPlain: runs.plain.test_acc, accAugmented: runs.augmented.test_acc }),
     fields: ["augment", "plain", "augmented", "accPlain", "accAugmented"],
     extra: [["accPlain", () => keep(tf.scalar(runs.plain.test_acc))]],

@@ -181,6 +181,9 @@ export interface TracedCall {
   module: Module;
   input: number[];
   output: number[];
+  /** The ids (tf.Tensor's `id`) of what went in and came out: a call whose inputId is another call's outputId took that output as it was. */
+  inputId: number;
+  outputId: number;
 }
 
 /**
@@ -194,7 +197,7 @@ export function traceForward(model: Module, inputShape: number[], watch: [string
     const orig = m.forward;
     m.forward = (x: tf.Tensor) => {
       const y = orig.call(m, x);
-      calls.push({ name, module: m, input: x.shape, output: y.shape });
+      calls.push({ name, module: m, input: x.shape, output: y.shape, inputId: x.id, outputId: y.id });
       return y;
     };
   }

@@ -506,6 +506,7 @@ const CLAIMS_04 = [
   { text: "| 4 | 2.2775 | 0.8740 | 1.4330 | 2.3665 |", source: SEEDS_04 },
   { text: "| 5 | 2.2863 | 0.8708 | 1.7429 | 2.4996 |", source: SEEDS_04 },
   { text: "シード 1 の差が 1 ポイントほど", source: "TFJS_BACKEND=wasm node scripts/measure-04-seeds.js ex3 1 16: 12.05 against the native 11.20 (environment.md)" },
+  { text: "重みの更新はわずか 40 回です", source: "演習5: 1,000 training images ÷ batch 50 × 2 epochs (the solution prints and reports ex5_steps)" },
 ];
 const CLAIMS_04_SOLUTION = [
   ...CLAIMS_04,
@@ -514,6 +515,50 @@ const CLAIMS_04_SOLUTION = [
   { key: "ex3_gap_with", text: "11.20 | 2.20 |", scale: 100, tol: 0.3, otherBackendTol: 1.5 },
   { key: "ex4_loss_without", text: "2.2725 | 0.8829", tol: 0.01 },
   { key: "ex4_loss_with", text: "0.8829 | 1.4814", tol: 0.01 },
+  { key: "ex5_steps", text: "わずか 40 回です" },
+];
+
+/** The rows "| seed | a | b | … |" of the markdown table whose header starts with `header`, as numbers (− read as minus). */
+function seedTable(doc, header) {
+  const md = markdown(doc);
+  const start = md.indexOf(header);
+  if (start < 0) return null;
+  const rows = [];
+  for (const line of md.slice(start).split("\n").slice(2)) {
+    if (!line.startsWith("|")) break;
+    rows.push(line.split("|").slice(1, -1).map((c) => Number(c.trim().replace("−", "-"))));
+  }
+  return rows;
+}
+
+// issue 20: the direction of every comparison 04's markdown states about its seed tables, checked on the tables
+const DIRECTIONS_04 = [
+  {
+    name: "演習3's table says what its sentences say: 縮んだ量 = なし − あり; at 8 epochs the shrink is smaller than at 16 for every seed and seed 5's gap widened; at 16 epochs it shrank for all 5 seeds",
+    test: ({ doc }) => {
+      const rows = seedTable(doc, "| シード | 8 エポック: 差 (なし)");
+      if (!rows || rows.length !== 5 || rows.some((r) => r.length !== 7 || r.some((v) => !Number.isFinite(v)))) return `table ${JSON.stringify(rows)}`;
+      const bad = [];
+      for (const [seed, a8, b8, d8, a16, b16, d16] of rows) {
+        if (Math.abs(a8 - b8 - d8) > 0.011 || Math.abs(a16 - b16 - d16) > 0.011) bad.push(`seed ${seed}: 縮んだ量 is not なし − あり`);
+        if (!(d8 < d16)) bad.push(`seed ${seed}: 8 epochs shrink ${d8} not smaller than 16 epochs ${d16}`);
+        if (!(d16 > 0)) bad.push(`seed ${seed}: no shrink at 16 epochs (${d16})`);
+      }
+      if (!(rows[4][0] === 5 && rows[4][3] < 0)) bad.push("seed 5 did not widen at 8 epochs");
+      if (!/シード 5 では逆に広がりました/.test(markdown(doc)) || !/5 つのシードすべてで縮みます/.test(markdown(doc))) bad.push("the sentences changed: update this check");
+      return bad.length === 0 || bad.join("; ");
+    },
+  },
+  {
+    name: "演習4's table says what its sentences say: at lr 0.01 batch norm's loss is lower for every seed, at lr 0.1 higher for every seed",
+    test: ({ doc }) => {
+      const rows = seedTable(doc, "| シード | 学習率 0.01: BN なし");
+      if (!rows || rows.length !== 5 || rows.some((r) => r.length !== 5 || r.some((v) => !Number.isFinite(v)))) return `table ${JSON.stringify(rows)}`;
+      const bad = rows.filter(([, a, b, c, d]) => !(b < a && d > c)).map((r) => `seed ${r[0]}`);
+      if (!/学習率 0.01 では、どのシードでもバッチ正規化ありの方がはっきり小さくなります/.test(markdown(doc))) bad.push("the sentence changed: update this check");
+      return bad.length === 0 || `not as stated: ${bad.join(", ")}`;
+    },
+  },
 ];
 
 const CHECKS_04_BOTH = [
@@ -583,6 +628,7 @@ checks["04_mnist_conv.ipynb"] = [
     },
   },
   ...CHECKS_04_BOTH,
+  ...DIRECTIONS_04,
   claimsCheck(CLAIMS_04),
   percentsCovered(CLAIMS_04),
 ];
@@ -608,6 +654,14 @@ checks["solutions/04_mnist_conv.ipynb"] = [
   },
   trainingDataCheck(60000),
   ...CHECKS_04_BOTH,
+  ...DIRECTIONS_04,
+  {
+    name: "the solution's own seed-1 runs go the way the markdown says every seed went: dropout shrank the gap (16 epochs), batch norm lowered the first epoch's loss (lr 0.01)",
+    test: ({ doc }) => {
+      const r = need(doc, "ex3_gap_without", "ex3_gap_with", "ex4_loss_without", "ex4_loss_with");
+      return (r.ex3_gap_with < r.ex3_gap_without && r.ex4_loss_with < r.ex4_loss_without) || JSON.stringify(r);
+    },
+  },
   claimsCheck(CLAIMS_04_SOLUTION, "every number the markdown claims: PyTorch's and the seed tables quoted, the seed-1 rows equal to this run (gaps ± 0.3 points, losses ± 0.01)"),
   percentsCovered(CLAIMS_04_SOLUTION),
 ];
@@ -838,6 +892,18 @@ checks["07_cifar10.ipynb"] = [
     test: ({ doc }) => {
       const r = need(doc, "load_seconds", "train_seconds");
       return (r.train_seconds > 0 && /Finished Training: \d+ エポック [\d.]+ 秒/.test(text(doc))) || "no training time";
+    },
+  },
+  {
+    // issue 20: 「クラスによって大きく違い」 is a comparison too: the best and the worst class differ by ≥ 15 points, printed
+    name: "per-class accuracies differ widely, as the summary says (best − worst ≥ 15 points), and the difference is printed",
+    test: ({ doc }) => {
+      const a = reports(doc).per_class_acc;
+      if (!Array.isArray(a) || a.length !== 10) return `per_class_acc ${JSON.stringify(a)}`;
+      const spread = 100 * (Math.max(...a) - Math.min(...a));
+      const line = text(doc).match(/^いちばん良いクラス: .*, 差 ([\d.]+) ポイント$/m);
+      if (!line || line[1] !== spread.toFixed(1)) return `printed ${line && line[0]}, computed ${spread.toFixed(1)}`;
+      return spread >= 15 || `best − worst = ${spread.toFixed(1)} points: 「大きく違い」 is not what the run shows`;
     },
   },
   claimsCheck(CLAIMS_07, "every number the markdown claims is the reported value (accuracies ± 2 points) or a stated outside figure"),

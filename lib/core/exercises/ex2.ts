@@ -1,8 +1,9 @@
-// 演習2: weight sharing (重み共有). The two convolutions of the CNN have a few ten thousand parameters; a fully
-// connected layer that makes the same 26×26×32 map from the 28×28 image needs about 17 million. The student
-// counts both, computes the ratio and picks the statement that explains it. Every number is recomputed here
-// from the model that is passed in.
-import type { Module } from "../nn";
+// 演習2: weight sharing (重み共有). The first convolution conv1 makes a 26×26×32 map from the 28×28 image with 320
+// parameters; a fully connected layer that makes the same map from the same image needs about 17 million. The
+// student counts both, computes the ratio (like with like: the one layer conv1 against the one dense layer that
+// would replace it) and picks the statement that explains it. Every number is recomputed here from the model that
+// is passed in: conv1's input and output shapes come from running it (traceForward), so stride or padding count.
+import { traceForward, type Module } from "../nn";
 import { asNumber, asObject, fail, isModule, runCheck } from "./common";
 
 /** The statements of 演習2 (numbered from 1, as the notebook lists them); EX2_RIGHT is the right one. */
@@ -23,66 +24,69 @@ const WHY_WRONG: Record<number, string> = {
 type ConvLike = Module & { kernel_size?: number; in_channels?: number; out_channels?: number };
 
 interface Truth {
-  conv: number; // conv1 + conv2
-  conv1: number;
-  dense: number; // a fully connected layer from the 28×28×1 image to conv1's h×w×c map
+  conv1: number; // conv1's parameters
+  conv2: number; // conv2's (a common mistake adds them)
+  dense: number; // a fully connected layer from conv1's input (28×28×1) to conv1's output map
   denseNoBias: number;
-  map: [number, number, number]; // conv1's output h, w, c
-  inputs: number;
+  map: number[]; // conv1's output h, w, c
+  input: number[]; // conv1's input h, w, c
 }
 
 function truthOf(model: Module): Truth {
   const m = model as Module & { conv1?: ConvLike; conv2?: ConvLike };
-  if (!isModule(m.conv1) || !isModule(m.conv2) || typeof m.conv1.kernel_size !== "number" || typeof m.conv1.out_channels !== "number") {
-    fail("check.ex2(answer, model) の model には conv1 と conv2 を持つ CNN (上の Net) を渡してください");
+  if (!isModule(m.conv1) || typeof m.conv1.out_channels !== "number") {
+    fail("check.ex2(answer, model) の model には conv1 を持つ CNN (上の Net) を渡してください");
   }
-  const side = 28 - m.conv1.kernel_size + 1;
-  const map: [number, number, number] = [side, side, m.conv1.out_channels];
-  const outputs = side * side * m.conv1.out_channels;
-  const inputs = 28 * 28 * (m.conv1.in_channels ?? 1);
+  const call = traceForward(m, [1, 28, 28, 1], [["conv1", m.conv1]]).calls[0];
+  if (!call) fail("渡したモデルの forward が conv1 を呼んでいません。上の Net を渡してください");
+  const map = call.output.slice(1);
+  const input = call.input.slice(1);
+  const outputs = map.reduce((a, b) => a * b, 1);
+  const inputs = input.reduce((a, b) => a * b, 1);
   return {
-    conv: m.conv1.numParameters() + m.conv2.numParameters(),
     conv1: m.conv1.numParameters(),
+    conv2: isModule(m.conv2) ? m.conv2.numParameters() : NaN,
     dense: inputs * outputs + outputs,
     denseNoBias: inputs * outputs,
     map,
-    inputs,
+    input,
   };
 }
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 
 /**
- * 演習2. answer = {convParams, denseParams, ratio, statement}:
- *   convParams  = conv1 と conv2 のパラメータ数の合計 (the slide's CNN: 320 + 18,496 = 18,816)
- *   denseParams = a fully connected layer from the 28×28 image (784 inputs) to the same 26×26×32 map as conv1
- *                 (784 × 21,632 weights + 21,632 biases = 16,981,120)
- *   ratio       = denseParams / convParams (≈ 902.5)
+ * 演習2. answer = {conv1Params, denseParams, ratio, statement}:
+ *   conv1Params = conv1 のパラメータ数 (the slide's CNN: 3×3×1×32 + 32 = 320)
+ *   denseParams = a fully connected layer that replaces conv1: from the same 28×28 image (784 inputs) to the same
+ *                 26×26×32 map (784 × 21,632 weights + 21,632 biases = 16,981,120)
+ *   ratio       = denseParams / conv1Params (≈ 53,066: the same job, done by one layer each)
  *   statement   = the number (1〜4) of the statement in EX2_STATEMENTS that explains it
  * model = the CNN the answer is about.
  */
 export function ex2(answer: unknown, model: Module): void {
-  runCheck(2, answer, "convParams, denseParams, ratio, statement", () => {
+  runCheck(2, answer, "conv1Params, denseParams, ratio, statement", () => {
     if (!isModule(model)) fail("check.ex2(answer, model) のように、調べる CNN も渡してください");
     const t = truthOf(model);
-    const a = asObject(answer, "{convParams, denseParams, ratio, statement}");
+    const a = asObject(answer, "{conv1Params, denseParams, ratio, statement}");
     const [h, w, c] = t.map;
 
-    const cp = asNumber(a.convParams, "convParams");
-    if (cp === t.conv1) fail("convParams は conv1 だけでなく conv2 のパラメータも足してください");
-    if (cp === model.numParameters()) fail("convParams は CNN 全体ではなく、畳み込み層 conv1 と conv2 のパラメータ数の合計です (fc1, fc2 は入れません)");
-    if (cp !== t.conv) fail("convParams が conv1 と conv2 のパラメータ数の合計と違います (model.conv1.numParameters() で確かめられます)");
+    if (a.conv1Params === undefined && a.convParams !== undefined) fail("conv1Params (conv1 のパラメータ数) を書いてください (convParams ではなく)");
+    const cp = asNumber(a.conv1Params, "conv1Params");
+    if (cp === t.conv1 + t.conv2) fail("conv1Params は conv1 だけのパラメータ数です。全結合層が置き換えるのは conv1 の 1 層だけなので、conv2 は足しません (同じものどうしを比べます)");
+    if (cp === model.numParameters()) fail("conv1Params は CNN 全体ではなく、畳み込み層 conv1 のパラメータ数です");
+    if (cp !== t.conv1) fail("conv1Params が conv1 のパラメータ数と違います (model.conv1.numParameters() で確かめられます)");
 
     const dp = asNumber(a.denseParams, "denseParams");
     if (dp === t.denseNoBias) fail(`denseParams: バイアスを忘れていませんか (出力 ${fmt(h * w * c)} 個に 1 つずつ)`);
     if (dp !== t.dense) {
-      fail(`denseParams が違います。入力は 28×28 = ${fmt(t.inputs)} 画素、出力は conv1 と同じ ${h}×${w}×${c} = ${fmt(h * w * c)} 個です。全結合層は 入力数×出力数 (重み) + 出力数 (バイアス)`);
+      fail(`denseParams が違います。入力は conv1 と同じ ${t.input.join("×")} = ${fmt(t.input.reduce((x, y) => x * y, 1))} 画素、出力は conv1 と同じ ${h}×${w}×${c} = ${fmt(h * w * c)} 個です。全結合層は 入力数×出力数 (重み) + 出力数 (バイアス)`);
     }
 
     const r = asNumber(a.ratio, "ratio");
-    const want = t.dense / t.conv;
-    if (Math.abs(r * want - 1) < 0.01 && Math.abs(r - want) > 0.01 * want) fail("ratio が逆数になっています。denseParams / convParams です");
-    if (Math.abs(r - want) > 0.01 * want) fail(`ratio は denseParams / convParams です (今は ${r})`);
+    const want = t.dense / t.conv1;
+    if (Math.abs(r * want - 1) < 0.01 && Math.abs(r - want) > 0.01 * want) fail("ratio が逆数になっています。denseParams / conv1Params です");
+    if (Math.abs(r - want) > 0.01 * want) fail(`ratio は denseParams / conv1Params です (今は ${r})`);
 
     const s = a.statement;
     if (typeof s === "string" && /^\s*[1-4]\s*$/.test(s)) fail(`statement は文字列ではなく数 ${s.trim()} で書いてください`);
@@ -90,6 +94,6 @@ export function ex2(answer: unknown, model: Module): void {
       fail(`statement には上の文 1〜${EX2_STATEMENTS.length} のうち正しいものの番号を数で書いてください`);
     }
     if (s !== EX2_RIGHT) fail(WHY_WRONG[s] ?? "その文は正しくありません");
-    return `(畳み込み 2 層で ${fmt(t.conv)} 個、同じ ${h}×${w}×${c} を全結合層で作ると ${fmt(t.dense)} 個: 約 ${Math.round(want)} 倍)`;
+    return `(同じ ${h}×${w}×${c} を作るのに、conv1 は ${fmt(t.conv1)} 個、全結合層なら ${fmt(t.dense)} 個: 約 ${Math.round(want).toLocaleString("en-US")} 倍)`;
   });
 }

@@ -1,36 +1,63 @@
 // 演習4: batch normalization after each convolution, and the training loss of the first epoch.
-// Graded: the BatchNorm layers are in the right places, the two runs are real experiment() results with the
-// same data, seed and settings, and the typed losses are the runs' own first-epoch training losses. The effect
-// is reported, not graded (at lr 0.01 it is large for every seed measured; at lr 0.1 batch norm can lose).
+// Graded: what the model computes, traced (lib/exercises/paths.ts): in `with`, every convolution whose result
+// reaches the output hands that result directly to a BatchNorm of its channels (so the normalization sits between
+// the convolution and its ReLU), and every BatchNorm used is such a one; `without` uses none (a field declared and
+// never called counts for nothing). The two runs are real experiment() results with the same data, seed and
+// settings, evaluated on the test data the exercise names, and the typed losses are the runs' own first-epoch
+// training losses. The effect is reported, not graded (at lr 0.01 it is large for every seed measured; at lr 0.1
+// batch norm can lose).
 import type { ExperimentResult } from "../experiment";
+import { BatchNorm, Conv2d, type TracedCall } from "../nn";
 import { allModules, asNumber, asObject, fail, runCheck } from "./common";
-import { expectSame, expectSameSetting, withoutAndWith } from "./runs";
+import { callsOf, reachesOutput, sampleImages } from "./paths";
+import { dataOf, expectEvaluatedOn, expectSame, expectSameSetting, withoutAndWith, type EvaluatedOn } from "./runs";
 
-type WithFields = { constructor: { name: string }; out_channels?: number; num_features?: number };
-
-const modulesOf = (r: ExperimentResult) => allModules(r.model) as unknown as WithFields[];
+/** Fails with a hint unless batch norm is on the path right after each convolution in `with`, and nowhere in `without`. */
+function expectBatchNormOnPath(off: ExperimentResult, on: ExperimentResult): void {
+  const train = dataOf(on).train;
+  if (!train || typeof train.batch !== "function") fail("with の訓練データが見つかりません。experiment() に train: を渡してください");
+  const x = sampleImages(train);
+  try {
+    const used = (r: ExperimentResult): TracedCall[] => callsOf(r.model, train.shape, [Conv2d, BatchNorm]).filter((c) => reachesOutput(r.model, c.module, x));
+    const calls = used(on);
+    const convs = calls.filter((c) => c.module instanceof Conv2d);
+    const bns = calls.filter((c) => c.module instanceof BatchNorm);
+    const features = (c: TracedCall) => (c.module as BatchNorm).num_features;
+    if (bns.length === 0) {
+      if (!allModules(on.model).some((m) => m instanceof BatchNorm)) fail("with のモデルに BatchNorm が見つかりません。new ConvNet({ batchNorm: true }) のように畳み込みの後に入れてください");
+      fail("with のモデルの BatchNorm は宣言されていますが、forward の計算に使われていません (呼んでいない・結果を捨てている)。x = tf.relu(this.bn1.forward(this.conv1.forward(x))) のように、畳み込みと ReLU の間で使ってください");
+    }
+    for (const conv of convs) {
+      const out = (conv.module as Conv2d).out_channels;
+      if (bns.some((b) => b.inputId === conv.outputId)) continue;
+      if (bns.some((b) => features(b) === out)) {
+        fail(`${conv.name} の出力がそのまま BatchNorm に渡っていません (ReLU などの後に置いていませんか)。tf.relu(bn(conv(x))) の順に、畳み込みの直後・ReLU の前に置いてください`);
+      }
+      fail(`${conv.name} (チャネル ${out}) の後に BatchNorm がありません。各畳み込み層の直後 (ReLU の前) に 1 つずつ置いてください`);
+    }
+    const stray = bns.filter((b) => !convs.some((c) => c.outputId === b.inputId));
+    if (stray.length > 0) {
+      fail(`BatchNorm(${stray.map(features).join(", ")}) が畳み込み層の直後ではないところ (全結合層の後など) で使われています。各畳み込み層 (チャネル ${convs.map((c) => (c.module as Conv2d).out_channels).join(", ")}) の直後に置いてください`);
+    }
+    if (used(off).some((c) => c.module instanceof BatchNorm)) fail("without のモデルにも BatchNorm が入っています。without はバッチ正規化なしの new ConvNet() にしてください");
+  } finally {
+    x.dispose();
+  }
+}
 
 /**
  * 演習4. answer = {without, with, lossWithout, lossWith}: the experiment() results without and with batch
- * normalization, and their training losses of the first epoch (r.history.epochs[0].train_loss).
+ * normalization, and their training losses of the first epoch (r.history.epochs[0].train_loss); facts.test = the
+ * test data the runs must be evaluated on.
  */
-export function ex4(answer: unknown, _facts?: unknown): void {
+export function ex4(answer: unknown, facts?: EvaluatedOn): void {
   runCheck(4, answer, "without, with, lossWithout, lossWith", () => {
     const a = asObject(answer, "{without, with, lossWithout, lossWith}");
     const [off, on] = withoutAndWith(a, "バッチ正規化", "new ConvNet({ batchNorm: true })");
 
-    const modules = modulesOf(on);
-    const convChannels = modules.filter((m) => m.constructor.name === "Conv2d").map((m) => m.out_channels as number);
-    const bnFeatures = modules.filter((m) => m.constructor.name === "BatchNorm").map((m) => m.num_features as number);
-    if (bnFeatures.length === 0) fail("with のモデルに BatchNorm が見つかりません。new ConvNet({ batchNorm: true }) のように畳み込みの後に入れてください");
-    const stray = bnFeatures.filter((n) => !convChannels.includes(n));
-    if (stray.length > 0) {
-      fail(`BatchNorm(${stray.join(", ")}) は畳み込み層の出力に合っていません。全結合層 (fc1 など) ではなく、各畳み込み層 (チャネル ${convChannels.join(", ")}) の直後に置いてください`);
-    }
-    const missing = convChannels.filter((c) => !bnFeatures.includes(c));
-    if (missing.length > 0) fail(`チャネル ${missing.join(", ")} の畳み込み層の後に BatchNorm がありません。各畳み込み層の直後に 1 つずつ置いてください`);
-    if (modulesOf(off).some((m) => m.constructor.name === "BatchNorm")) fail("without のモデルにも BatchNorm が入っています。without はバッチ正規化なしの new ConvNet() にしてください");
+    expectBatchNormOnPath(off, on);
     expectSameSetting(off, on, ["without", "with"]);
+    expectEvaluatedOn([["without", off], ["with", on]], facts, "test_small", 4);
 
     const lw = asNumber(a.lossWithout, "lossWithout");
     const lb = asNumber(a.lossWith, "lossWith");

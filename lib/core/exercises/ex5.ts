@@ -1,11 +1,13 @@
 // 演習5: channels 16/32, 32/64, 64/128 × kernel 3, 5: accuracy against the number of parameters.
 // Each row carries its experiment() result; the checker matches the row to the model in it (channels, kernel,
-// parameters), re-evaluates that model on the data the run was evaluated on, and compares the typed accuracy
-// with it. All six runs must share their data and settings.
+// parameters), requires conv1 and conv2 to be on the path the model computes (traced: called, and their results
+// reach the output), requires every run to be evaluated on the test data the exercise names, re-evaluates each
+// model on it and compares the typed accuracy with it. All six runs must share their data and settings.
 import type { ExperimentResult } from "../experiment";
-import type { Module } from "../nn";
+import { Conv2d, type Module } from "../nn";
 import { asFraction, asNumber, asObject, describe, fail, runCheck, shapeOf, toNested } from "./common";
-import { asRun, dataOf, expectSameSetting, reevaluate } from "./runs";
+import { callsOf, reachesOutput, sampleImages } from "./paths";
+import { asRun, dataOf, expectEvaluatedOn, expectSameSetting, reevaluate, type EvaluatedOn } from "./runs";
 
 export const EX5_CHANNELS: [number, number][] = [
   [16, 32],
@@ -46,12 +48,29 @@ function architecture(r: ExperimentResult): [number, number, number] | null {
   return [m.conv1.out_channels, m.conv2.out_channels, m.conv1.kernel_size as number];
 }
 
+/** Fails with a hint unless the run's conv1 and conv2 are called and what they return reaches the output. */
+function expectConvsOnPath(name: string, r: ExperimentResult): void {
+  const train = dataOf(r).train;
+  if (!train || typeof train.batch !== "function") fail(`${name} の result の訓練データが見つかりません`);
+  const m = r.model as Module & { conv1: Conv; conv2: Conv };
+  const called = callsOf(m, train.shape, [Conv2d]).map((c) => c.module);
+  const x = sampleImages(train, 4);
+  try {
+    for (const field of ["conv1", "conv2"] as const) {
+      if (!called.includes(m[field])) fail(`${name} の result のモデルは ${field} を forward で呼んでいません。数えた層は計算に使ってください`);
+      if (!reachesOutput(m, m[field], x)) fail(`${name} の result のモデルは ${field} を呼んでいますが、その結果が出力に届いていません (x = this.${field}.forward(x) の「x =」を忘れていませんか)`);
+    }
+  } finally {
+    x.dispose();
+  }
+}
+
 /**
  * 演習5. answer = [{channels: [16, 32], kernel: 3, params, accuracy, result}, …]: all 6 combinations, each once;
  * result = the row's experiment() result, accuracy = its test accuracy (result.test_acc), params = its
- * model's number of parameters.
+ * model's number of parameters. facts.test = the test data every run must be evaluated on.
  */
-export function ex5(answer: unknown, _facts?: unknown): void {
+export function ex5(answer: unknown, facts?: EvaluatedOn): void {
   runCheck(5, answer, "channels・kernel・params・accuracy・result の 6 行", () => {
     if (!Array.isArray(answer)) fail(`答えは {channels: [c1, c2], kernel, params, accuracy, result} を 6 つ並べた配列で書いてください (今は ${describe(answer)})`);
     const seen = new Map<string, Record<string, unknown>>();
@@ -80,11 +99,13 @@ export function ex5(answer: unknown, _facts?: unknown): void {
         const p = asNumber(row.params, `${name} の params`);
         if (p === convNetParams(c[0], c[1], k, false)) fail(`${name} の params: バイアスを忘れていませんか`);
         if (p !== r.model.numParameters()) fail(`${name} の params が違います。result.model.numParameters() で数えてください`);
+        expectConvsOnPath(name, r);
         asFraction(row.accuracy, `${name} の accuracy`);
         runs.push([name, r]);
       }
     }
     for (const [name, r] of runs.slice(1)) expectSameSetting(runs[0][1], r, [runs[0][0], name]);
+    expectEvaluatedOn(runs, facts, "test_small", 5);
     const rows = runs.map(([name, r]) => {
       const typed = seen.get(name)!.accuracy as number;
       const data = dataOf(r).evaluated;

@@ -1,11 +1,14 @@
 // 演習9 (08_deep_networks): make the 20-layer plain network train without making it shallower or bigger — a skip
 // structure, another initialization, another activation, batch norm. Graded on the student's own model: its depth
-// and parameter count against the plain network (within 2.5 %: batch norm may be added), and the loss it reaches, measured here again on the first
-// 1,000 training images (eval mode). No typed number is read.
+// as computed (the Linear layers its forward pass calls and whose results reach the output, traced: a layer
+// declared and skipped does not count) and its parameter count against the plain network (within 2.5 %: batch norm
+// may be added), and the loss it reaches, measured here again on the first 1,000 training images (eval mode).
+// No typed number is read.
 import * as tf from "@tensorflow/tfjs";
 import { nll_loss } from "../functional";
 import { inEvalMode, Linear, type Module } from "../nn";
 import { allModules, asObject, describe, fail, isModule, runCheck } from "./common";
+import { callsOf, reachesOutput, sampleImages } from "./paths";
 
 export interface Ex9Facts {
   /** the plain network of the notebook (its depth and parameter count are the target) */
@@ -21,6 +24,17 @@ export const EX9_PARAM_TOLERANCE = 0.025;
 const EVAL_IMAGES = 1000;
 
 const linearCount = (m: Module) => allModules(m).filter((k) => k instanceof Linear).length;
+
+/** The Linear layers the model's forward pass calls and whose results reach its output (each module once). */
+function linearsOnPath(model: Module, data: Ex9Facts["data"]): number {
+  const x = sampleImages(data, 8);
+  try {
+    const called = [...new Set(callsOf(model, x.shape.slice(1), [Linear]).map((c) => c.module))];
+    return called.filter((m) => reachesOutput(model, m, x)).length;
+  } finally {
+    x.dispose();
+  }
+}
 
 /** Mean loss of `model` on the first `n` examples, in eval mode; the mode is restored. */
 function lossOn(model: Module, data: Ex9Facts["data"], n: number): number {
@@ -50,6 +64,10 @@ export function ex9(answer: unknown, facts: Ex9Facts): void {
         `このモデルの損失は訓練画像 ${EVAL_IMAGES.toLocaleString("en")} 枚で ${Number.isFinite(loss) ? loss.toFixed(3) : loss} です (plain は約 2.30 のまま)。` +
           `学習したあとのモデルを入れたか確かめ、スキップ構造 (Residual) や He の初期化 (nn.init.kaiming_uniform_) を試してください`,
       );
+    }
+    const used = linearsOnPath(model, facts.data);
+    if (used !== want) {
+      fail(`全結合層 (Linear) は ${want} 層ありますが、forward の計算で使われて出力に届いているのは ${used} 層です (呼んでいない・結果を捨てている層があります)。${want} 層すべてを通る計算にしてください`);
     }
     return `20 層・パラメータ ${pm.toLocaleString("en")} 個のまま、訓練画像 ${EVAL_IMAGES.toLocaleString("en")} 枚での損失 ${loss.toFixed(3)} (このセルで測り直しました)`;
   });

@@ -55,6 +55,29 @@ export function dataOf(r: ExperimentResult): { train?: ImageDataset; evaluated?:
   return { train: s.train as ImageDataset | undefined, evaluated: (s.test ?? s.valid) as ImageDataset | undefined };
 }
 
+/** What a check cell passes besides the answer: the data the exercise evaluates on (the notebook's variable `name`). */
+export interface EvaluatedOn {
+  test: ImageDataset;
+}
+
+/**
+ * Fails unless every run was evaluated on `facts.test`, the data the exercise names (`varName` in the notebook, e.g.
+ * "test_small"): a run evaluated on the training images, or on other images, measures something else.
+ */
+export function expectEvaluatedOn(runs: [string, ExperimentResult][], facts: EvaluatedOn | undefined, varName: string, exercise: number): void {
+  const want = facts?.test;
+  if (!want || !(want.images instanceof Uint8Array) || typeof want.length !== "number") {
+    fail(`check.ex${exercise}(ex${exercise}, { test: ${varName} }) のように、この演習で評価に使うデータ ${varName} も渡してください`);
+  }
+  for (const [name, r] of runs) {
+    const { train, evaluated } = dataOf(r);
+    if (sameData(evaluated, want)) continue;
+    const redo = `experiment() に test: ${varName} を渡してやり直してください`;
+    if (sameData(evaluated, train)) fail(`${name} は訓練データそのもので評価されています (訓練データでの正解率は汎化を測りません)。${redo}`);
+    fail(`${name} を評価したデータ (${evaluated?.length ?? "?"} 枚) が、この演習で評価に使うデータ ${varName} (${want.length} 枚) と違います。${redo}`);
+  }
+}
+
 /** The option `key` of the run (undefined when it was left at its default). */
 export function optionOf(r: ExperimentResult, key: string): unknown {
   return setting(r)[key];

@@ -10,7 +10,8 @@
 //   node scripts/run-notebooks.js path/to/x.ipynb  a notebook outside notebooks/ (the fault tests' fixtures), common checks only
 // Environment: LECTURE3_CELL_TIMEOUT=seconds, the per-cell timeout (default 1800; a cell running longer is stopped
 // and the run fails naming it); LECTURE3_ARTIFACTS=folder instead of artifacts/; LECTURE3_NOTEBOOK_JOBS=how many
-// notebooks run at a time (default 2; 1 to time each notebook alone, as the lecture's budget below is stated).
+// notebooks run at a time (default 2 for the whole suite, 1 for named notebooks; 1 times each notebook alone, as the
+// lecture's budget below is stated).
 // A cell that throws, a kernel that dies (process.exit, a crash) and a cell that times out each fail the run with
 // the notebook's name and the cell's number (its index in the notebook, as the checks count) and first line.
 // The full suite (no arguments, native backend) then runs WASM_CI a second time with TFJS_BACKEND=wasm (the fallback
@@ -85,11 +86,12 @@ const runs = selected.map((nb) => ({ nb, backend: requested }));
 if (only.length === 0 && ["auto", "tensorflow"].includes(requested)) {
   for (const nb of WASM_CI) if (selected.includes(nb)) runs.push({ nb, backend: "wasm" });
 }
-// Two notebooks run at a time by default (LECTURE3_NOTEBOOK_JOBS=1: one at a time). Each kernel keeps TensorFlow's and
+// The whole suite runs two notebooks at a time by default (LECTURE3_NOTEBOOK_JOBS=1: one at a time); notebooks named
+// on the command line run one at a time unless LECTURE3_NOTEBOOK_JOBS says otherwise. Each kernel keeps TensorFlow's and
 // the WebAssembly backend's own thread counts (the machine's cores), so every printed number is the same either way;
 // what runs beside it fills the cores while a notebook runs on one (TypeScript compiling a cell, nbconvert and the
 // kernel starting, the HTML export, tfjs's per-operation work). Only each notebook's own time grows.
-const jobs = Number(process.env.LECTURE3_NOTEBOOK_JOBS || 2);
+const jobs = Number(process.env.LECTURE3_NOTEBOOK_JOBS || (only.length === 0 ? 2 : 1));
 if (!(Number.isInteger(jobs) && jobs >= 1)) {
   console.error(`LECTURE3_NOTEBOOK_JOBS=${process.env.LECTURE3_NOTEBOOK_JOBS}: give how many notebooks run at a time (1, 2, ...)`);
   process.exit(2);

@@ -3,12 +3,12 @@
 #   1. tsc --noEmit over lib/ and test/
 #   2. jest unit tests of lib/
 #   3. the tslab kernel through jupyter_client: protocol errors, interrupts, Japanese diagnostics (test/kernel/protocol.py)
-#   4. every notebook executed with nbconvert under tslab, outputs checked (scripts/run-notebooks.js); 02 and the
-#      students' 04 a second time with TFJS_BACKEND=wasm (artifacts/notebooks-wasm/)
+#   4. every notebook executed with nbconvert under tslab, outputs checked (scripts/run-notebooks.js, two at a time);
+#      02 and the students' 04 a second time with TFJS_BACKEND=wasm (artifacts/notebooks-wasm/)
 #   5. a real browser: every notebook in JupyterLab in Debian's chromium, @playwright/test's runner (playwright.config.js,
 #      test/browser/), when chromium is installed
 #   6. nbgrader: four submissions of 04's exercises (one tampers with its checks) autograded by npm run grade's script
-#      (test/nbgrader/autograde.py, test/nbgrader/tampering.py)
+#      (test/nbgrader/autograde.py, test/nbgrader/tampering.py; they load the CNN step 4 trained, not train it again)
 #   7. the class hub (hub/jupyterhub_config.py): three students log in and run 02 at the same time, kept apart;
 #      nbgrader across their accounts (release, fetch, submit, autograde as the lecturer's account, feedback);
 #      its log-in (sign-up + approval, lock-out, tokens), HTTPS, idle culling, LTI 1.3 and OIDC configurations;
@@ -45,8 +45,8 @@ suite() { # suite <name> <log>: counts the log, and fails the run when it has no
 
 echo; echo "=== 1. type check (tsc --noEmit)"
 if tsc --noEmit -p tsconfig.json; then passed=$((passed + 1)); echo "type check: ok"; else failed=$((failed + 1)); fi
-
 timed "1. type check"
+
 echo; echo "=== 2. jest"
 jest --ci --json --outputFile=artifacts/jest.json 2>&1 | tee artifacts/jest.log | grep -v '^\s*$' | tail -n 60
 if [ -f artifacts/jest.json ]; then
@@ -56,18 +56,18 @@ if [ -f artifacts/jest.json ]; then
 else
   echo "jest did not run"; failed=$((failed + 1))
 fi
-
 timed "2. jest"
+
 echo; echo "=== 3. the tslab kernel (jupyter_client)"
 python test/kernel/protocol.py 2>&1 | tee artifacts/kernel.log
 suite kernel artifacts/kernel.log
-
 timed "3. tslab kernel"
+
 echo; echo "=== 4. notebooks (nbconvert --execute under tslab)"
 node scripts/run-notebooks.js 2>&1 | tee artifacts/notebooks.log
 suite notebooks artifacts/notebooks.log
-
 timed "4. notebooks"
+
 echo; echo "=== 5. real browser (JupyterLab + chromium, playwright test: test/browser/)"
 if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then
   playwright test 2>&1 | tee artifacts/browser.log
@@ -75,13 +75,13 @@ if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then
 else
   echo "SKIPPED: chromium is not installed (Debian: apt-get install chromium); .ci/run installs it, so CI always runs this."
 fi
-
 timed "5. real browser"
+
 echo; echo "=== 6. nbgrader: four submissions of 04 autograded (one tampers with its checks), scores and feedback (test/nbgrader/autograde.py)"
 python test/nbgrader/autograde.py 2>&1 | tee artifacts/nbgrader.log
 suite nbgrader artifacts/nbgrader.log
-
 timed "6. nbgrader"
+
 echo; echo "=== 7. JupyterHub: three students run 02 at once on the class hub, kept apart (test/hub/hub_test.py)"
 python test/hub/hub_test.py 2>&1 | tee artifacts/hub.log
 suite hub artifacts/hub.log

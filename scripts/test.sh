@@ -3,12 +3,12 @@
 #   1. tsc --noEmit over lib/ and test/
 #   2. jest unit tests of lib/
 #   3. the tslab kernel through jupyter_client: protocol errors, interrupts, Japanese diagnostics (test/kernel/protocol.py)
-#   4. every notebook executed with nbconvert under tslab, outputs checked (scripts/run-notebooks.js); 02 and the
-#      students' 04 a second time with TFJS_BACKEND=wasm (artifacts/notebooks-wasm/)
+#   4. every notebook executed with nbconvert under tslab, outputs checked (scripts/run-notebooks.js, two at a time);
+#      02 and the students' 04 a second time with TFJS_BACKEND=wasm (artifacts/notebooks-wasm/)
 #   5. a real browser: every notebook in JupyterLab in Debian's chromium, @playwright/test's runner (playwright.config.js,
 #      test/browser/), when chromium is installed
 #   6. nbgrader: four submissions of 04's exercises (one tampers with its checks) autograded by npm run grade's script
-#      (test/nbgrader/autograde.py, test/nbgrader/tampering.py)
+#      (test/nbgrader/autograde.py, test/nbgrader/tampering.py; they load the CNN step 4 trained, not train it again)
 #   7. the class hub (hub/jupyterhub_config.py): three students log in and run 02 at the same time, kept apart;
 #      nbgrader across their accounts (release, fetch, submit, autograde as the lecturer's account, feedback);
 #      its log-in (sign-up + approval, lock-out, tokens), HTTPS, idle culling, LTI 1.3 and OIDC configurations;
@@ -17,7 +17,19 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+# Each step's wall time and CPU time (user + system of everything it ran that has ended, from this shell's
+# /proc/PID/stat), printed at the end: a step whose CPU time is near 2 x its wall time keeps both cores busy, one far
+# below leaves a core idle (what could run beside it).
+tick=$(getconf CLK_TCK)
+cpu_now() { awk -v t="$tick" '{ printf "%.1f", ($16 + $17) / t }' "/proc/$$/stat"; }
+timings=(); t_mark=$SECONDS; c_mark=$(cpu_now)
+timed() { # timed <label>: the wall and CPU seconds since the last mark, as one row of the table
+  local c; c=$(cpu_now)
+  timings+=("$(awk -v l="$1" -v w=$((SECONDS - t_mark)) -v c="$c" -v m="$c_mark" 'BEGIN { printf "  %-40s %6d s wall %8.1f s CPU", l, w, c - m }')")
+  t_mark=$SECONDS; c_mark=$c
+}
 bash scripts/setup.sh || { echo "set-up failed: 0 passed, 1 failed"; exit 1; }
+timed "set-up (scripts/setup.sh)"
 source scripts/env.sh
 mkdir -p artifacts
 passed=0; failed=0
@@ -33,6 +45,7 @@ suite() { # suite <name> <log>: counts the log, and fails the run when it has no
 
 echo; echo "=== 1. type check (tsc --noEmit)"
 if tsc --noEmit -p tsconfig.json; then passed=$((passed + 1)); echo "type check: ok"; else failed=$((failed + 1)); fi
+timed "1. type check"
 
 echo; echo "=== 2. jest"
 jest --ci --json --outputFile=artifacts/jest.json 2>&1 | tee artifacts/jest.log | grep -v '^\s*$' | tail -n 60
@@ -43,14 +56,17 @@ if [ -f artifacts/jest.json ]; then
 else
   echo "jest did not run"; failed=$((failed + 1))
 fi
+timed "2. jest"
 
 echo; echo "=== 3. the tslab kernel (jupyter_client)"
 python test/kernel/protocol.py 2>&1 | tee artifacts/kernel.log
 suite kernel artifacts/kernel.log
+timed "3. tslab kernel"
 
 echo; echo "=== 4. notebooks (nbconvert --execute under tslab)"
 node scripts/run-notebooks.js 2>&1 | tee artifacts/notebooks.log
 suite notebooks artifacts/notebooks.log
+timed "4. notebooks"
 
 echo; echo "=== 5. real browser (JupyterLab + chromium, playwright test: test/browser/)"
 if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then
@@ -59,14 +75,17 @@ if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then
 else
   echo "SKIPPED: chromium is not installed (Debian: apt-get install chromium); .ci/run installs it, so CI always runs this."
 fi
+timed "5. real browser"
 
 echo; echo "=== 6. nbgrader: four submissions of 04 autograded (one tampers with its checks), scores and feedback (test/nbgrader/autograde.py)"
 python test/nbgrader/autograde.py 2>&1 | tee artifacts/nbgrader.log
 suite nbgrader artifacts/nbgrader.log
+timed "6. nbgrader"
 
 echo; echo "=== 7. JupyterHub: three students run 02 at once on the class hub, kept apart (test/hub/hub_test.py)"
 python test/hub/hub_test.py 2>&1 | tee artifacts/hub.log
 suite hub artifacts/hub.log
+timed "7. hub"
 # the log-in test needs little CPU (hubs starting, pages, waits): it runs beside the nbgrader one, its log shown after
 python test/hub/login_test.py > artifacts/hub-login.log 2>&1 &
 login=$!
@@ -74,13 +93,18 @@ echo "--- nbgrader across the students' accounts: release, fetch and submit thro
 python test/hub/nbgrader_test.py 2>&1 | tee artifacts/nbgrader-hub.log
 suite nbgrader-hub artifacts/nbgrader-hub.log
 wait $login
+timed "7. hub's nbgrader + log-in beside it"
 echo "--- the hub's log-in (sign-up + approval, lock-out, tokens), HTTPS, idle culling, LTI 1.3 / OIDC (test/hub/login_test.py; ran beside the nbgrader test)"
 cat artifacts/hub-login.log
 suite login artifacts/hub-login.log
 echo "--- load: ten students at once, each in their own account, run 02 while the hub's API is probed every 0.5 s (test/hub/load_test.py)"
 python test/hub/load_test.py 2>&1 | tee artifacts/hub-load.log
 suite "hub load" artifacts/hub-load.log
+timed "7. hub load"
 
+echo; echo "time per step (CPU: user + system, all processes; 2 x wall = both cores busy the whole step):"
+printf '%s\n' "${timings[@]}"
+echo "  total $((SECONDS / 60)) min $((SECONDS % 60)) s"
 echo
 echo "all: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -11,7 +11,11 @@ of course/ under artifacts/nbgrader/, with the real tslab kernel, MNIST and CNN.
   tamper   test/nbgrader/tampering.py: each answer cell tries a way around the checkers (two solved): 2 / 8, and
            every attack 0 points and a 要確認 line
 The blank one is graded first; the other three load the CNN it trained (reuse_saved_model = true, as a student may set
-it, with models/ in their submission folder), so the CNN is trained once. Asserts the scores nbgrader recorded in the
+it, with models/ in their submission folder), so the CNN is trained once. In npm test the blank one loads it too: step 4
+(scripts/run-notebooks.js) has just executed the same students' notebook, training included, under the same executor
+and per-cell timeout, and left the CNN in notebooks/models/; it is used when the executed copy in artifacts/notebooks/
+says it trained exactly that one (its reported test accuracies are those of models/cnn_history.json), so npm test
+trains it once instead of twice. Run alone, the blank submission trains it as before. Asserts the scores nbgrader recorded in the
 gradebook, cell by cell, and that the feedback HTML shows each exercise's line, the hints of the wrong ones included.
 Ends with "nbgrader: N passed, M failed".
 """
@@ -82,6 +86,25 @@ def submission(folder, answers, reuse_model):
         json.dump(nb, f, ensure_ascii=False, indent=1)
 
 
+def step4_models():
+    """notebooks/models/ when step 4 of npm test trained its CNN: the executed students' 04 (artifacts/notebooks/) is newer
+    than the notebook, reports cnn_trained, and its per-epoch test accuracies are those of models/cnn_history.json.
+    None otherwise (run alone, or after another run of the notebook)."""
+    executed = os.path.join(ROOT, "artifacts", "notebooks", f"{A}.ipynb")
+    models = os.path.join(ROOT, "notebooks", "models")
+    if not all(os.path.isfile(p) for p in (executed, os.path.join(models, "cnn.json"), os.path.join(models, "cnn_history.json"))):
+        return None
+    if os.path.getmtime(executed) < os.path.getmtime(os.path.join(ROOT, "notebooks", f"{A}.ipynb")):
+        return None
+    reported = {}
+    for cell in load(executed)["cells"]:
+        for o in cell.get("outputs", []):
+            reported.update(o.get("data", {}).get("application/vnd.lecture3.report+json", {}))
+    with open(os.path.join(models, "cnn_history.json"), encoding="utf8") as f:
+        epochs = [e["test_acc"] for e in json.load(f)["epochs"]]
+    return models if reported.get("cnn_trained") is True and reported.get("cnn_epoch_test_acc") == epochs else None
+
+
 def grade(subs):
     t0 = time.time()
     env = {**os.environ, "LECTURE3_COURSE": COURSE}
@@ -108,11 +131,21 @@ def main():
     # a copy of course/ with the solution notebooks themselves (not links), and none of a lecturer's gradebook
     shutil.copytree(os.path.join(ROOT, "course"), COURSE, ignore=shutil.ignore_patterns("release", "submitted", "autograded", "feedback", "gradebook.db"))
 
-    submission(os.path.join(WORK, "first", "blank"), {}, reuse_model=False)
+    trained = step4_models()
+    submission(os.path.join(WORK, "first", "blank"), {}, reuse_model=bool(trained))
+    if trained:
+        print(f"  the CNN of 04: step 4 trained it ({os.path.relpath(trained, ROOT)}, as artifacts/notebooks/{A}.ipynb reports); the blank submission loads it too", flush=True)
+        shutil.copytree(trained, os.path.join(WORK, "first", "blank", "models"), ignore=lambda d, names: [n for n in names if not n.startswith("cnn.") and not n.startswith("cnn_history.")])
     rc, out, sec1 = grade(os.path.join(WORK, "first"))
     check(f"npm run grade's script grades the blank submission (exit status 0, {sec1:.0f} s)", rc == 0, f"exit status {rc}")
     models = os.path.join(COURSE, "autograded", "blank", A, "models")
-    check("autograde ran the blank notebook to the end: it trained the CNN and saved models/cnn.json", os.path.exists(os.path.join(models, "cnn.json")))
+    graded = os.path.join(COURSE, "autograded", "blank", A, f"{A}.ipynb")
+    said = "".join("".join(o.get("text", "")) for c in (load(graded)["cells"] if os.path.exists(graded) else []) for o in c.get("outputs", []))
+    if trained:
+        check("autograde ran the blank notebook to the end with step 4's CNN: it loaded models/cnn.json (said so) and evaluated it",
+              "保存済みのモデル models/cnn.json を読み込みました" in said and "CNN のテスト正解率 = " in said, said[-300:])
+    else:
+        check("autograde ran the blank notebook to the end: it trained the CNN and saved models/cnn.json", os.path.exists(os.path.join(models, "cnn.json")))
 
     mix = {"ex1_answer": answer(1), "ex7_answer": answer(7), "ex2_answer": answer(2, ("statement: 2", "statement: 1")),
            "ex6_answer": answer(6, ("* Math.cos((2 * Math.PI * xr)", "* Math.sin((2 * Math.PI * xr)"))}

@@ -265,7 +265,7 @@ if (grading) {
     if (lib.check) Object.freeze(lib.check);
     const dist = path.dirname(entry);
     for (const [file, m] of Object.entries(require.cache)) {
-      if (file.startsWith(path.join(dist, "exercises") + path.sep) || file === path.join(dist, "kernel.js")) Object.freeze(m.exports);
+      if (file.startsWith(path.join(dist, "core", "exercises") + path.sep) || file === path.join(dist, "core", "kernel.js")) Object.freeze(m.exports);
     }
   } catch (e) {
     process.stderr.write(`採点用にライブラリ lecture3 を読み込めませんでした: ${e && e.message}\n`);

@@ -3,9 +3,9 @@
 // torchvision.models.googlenet without auxiliary heads: 6,624,904, also worked out by hand below), output shapes
 // for a 224×224×3 image, the two helper layers checked by hand, and every layer against torchvision 0.28.0 (reference JSON).
 import * as tf from "@tensorflow/tfjs";
-import { basicBlock, Conv2dNoBias, googlenet, Inception, MaxPool2dPadded, resnet34, vgg16 } from "../lib/architectures";
-import { Conv2d, Sequential } from "../lib/nn";
-import { manualSeed, Random } from "../lib/random";
+import { basicBlock, Conv2dNoBias, googlenet, Inception, MaxPool2dPadded, resnet34, vgg16 } from "../lib/core/architectures";
+import { Conv2d, Sequential } from "../lib/core/nn";
+import { manualSeed, Random } from "../lib/core/random";
 import { backend } from "./helpers";
 
 beforeAll(backend);
@@ -99,11 +99,11 @@ describe("against torchvision (test/reference/architectures_reference.json)", ()
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const ref = require("./reference/architectures_reference.json");
   /** parameters held by each module itself (not by its children), in pre-order, zeros left out */
-  const leaves = (m: import("../lib/nn").Module): number[] => {
+  const leaves = (m: import("../lib/core/nn").Module): number[] => {
     const own = m.numParameters() - m.named_children().reduce((s, [, k]) => s + k.numParameters(), 0);
     return [...(own ? [own] : []), ...m.named_children().flatMap(([, k]) => leaves(k))];
   };
-  const build = (make: () => import("../lib/nn").Module) => {
+  const build = (make: () => import("../lib/core/nn").Module) => {
     const spy = jest.spyOn(Random.prototype, "uniform").mockImplementation((n: number) => new Float32Array(n)); // counting only
     try {
       return make();

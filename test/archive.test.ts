@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { readArchive, readTar, readZip, safeEntryPath, unpack } from "../lib/data/archive";
+import { readArchive, readTar, readZip, safeEntryPath, unpack } from "../lib/node/data/archive";
 import { makeTar, makeZip } from "./fixtures";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "lecture3-archive-"));

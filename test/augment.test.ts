@@ -1,7 +1,7 @@
-import { augmentedCopy, randomShiftRotate, rotateImage, shiftedCopy, shiftImage } from "../lib/data/augment";
-import { ImageDataset } from "../lib/data/dataset";
-import type { Transform } from "../lib/data/transforms";
-import { Random } from "../lib/random";
+import { augmentedCopy, randomShiftRotate, rotateImage, shiftedCopy, shiftImage } from "../lib/core/data/augment";
+import { ImageDataset } from "../lib/core/data/dataset";
+import type { Transform } from "../lib/core/data/transforms";
+import { Random } from "../lib/core/random";
 
 const S: [number, number, number] = [28, 28, 1];
 

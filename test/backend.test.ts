@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { describeBackend, useBackend } from "../lib/backend";
+import { describeBackend, useBackend } from "../lib/node/backend";
 
 describe("useBackend", () => {
   test("loads the native TensorFlow backend and reports its versions", async () => {
@@ -13,7 +13,7 @@ describe("useBackend", () => {
   });
   test("wasm: the threaded build names its threads, and a script using it ends by itself (its workers hold nothing open)", () => {
     const script = `const tf = require("@tensorflow/tfjs");
-      require("./lib/dist/backend").useBackend("wasm")
+      require("./lib/dist/node/backend").useBackend("wasm")
         .then(() => tf.conv2d(tf.ones([8, 28, 28, 1]), tf.ones([3, 3, 1, 4]), 1, "valid").data())
         .then((v) => console.log("outputs", v.length, "all 9:", v.every((a) => a === 9)));`;
     const r = require("child_process").spawnSync(process.execPath, ["-e", script], { cwd: require("path").join(__dirname, ".."), encoding: "utf8", timeout: 60000 });

@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CIFAR10, CIFAR10_CLASSES, cifar10FromBatches, readCifarBatches } from "../lib/data/cifar10";
+import { CIFAR10, CIFAR10_CLASSES, cifar10FromBatches, readCifarBatches } from "../lib/node/data/cifar10";
 import { backend, dataMirror, mirrorPath } from "./helpers";
 
 beforeAll(backend);

@@ -3,12 +3,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { gzipSync } from "zlib";
 import * as tf from "@tensorflow/tfjs";
-import { encodeIdx, parseIdx } from "../lib/data/idx";
-import { MNIST, MNIST_FILES, MNIST_SPEC } from "../lib/data/mnist";
-import { datasetFromFiles } from "../lib/data/spec";
-import { md5File, obtain, RemoteFile } from "../lib/data/sources";
-import { Compose, Normalize, ToTensor } from "../lib/data/transforms";
-import { projectRoot } from "../lib/paths";
+import { encodeIdx, parseIdx } from "../lib/core/data/idx";
+import { MNIST, MNIST_FILES, MNIST_SPEC } from "../lib/node/data/mnist";
+import { datasetFromFiles } from "../lib/node/data/spec";
+import { md5File, obtain, RemoteFile } from "../lib/node/data/sources";
+import { Compose, Normalize, ToTensor } from "../lib/core/data/transforms";
+import { projectRoot } from "../lib/node/paths";
 import { tmpDir, withServer } from "./fault-server";
 import { backend, dataMirror, mirrorPath } from "./helpers";
 

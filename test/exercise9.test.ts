@@ -1,16 +1,16 @@
 // 演習9 (08_deep_networks): the 20-layer network must train without becoming shallower or bigger. Graded on the
 // student's own model (depth, parameters, and the loss it reaches, measured by the checker), on a small fixture.
 import * as tf from "@tensorflow/tfjs";
-import { ImageDataset } from "../lib/data/dataset";
-import { DataLoader } from "../lib/data/loader";
-import { Compose, Normalize, ToTensor } from "../lib/data/transforms";
-import { check, CheckResult } from "../lib/exercises";
-import { EX9_MAX_LOSS } from "../lib/exercises/ex9";
-import { LogSoftmax, Residual } from "../lib/layers";
-import { Flatten, Linear, Module, ReLU, Sequential } from "../lib/nn";
-import { SGD } from "../lib/optim";
-import { manualSeed } from "../lib/random";
-import { trainStep } from "../lib/train";
+import { ImageDataset } from "../lib/core/data/dataset";
+import { DataLoader } from "../lib/core/data/loader";
+import { Compose, Normalize, ToTensor } from "../lib/core/data/transforms";
+import { check, CheckResult } from "../lib/core/exercises";
+import { EX9_MAX_LOSS } from "../lib/core/exercises/ex9";
+import { LogSoftmax, Residual } from "../lib/core/layers";
+import { Flatten, Linear, Module, ReLU, Sequential } from "../lib/core/nn";
+import { SGD } from "../lib/core/optim";
+import { manualSeed } from "../lib/core/random";
+import { trainStep } from "../lib/core/train";
 import { backend } from "./helpers";
 
 const WIDTH = 16;

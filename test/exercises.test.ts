@@ -2,19 +2,19 @@
 // hint, untouched templates 未解答, and one printed line per check. The answers issue 9 found accepted or
 // rejected wrongly ("Found") each have a test here, marked "issue 9".
 import * as tf from "@tensorflow/tfjs";
-import { randomShiftRotate, rotateImage, shiftImage } from "../lib/data/augment";
-import { ImageDataset } from "../lib/data/dataset";
-import type { Augment } from "../lib/data/dataset";
-import { experiment, ExperimentOptions, ExperimentResult } from "../lib/experiment";
-import { check, CheckResult } from "../lib/exercises";
-import { describe as describeValue, resetResults } from "../lib/exercises/common";
-import { EX2_RIGHT, EX2_STATEMENTS } from "../lib/exercises/ex2";
-import { convNetParams } from "../lib/exercises/ex5";
-import { checkAugment, closestShiftRotation, sampleDigits } from "../lib/exercises/ex8";
-import { ConvNet, Net } from "../lib/models";
-import { BatchNorm, Conv2d, Linear, Module } from "../lib/nn";
-import { isGenuine, markGenuine, provenanceOf } from "../lib/provenance";
-import { manualSeed, Random } from "../lib/random";
+import { randomShiftRotate, rotateImage, shiftImage } from "../lib/core/data/augment";
+import { ImageDataset } from "../lib/core/data/dataset";
+import type { Augment } from "../lib/core/data/dataset";
+import { experiment, ExperimentOptions, ExperimentResult } from "../lib/core/experiment";
+import { check, CheckResult } from "../lib/core/exercises";
+import { describe as describeValue, resetResults } from "../lib/core/exercises/common";
+import { EX2_RIGHT, EX2_STATEMENTS } from "../lib/core/exercises/ex2";
+import { convNetParams } from "../lib/core/exercises/ex5";
+import { checkAugment, closestShiftRotation, sampleDigits } from "../lib/core/exercises/ex8";
+import { ConvNet, Net } from "../lib/core/models";
+import { BatchNorm, Conv2d, Linear, Module } from "../lib/core/nn";
+import { isGenuine, markGenuine, provenanceOf } from "../lib/core/provenance";
+import { manualSeed, Random } from "../lib/core/random";
 import { noiseDigits } from "./fixtures";
 import { backend, silently } from "./helpers";
 
@@ -665,7 +665,7 @@ describe("what a check cell shows", () => {
   test("terminology: チャネル (never チャンネル), 差 (never ギャップ) in every checker", () => {
     const fs = require("fs") as typeof import("fs");
     const path = require("path") as typeof import("path");
-    const dir = path.join(__dirname, "..", "lib", "exercises");
+    const dir = path.join(__dirname, "..", "lib", "core", "exercises");
     for (const f of fs.readdirSync(dir)) {
       const src = fs.readFileSync(path.join(dir, f), "utf8");
       expect([f, /チャンネル|ギャップ/.test(src)]).toEqual([f, false]);

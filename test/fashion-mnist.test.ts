@@ -6,10 +6,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { gunzipSync } from "zlib";
-import { FASHION_MNIST_SPEC, FashionMNIST } from "../lib/data/fashion-mnist";
-import { MNIST } from "../lib/data/mnist";
-import { MIRROR_ENV, mirrorCandidates, obtain } from "../lib/data/sources";
-import { remoteFiles } from "../lib/data/spec";
+import { FASHION_MNIST_SPEC, FashionMNIST } from "../lib/node/data/fashion-mnist";
+import { MNIST } from "../lib/node/data/mnist";
+import { MIRROR_ENV, mirrorCandidates, obtain } from "../lib/node/data/sources";
+import { remoteFiles } from "../lib/node/data/spec";
 
 const MIRROR = process.env[MIRROR_ENV] ?? "";
 const files = remoteFiles(FASHION_MNIST_SPEC);

@@ -6,7 +6,7 @@ import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import type { RemoteFile } from "../lib/data/sources";
+import type { RemoteFile } from "../lib/node/data/sources";
 
 export type Route = (res: http.ServerResponse, req: http.IncomingMessage) => void;
 

@@ -5,7 +5,7 @@
 // fs call that fails with EACCES).
 import type { Mode, OpenMode, PathLike } from "fs";
 import * as path from "path";
-import { CacheWriteError, md5File, obtain } from "../lib/data/sources";
+import { CacheWriteError, md5File, obtain } from "../lib/node/data/sources";
 import { fakeFile, filesUnder, serve, tmpDir } from "./fault-server";
 
 // the module object the library calls through (esModuleInterop reads its properties at each call), so a spy on it

@@ -7,13 +7,13 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
-import { md5File } from "../lib/data/sources";
+import { md5File } from "../lib/node/data/sources";
 import { fakeFile, filesUnder, serve, tmpDir } from "./fault-server";
 
 function runner(): string {
   const dir = tmpDir("runner");
-  // lib/data/sources.ts and the lib module it imports, laid out as in lib/
-  for (const rel of ["data/sources.ts", "files.ts"]) {
+  // lib/node/data/sources.ts and the lib module it imports, laid out as in lib/node/
+  for (const rel of ["node/data/sources.ts", "node/files.ts"]) {
     const src = fs.readFileSync(path.join(__dirname, "..", "lib", rel), "utf8");
     const js = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
     fs.mkdirSync(path.join(dir, path.dirname(rel)), { recursive: true });
@@ -21,7 +21,7 @@ function runner(): string {
   }
   fs.writeFileSync(
     path.join(dir, "fetch-one.js"),
-    `const { obtain } = require("./data/sources.js");
+    `const { obtain } = require("./node/data/sources.js");
      const [file, root] = [JSON.parse(process.argv[2]), process.argv[3]];
      obtain(file, { root, download: true, mirror: "", log: () => {}, idleTimeoutMs: 10000 })
        .then((p) => console.log(p), (e) => { console.error(e.message); process.exit(1); });`,

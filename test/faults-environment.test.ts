@@ -97,7 +97,7 @@ test("a clone moved after set-up (.venv and the kernel spec pointing at the old 
  */
 function firstCell(requested: string, env: NodeJS.ProcessEnv, dist = path.join(ROOT, "lib", "dist")): { line?: string; backend?: string; error?: string } {
   const code = `
-    const { useBackend } = require(${JSON.stringify(path.join(dist, "backend.js"))});
+    const { useBackend } = require(${JSON.stringify(path.join(dist, "node", "backend.js"))});
     const tf = require("@tensorflow/tfjs");
     const log = console.log; const lines = []; console.log = (s) => lines.push(s);
     useBackend(${JSON.stringify(requested)}).then(

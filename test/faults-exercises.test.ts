@@ -4,17 +4,17 @@
 // A hint names what to fix: the field, or the form of the whole answer; the catch-all line of runCheck
 // ("答えを確認できませんでした …") is not a hint and fails here.
 import * as tf from "@tensorflow/tfjs";
-import { randomShiftRotate } from "../lib/data/augment";
-import { ImageDataset } from "../lib/data/dataset";
-import { Compose, Normalize, ToTensor } from "../lib/data/transforms";
-import { experiment, ExperimentResult } from "../lib/experiment";
-import { check } from "../lib/exercises";
-import { EX2_RIGHT } from "../lib/exercises/ex2";
-import { gaborReference } from "../lib/exercises/ex6";
-import { confusionCounts } from "../lib/metrics";
-import { ConvNet } from "../lib/models";
-import { Flatten, Linear, Module, ReLU, Sequential } from "../lib/nn";
-import { manualSeed, Random } from "../lib/random";
+import { randomShiftRotate } from "../lib/core/data/augment";
+import { ImageDataset } from "../lib/core/data/dataset";
+import { Compose, Normalize, ToTensor } from "../lib/core/data/transforms";
+import { experiment, ExperimentResult } from "../lib/core/experiment";
+import { check } from "../lib/core/exercises";
+import { EX2_RIGHT } from "../lib/core/exercises/ex2";
+import { gaborReference } from "../lib/core/exercises/ex6";
+import { confusionCounts } from "../lib/core/metrics";
+import { ConvNet } from "../lib/core/models";
+import { Flatten, Linear, Module, ReLU, Sequential } from "../lib/core/nn";
+import { manualSeed, Random } from "../lib/core/random";
 import { backend, silently } from "./helpers";
 
 type Answer = Record<string, unknown> | unknown[];

@@ -1,13 +1,13 @@
 // Issue 12, memory: a 10-epoch fit() (training, evaluation, history) on a small synthetic subset keeps
 // tf.memory().numTensors flat from epoch to epoch, and the process's resident memory bounded. The growth is printed.
 import * as tf from "@tensorflow/tfjs";
-import { ImageDataset } from "../lib/data/dataset";
-import { DataLoader } from "../lib/data/loader";
-import { ToTensor } from "../lib/data/transforms";
-import { Net } from "../lib/models";
-import { Adam } from "../lib/optim";
-import { Random, manualSeed } from "../lib/random";
-import { fit } from "../lib/train";
+import { ImageDataset } from "../lib/core/data/dataset";
+import { DataLoader } from "../lib/core/data/loader";
+import { ToTensor } from "../lib/core/data/transforms";
+import { Net } from "../lib/core/models";
+import { Adam } from "../lib/core/optim";
+import { Random, manualSeed } from "../lib/core/random";
+import { fit } from "../lib/core/train";
 import { backend } from "./helpers";
 
 beforeAll(backend);

@@ -3,7 +3,7 @@
 // tried, and that nothing is left in the cache. Redirects are followed (up to 20), a redirect loop is refused.
 import * as fs from "fs";
 import * as path from "path";
-import { md5File, obtain } from "../lib/data/sources";
+import { md5File, obtain } from "../lib/node/data/sources";
 import { closedPort, fakeFile, filesUnder, withServer } from "./fault-server";
 
 const quiet = () => undefined;

@@ -1,10 +1,10 @@
 // Small generated fixtures: zip and tar writers, JPEG/PNG files (archive, image, CIFAR tests); noise "digits" that a
 // small network learns in seconds (experiment and exercise tests).
 import * as zlib from "zlib";
-import { ImageDataset } from "../lib/data/dataset";
-import { Compose, Normalize, ToTensor } from "../lib/data/transforms";
-import { encodePng } from "../lib/png";
-import { Random } from "../lib/random";
+import { ImageDataset } from "../lib/core/data/dataset";
+import { Compose, Normalize, ToTensor } from "../lib/core/data/transforms";
+import { encodePng } from "../lib/node/png";
+import { Random } from "../lib/core/random";
 
 /**
  * n generated 28×28 images normalized as the lecture's MNIST: noise (0–59), label i mod 10, and bright pixels that

@@ -1,8 +1,8 @@
 // Shared by the tests: the backend every numeric test runs on, and the mirror folder the data tests read.
 import * as fs from "fs";
 import * as path from "path";
-import { useBackend } from "../lib/backend";
-import { MIRROR_ENV, mirrorFolders } from "../lib/data/sources";
+import { useBackend } from "../lib/node/backend";
+import { MIRROR_ENV, mirrorFolders } from "../lib/node/data/sources";
 
 export async function backend(): Promise<void> {
   await useBackend(process.env.TFJS_BACKEND ?? "tensorflow", { print: false });

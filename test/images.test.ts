@@ -6,9 +6,9 @@ import * as tf from "@tensorflow/tfjs";
 import {
   centerCrop, cropImage, decodeImage, flipHorizontal, ImageFolder, imagenetNormalize, mobilenetNormalize, photoGrid,
   randomCrop, randomHorizontalFlip, randomResizedCrop, readImage, resizeImage, resizeShorter,
-} from "../lib/data/images";
-import { DataLoader } from "../lib/data/loader";
-import { Random } from "../lib/random";
+} from "../lib/node/data/images";
+import { DataLoader } from "../lib/core/data/loader";
+import { Random } from "../lib/core/random";
 import { GIF, jpegFile, pattern, pngFile } from "./fixtures";
 import { backend } from "./helpers";
 

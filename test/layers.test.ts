@@ -6,9 +6,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
-import { AdaptiveAvgPool2d, AvgPool2d, gradNorms, kaimingUniform_, LogSoftmax, Residual, Sigmoid, Tanh } from "../lib/layers";
-import { BatchNorm, Conv2d, Linear, Module, ReLU, Sequential } from "../lib/nn";
-import { manualSeed } from "../lib/random";
+import { AdaptiveAvgPool2d, AvgPool2d, gradNorms, kaimingUniform_, LogSoftmax, Residual, Sigmoid, Tanh } from "../lib/core/layers";
+import { BatchNorm, Conv2d, Linear, Module, ReLU, Sequential } from "../lib/core/nn";
+import { manualSeed } from "../lib/core/random";
 import { backend } from "./helpers";
 
 type Nested = number | Nested[];

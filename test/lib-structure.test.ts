@@ -7,12 +7,12 @@ const LIB = path.join(__dirname, "..", "lib");
 
 /** The rooms, lowest first (the order of lib/README.md). A new file of lib/ is added to one of them. */
 const ROOMS: [room: string, files: string[]][] = [
-  ["base", ["paths", "files", "random", "kernel", "metrics"]],
-  ["display", ["display", "png", "progress", "plot", "plot/figures", "plot/notebook"]],
-  ["data", ["data/*"]],
-  ["core", ["nn", "functional", "layers", "models", "architectures", "optim", "backend", "native-kernels", "wasm-kernels", "wasm-threads", "mobilenet", "imagenet-classes"]],
-  ["training", ["train", "experiment", "provenance"]],
-  ["exercises", ["exercises/*", "report"]],
+  ["base", ["node/paths", "node/files", "core/random", "core/kernel", "core/metrics"]],
+  ["display", ["core/display", "node/png", "core/progress", "core/plot", "core/plot/figures", "core/plot/notebook"]],
+  ["data", ["core/data/*", "node/data/*"]],
+  ["core", ["core/nn", "core/functional", "core/layers", "core/models", "core/architectures", "core/optim", "node/backend", "node/native-kernels", "node/wasm-kernels", "node/wasm-threads", "node/mobilenet", "core/imagenet-classes"]],
+  ["training", ["core/train", "core/experiment", "core/provenance"]],
+  ["exercises", ["core/exercises/*", "core/report"]],
   ["face", ["index"]],
 ];
 
@@ -86,9 +86,9 @@ test("no import cycles, counting type-only imports too", () => {
 });
 
 test("the checker itself: it sees a type-only import as one and a runtime import as one", () => {
-  const ex1 = graph.get("exercises/ex1")!;
-  expect(ex1.find((a) => a.to === "nn")).toEqual({ to: "nn", typeOnly: false }); // import { traceForward, type Module }
-  const figures = graph.get("plot/figures")!;
-  expect(figures.find((a) => a.to === "train")).toEqual({ to: "train", typeOnly: true }); // import type { History }
-  expect(graph.get("backend")!.map((a) => a.to)).toContain("wasm-kernels"); // require("./wasm-kernels")
+  const ex1 = graph.get("core/exercises/ex1")!;
+  expect(ex1.find((a) => a.to === "core/nn")).toEqual({ to: "core/nn", typeOnly: false }); // import { traceForward, type Module }
+  const figures = graph.get("core/plot/figures")!;
+  expect(figures.find((a) => a.to === "core/train")).toEqual({ to: "core/train", typeOnly: true }); // import type { History }
+  expect(graph.get("node/backend")!.map((a) => a.to)).toContain("node/wasm-kernels"); // require("./wasm-kernels")
 });

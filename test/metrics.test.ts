@@ -1,4 +1,4 @@
-import { topk, topkAccuracy } from "../lib/metrics";
+import { topk, topkAccuracy } from "../lib/core/metrics";
 
 test("topk returns the k largest, largest first", () => {
   expect(topk([0.1, 0.5, 0.2, 0.15, 0.05], 3)).toEqual({ values: [0.5, 0.2, 0.15], indices: [1, 2, 3] });

@@ -3,10 +3,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
-import { Hymenoptera } from "../lib/data/hymenoptera";
-import { mobilenetNormalize } from "../lib/data/images";
-import { DataLoader } from "../lib/data/loader";
-import { FeatureDataset, GAP_LAYER, IMAGENET_CLASSES, LayersModule, load, MOBILENET_FILES, top5Rows, topKFigure, untrained } from "../lib/mobilenet";
+import { Hymenoptera } from "../lib/node/data/hymenoptera";
+import { mobilenetNormalize } from "../lib/node/data/images";
+import { DataLoader } from "../lib/core/data/loader";
+import { FeatureDataset, GAP_LAYER, IMAGENET_CLASSES, LayersModule, load, MOBILENET_FILES, top5Rows, topKFigure, untrained } from "../lib/node/mobilenet";
 import { backend, dataMirror, mirrorPath } from "./helpers";
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "lecture3-mobilenet-"));

@@ -9,12 +9,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
-import { nll_loss } from "../lib/functional";
-import { ConvNet, Net } from "../lib/models";
-import { BatchNorm, Conv2d, Dropout, inEvalMode, Linear, MaxPool2d, Module, traceForward } from "../lib/nn";
-import { Adam, Optimizer, SGD } from "../lib/optim";
-import { manualSeed } from "../lib/random";
-import { l2Penalty, trainStep } from "../lib/train";
+import { nll_loss } from "../lib/core/functional";
+import { ConvNet, Net } from "../lib/core/models";
+import { BatchNorm, Conv2d, Dropout, inEvalMode, Linear, MaxPool2d, Module, traceForward } from "../lib/core/nn";
+import { Adam, Optimizer, SGD } from "../lib/core/optim";
+import { manualSeed } from "../lib/core/random";
+import { l2Penalty, trainStep } from "../lib/core/train";
 import { backend } from "./helpers";
 
 type Nested = number | Nested[];
@@ -467,7 +467,7 @@ describe("a model nobody refers to any more frees its weights (a notebook run ag
 
   test("weights a module did not make (a wrapped tf.LayersModel, shared) stay when the wrapper is dropped", async () => {
     backend();
-    const { LayersModule } = await import("../lib/mobilenet");
+    const { LayersModule } = await import("../lib/node/mobilenet");
     const shared = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4] })] });
     (() => {
       new LayersModule(shared).parameters();

@@ -1,9 +1,9 @@
 // The figure builders are pure: plain {data, layout} JSON, checked here without a kernel or a display.
 import * as fs from "fs";
 import * as path from "path";
-import { ImageDataset } from "../lib/data/dataset";
-import * as plot from "../lib/plot/figures";
-import * as face from "../lib/plot";
+import { ImageDataset } from "../lib/core/data/dataset";
+import * as plot from "../lib/core/plot/figures";
+import * as face from "../lib/core/plot";
 import { history } from "./plot-history";
 
 describe("figure builders", () => {

@@ -1,5 +1,5 @@
 // A made-up training history for the plot tests: n epochs, falling loss, rising accuracy.
-import type { History } from "../lib/train";
+import type { History } from "../lib/core/train";
 
 export function history(label: string, n: number, best_epoch?: number): History {
   const epochs = Array.from({ length: n }, (_, i) => ({

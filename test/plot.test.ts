@@ -1,6 +1,6 @@
 // Notebook delivery: MIME bundles, live redraws and PNGs, sent to a display sink the test records (no kernel).
-import { setDisplaySink, type MimeBundle } from "../lib/display";
-import * as plot from "../lib/plot";
+import { setDisplaySink, type MimeBundle } from "../lib/core/display";
+import * as plot from "../lib/core/plot";
 import { history } from "./plot-history";
 
 const PLOTLY = "application/vnd.plotly.v1+json";

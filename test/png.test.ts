@@ -1,4 +1,4 @@
-import { encodePng } from "../lib/png";
+import { encodePng } from "../lib/node/png";
 
 // Decodes with TensorFlow's own PNG decoder (libpng inside libtensorflow), an independent implementation.
 async function decode(png: Buffer, channels: number): Promise<{ shape: number[]; data: Uint8Array }> {

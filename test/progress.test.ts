@@ -1,6 +1,6 @@
 // The live progress line: redrawn in place in a notebook (one display id), a final line elsewhere.
-import { setDisplaySink, MimeBundle } from "../lib/display";
-import { ProgressLine } from "../lib/progress";
+import { setDisplaySink, MimeBundle } from "../lib/core/display";
+import { ProgressLine } from "../lib/core/progress";
 
 afterEach(() => setDisplaySink(null));
 

@@ -1,6 +1,6 @@
 // report(): numbers for the notebook checks, sent as a display output a person does not see.
-import { setDisplaySink, MimeBundle } from "../lib/display";
-import { clearReported, report, reported, REPORT_MIME } from "../lib/report";
+import { setDisplaySink, MimeBundle } from "../lib/core/display";
+import { clearReported, report, reported, REPORT_MIME } from "../lib/core/report";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { reports, claimsCheck, percentsCovered } = require("./notebooks/checks");
 

@@ -4,8 +4,8 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { check } from "../lib/exercises";
-import { EX2_RIGHT, EX2_STATEMENTS } from "../lib/exercises/ex2";
+import { check } from "../lib/core/exercises";
+import { EX2_RIGHT, EX2_STATEMENTS } from "../lib/core/exercises/ex2";
 
 const root = path.resolve(__dirname, "..");
 const read = (p: string) => JSON.parse(fs.readFileSync(path.join(root, p), "utf8"));

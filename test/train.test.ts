@@ -2,15 +2,15 @@
 // on small synthetic data, so the whole file runs in seconds: 28×28 "images" of noise with one
 // bright 10×10 square in one of the four quadrants; the label is the quadrant (0-3).
 import * as tf from "@tensorflow/tfjs";
-import { ImageDataset } from "../lib/data/dataset";
-import { DataLoader } from "../lib/data/loader";
-import { ToTensor } from "../lib/data/transforms";
-import { ConvNet, Net } from "../lib/models";
-import { Module } from "../lib/nn";
-import { Adam, Optimizer, SGD } from "../lib/optim";
-import { Random, manualSeed } from "../lib/random";
-import { EarlyStopping, evaluate, fit, History, trainEpoch, trainStep } from "../lib/train";
-import { nll_loss } from "../lib/functional";
+import { ImageDataset } from "../lib/core/data/dataset";
+import { DataLoader } from "../lib/core/data/loader";
+import { ToTensor } from "../lib/core/data/transforms";
+import { ConvNet, Net } from "../lib/core/models";
+import { Module } from "../lib/core/nn";
+import { Adam, Optimizer, SGD } from "../lib/core/optim";
+import { Random, manualSeed } from "../lib/core/random";
+import { EarlyStopping, evaluate, fit, History, trainEpoch, trainStep } from "../lib/core/train";
+import { nll_loss } from "../lib/core/functional";
 import { backend } from "./helpers";
 
 /** n images; label = quadrant of the bright square, or labelOf(quadrant) when given. */
@@ -335,11 +335,11 @@ describe("DataLoader", () => {
 
 describe("a diverging learning rate", () => {
   test("stops at the batch whose loss is not finite, names epoch, batch and the learning rate, and keeps the last weights", async () => {
-    const { ImageDataset } = await import("../lib/data/dataset");
-    const { DataLoader } = await import("../lib/data/loader");
-    const { ConvNet } = await import("../lib/models");
-    const { SGD } = await import("../lib/optim");
-    const { fit, DivergedError } = await import("../lib/train");
+    const { ImageDataset } = await import("../lib/core/data/dataset");
+    const { DataLoader } = await import("../lib/core/data/loader");
+    const { ConvNet } = await import("../lib/core/models");
+    const { SGD } = await import("../lib/core/optim");
+    const { fit, DivergedError } = await import("../lib/core/train");
     const n = 200;
     const images = new Uint8Array(n * 784).map((_, i) => (i * 7919) % 256);
     const labels = Uint8Array.from({ length: n }, (_, i) => i % 10);

@@ -7,12 +7,12 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
-import { registerWasmTrainingKernels } from "../lib/wasm-kernels";
-import { registerThreadedWasm, wasmThreads } from "../lib/wasm-threads";
-import { ConvNet, Net } from "../lib/models";
-import { SGD } from "../lib/optim";
-import { manualSeed } from "../lib/random";
-import { trainStep } from "../lib/train";
+import { registerWasmTrainingKernels } from "../lib/node/wasm-kernels";
+import { registerThreadedWasm, wasmThreads } from "../lib/node/wasm-threads";
+import { ConvNet, Net } from "../lib/core/models";
+import { SGD } from "../lib/core/optim";
+import { manualSeed } from "../lib/core/random";
+import { trainStep } from "../lib/core/train";
 
 const TOL = 1e-4;
 let before = "";

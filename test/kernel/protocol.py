@@ -67,7 +67,7 @@ def main():
         errs = of(msgs, "error")
         check("a compile error: ename TypeScriptError, the diagnostic in Japanese with a line that says what to do",
               reply["status"] == "error" and errs and errs[0]["ename"] == "TypeScriptError" and "「acuracy」というプロパティはありません" in errs[0]["evalue"] and any("存在しません" in l for l in errs[0]["traceback"]), errs)
-        reply, msgs, _, _ = run(kc, km, 'import { answerCellProblem } from "lecture3/dist/kernel";\nconsole.log(answerCellProblem("ex2"));')
+        reply, msgs, _, _ = run(kc, km, 'import { answerCellProblem } from "lecture3/dist/core/kernel";\nconsole.log(answerCellProblem("ex2"));')
         check("the failed answer cell is known: answerCellProblem names it", "解答セルがエラーのため実行されていません" in text(msgs), text(msgs))
         reply, msgs, _, _ = run(kc, km, 'check.ex5(ex5);')
         errs = of(msgs, "error")

@@ -8,15 +8,15 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
-import type { ImageDataset } from "./data/dataset";
+import type { ImageDataset } from "../core/data/dataset";
 import { obtain, ObtainOptions, RemoteFile } from "./data/sources";
-import { show } from "./display";
-import { IMAGENET_CLASSES } from "./imagenet-classes";
-import { Module } from "./nn";
+import { show } from "../core/display";
+import { IMAGENET_CLASSES } from "../core/imagenet-classes";
+import { Module } from "../core/nn";
 import { jpegDataUri } from "./data/images";
-import { barChart, Figure, figureBundle } from "./plot";
+import { barChart, Figure, figureBundle } from "../core/plot";
 import { datasetsRoot } from "./paths";
-import { Random } from "./random";
+import { Random } from "../core/random";
 
 export { IMAGENET_CLASSES };
 

@@ -9,7 +9,7 @@
 import { randomBytes } from "crypto";
 import type { ImageDataset } from "../data/dataset";
 import { LiveDisplay, inNotebook, show, type MimeBundle } from "../display";
-import { encodePng } from "../png";
+import { encodePng } from "../../node/png";
 import type { History } from "../train";
 import {
   barChart,

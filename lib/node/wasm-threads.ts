@@ -34,7 +34,8 @@ async function loadThreaded(threads: number): Promise<EmscriptenModule> {
   const binary = path.join(out, "tfjs-backend-wasm-threaded-simd.wasm");
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const factory = require(script) as Factory;
-  const worker = path.join(__dirname, path.basename(__dirname) === "dist" ? ".." : ".", "wasm-thread-worker.js");
+  // it ships beside this file in lib/node/; the compiled copy of this file runs from lib/dist/node/
+  const worker = path.join(__dirname, path.basename(path.dirname(__dirname)) === "dist" ? "../../node" : ".", "wasm-thread-worker.js");
   if (!fs.existsSync(worker)) throw new Error(`${worker} is missing (the WebAssembly backend's thread worker ships in lib/): restore it with git checkout lib/`);
   const compiled = await WebAssembly.compile(fs.readFileSync(binary));
   const before = { uncaughtException: process.listeners("uncaughtException"), unhandledRejection: process.listeners("unhandledRejection") };

@@ -9,10 +9,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
-import { Figure, imageGrid, showFigure } from "../plot";
-import type { Random } from "../random";
-import { Augment, ImageDataset } from "./dataset";
-import type { Transform } from "./transforms";
+import { Figure, imageGrid, showFigure } from "../../core/plot";
+import type { Random } from "../../core/random";
+import { Augment, ImageDataset } from "../../core/data/dataset";
+import type { Transform } from "../../core/data/transforms";
 
 export type Shape = [number, number, number];
 

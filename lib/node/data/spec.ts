@@ -3,10 +3,10 @@
 // names. datasetOf(spec) makes the loader, datasets.MNIST(opts) or datasets.FashionMNIST(opts), with the cache →
 // mirror → download chain of sources.ts. lib/README.md, "Add a data set", is the recipe.
 import * as fs from "fs";
-import { ImageDataset } from "./dataset";
-import { parseIdx } from "./idx";
+import { ImageDataset } from "../../core/data/dataset";
+import { parseIdx } from "../../core/data/idx";
 import { obtain, ObtainOptions, RemoteFile } from "./sources";
-import type { Transform } from "./transforms";
+import type { Transform } from "../../core/data/transforms";
 import { datasetsRoot } from "../paths";
 
 /** [file name, md5 of the file as published, md5 of its decompressed content (only where a recompressed copy exists)] */

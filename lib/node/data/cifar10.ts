@@ -12,10 +12,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { datasetsRoot } from "../paths";
 import { unpack } from "./archive";
-import { Augment, ImageDataset } from "./dataset";
+import { Augment, ImageDataset } from "../../core/data/dataset";
 import { ImageFolder } from "./images";
 import { obtain, ObtainOptions, RemoteFile } from "./sources";
-import type { Transform } from "./transforms";
+import type { Transform } from "../../core/data/transforms";
 
 export const CIFAR10_CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"];
 

@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs";
-import { writeAtomically } from "./files";
+import { writeAtomically } from "../node/files";
 import { globalRandom } from "./random";
 
 /**

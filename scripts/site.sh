@@ -15,20 +15,31 @@ if ! "$venv/python" -c 'import jupyterlite_core, sys; sys.exit(jupyterlite_core.
   echo "[site] installing jupyterlite-core into .venv (requirements-site.txt)"
   "$venv/pip" install -q -r requirements-site.txt
 fi
-rm -rf "$build" "$out"
+rm -rf "$build" "$out" site/.jupyterlite.doit.db*
 ext=$build/typescript-kernel
 mkdir -p "$ext/static" "$build/content"
 cp site/kernel/package.json "$ext/"
 esbuild=node_modules/.bin/esbuild
 "$esbuild" site/kernel/extension.js --bundle --format=iife --target=es2020 --log-level=warning --outfile="$ext/static/remoteEntry.js"
-# typescript.js mentions Node's modules on paths a browser never takes: they resolve to nothing
-"$esbuild" site/kernel/worker.ts --bundle --format=iife --platform=browser --target=es2022 --minify --log-level=warning \
-  --define:process.env.NODE_ENV='"production"' --define:global=globalThis \
-  --external:fs --external:path --external:os --external:crypto --external:perf_hooks --external:inspector \
-  --external:source-map-support --external:node-fetch --external:worker_threads --external:util \
+# Node's modules that the library's core still names (fs for Module.save, crypto, zlib, path) resolve to the
+# browser versions in site/kernel/shims/; typescript.js mentions others only on paths a browser never takes.
+shims=site/kernel/shims
+"$esbuild" site/kernel/worker.ts --bundle --format=iife --platform=browser --target=es2022 --minify --keep-names --log-level=warning \
+  --inject:$shims/globals.ts --alias:fs=./$shims/fs.ts --alias:path=./$shims/path.ts --alias:crypto=./$shims/crypto.ts \
+  --alias:zlib=./$shims/zlib.ts --alias:tslab=./$shims/tslab --external:os --external:perf_hooks --external:inspector --external:source-map-support \
+  --external:worker_threads --external:util --external:buffer --external:node-fetch --external:string_decoder \
   --outfile="$ext/static/kernel-worker.js"
 cp node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm "$ext/static/"
 cp notebooks/0[0-9]_*.ipynb "$build/content/"
+# MNIST, uncompressed (the browser has no synchronous gunzip): from $LECTURE3_DATA_MIRROR's folders or datasets/
+mnist=""
+mirror=${LECTURE3_DATA_MIRROR:-}
+for d in ${mirror//:/ } datasets; do [ -f "$d/mnist/t10k-labels-idx1-ubyte.gz" ] && { mnist=$d/mnist; break; }; done
+[ -n "$mnist" ] || { echo "[site] MNIST のファイルがありません: npm run notebooks -- 02 で datasets/mnist に入れるか、LECTURE3_DATA_MIRROR を設定してください" >&2; exit 1; }
 # site/jupyter_lite_config.json names the extensions (ours and plotly's from .venv), the notebooks and the output
 (cd site && "$root/$venv/jupyter" lite build --lite-dir . 2>&1 | grep -v "^\s*$" | tail -5)
+mkdir -p "$out/data/mnist"
+for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+  gunzip -c "$mnist/$f.gz" > "$out/data/mnist/$f"
+done
 echo "[site] built $out ($(du -sh "$out" | cut -f1)); serve it: python3 -m http.server -d $out 8000"

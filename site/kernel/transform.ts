@@ -27,6 +27,7 @@ export function transformCell(ts: typeof TS, code: string): Transformed {
       target: ts.ScriptTarget.ES2022,
       module: ts.ModuleKind.ESNext,
       useDefineForClassFields: true,
+      verbatimModuleSyntax: true, // keep an import whose names this cell does not use: later cells use them
       removeComments: false,
     },
   });

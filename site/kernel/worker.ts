@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import * as lecture3 from "./lecture3-entry";
 import { transformCell, CellSyntaxError } from "./transform";
 import { inspect } from "./inspect";
+import { loadFiles } from "./shims/fs";
 
 declare const self: DedicatedWorkerGlobalScope & { __lecture3: unknown };
 const post = (msg: unknown) => self.postMessage(msg);
@@ -60,7 +61,7 @@ self.onmessage = (ev: MessageEvent) => {
   const msg = ev.data;
   if (msg.type === "init") {
     lecture3.installBrowserPlatform({ post, baseUrl: msg.baseUrl, interrupts: msg.interrupts ?? null });
-    post({ type: "ready" });
+    loadFiles().catch((e) => write("stderr")(`ブラウザの保存領域 (IndexedDB) が開けません: ${e}`)).then(() => post({ type: "ready" }));
   } else if (msg.type === "interrupt") {
     lecture3.browserInterrupt();
   } else if (msg.type === "execute") {

@@ -29,5 +29,5 @@ export * as plot from "../core/plot";
 export { check } from "../core/exercises";
 export { report } from "../core/report";
 export { useBackend } from "./backend";
-export { installBrowserPlatform, browserInterrupt } from "./platform";
+export { installBrowserPlatform } from "./platform";
 export { tf };

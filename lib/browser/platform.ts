@@ -1,30 +1,15 @@
 // The browser platform: the library's displays become the kernel's display_data / update_display_data messages
-// (the worker posts them to the page, site/kernel/extension.js), interrupts come from the page (Kernel > Interrupt),
-// data files are fetched from the site's own origin.
+// (the worker posts them to the page, site/kernel/extension.js); data files are fetched from the site's own origin.
 import { setDisplaySink } from "../core/display";
 
 let base = "";
-let shared: Int32Array | null = null;
-let messages = 0;
 
-export function installBrowserPlatform(o: { post: (m: unknown) => void; baseUrl: string; interrupts: Int32Array | null }): void {
+export function installBrowserPlatform(o: { post: (m: unknown) => void; baseUrl: string }): void {
   base = o.baseUrl;
-  shared = o.interrupts;
   setDisplaySink((data, id, update) =>
     o.post({ type: update ? "update_display_data" : "display_data", bundle: { data, metadata: {}, transient: id ? { display_id: id } : {} } }),
   );
 }
-
-/** Kernel > Interrupt (the page's message; with cross-origin isolation the shared counter is read instead). */
-export function browserInterrupt(): void {
-  messages++;
-}
-
-/** How many times the student pressed Interrupt since the kernel started. */
-export function interruptCount(): number {
-  return messages + (shared ? Atomics.load(shared, 0) : 0);
-}
-
 /** A file of the site (e.g. "data/mnist/t10k-labels-idx1-ubyte"), fetched from the site's own origin. */
 export async function siteFile(name: string): Promise<Uint8Array> {
   const url = new URL(name, base).href;

@@ -23,13 +23,10 @@ function makePlugins(services) {
       this._pending = new Map();
       this._next = 0;
       this._worker = new Worker(new URL("kernel-worker.js", here).href);
-      // Interrupt: a shared counter the library reads between mini-batches when the page is cross-origin isolated,
-      // else a message the worker handles when the running cell awaits.
-      this._interrupts = typeof SharedArrayBuffer !== "undefined" && self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null;
       this._readyPromise = new Promise((resolve) => (this._resolveReady = resolve));
       this._worker.onmessage = (e) => this._onWorker(e.data);
-      const base = new URL(document.getElementById("jupyter-config-data") ? JSON.parse(document.getElementById("jupyter-config-data").textContent).baseUrl || "./" : "./", location.href).href;
-      this._worker.postMessage({ type: "init", baseUrl: new URL("../../../../", here).href, pageBase: base, interrupts: this._interrupts });
+      // the site's root (data/ lies there): four folders above this file
+      this._worker.postMessage({ type: "init", baseUrl: new URL("../../../../", here).href });
       kernels.set(this.id, this);
     }
     get ready() { return this._readyPromise; }
@@ -40,8 +37,8 @@ function makePlugins(services) {
       for (const { reject } of this._pending.values()) reject(new Error("kernel disposed"));
       super.dispose();
     }
+    // Kernel > Interrupt: a message the worker handles between mini-batches (the library's loops await there)
     interrupt() {
-      if (this._interrupts) Atomics.add(this._interrupts, 0, 1);
       this._worker.postMessage({ type: "interrupt" });
     }
     _call(type, payload) {

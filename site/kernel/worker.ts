@@ -37,22 +37,36 @@ function errorBundle(e: unknown) {
   return { ename: err.name, evalue: err.message, traceback: [head, ...stack.filter((l) => l !== head && /^\s+at /.test(l))] };
 }
 
+// What the library's lib/core/kernel.ts reads, kept as scripts/tslab-preload.js keeps it in the tslab edition: every
+// cell run (its code, whether it ran to the end, its error's first line) and the interrupt count.
+interface CellRecord { n: number; code: string; ok: boolean | null; error?: string }
+const kernelState = { interrupts: 0, cells: [] as CellRecord[], current: null as CellRecord | null };
+(globalThis as { __lecture3_kernel?: unknown }).__lecture3_kernel = kernelState;
+
 let executionCount = 0;
 async function execute(code: string) {
   executionCount++;
+  const record: CellRecord = { n: executionCount, code, ok: null };
+  kernelState.cells.push(record);
+  kernelState.current = record;
   try {
     const { body, names } = transformCell(ts, code);
     for (const n of names) if (!(n in scope)) scope[n] = undefined;
     const fn = new AsyncFunction("__scope", "__import", body);
     const value = await fn(scope, __import);
+    record.ok = true;
     if (value !== undefined) post({ type: "execute_result", bundle: { execution_count: executionCount, data: { "text/plain": inspect(value) }, metadata: {} } });
     return { status: "ok", execution_count: executionCount, user_expressions: {} };
   } catch (e) {
     const bundle = e instanceof CellSyntaxError
       ? { ename: "SyntaxError", evalue: e.message, traceback: [`SyntaxError: ${e.message}`] }
       : errorBundle(e);
+    record.ok = false;
+    record.error = `${bundle.ename}: ${bundle.evalue}`.split("\n")[0];
     post({ type: "execute_error", bundle });
     return { status: "error", execution_count: executionCount, ...bundle };
+  } finally {
+    kernelState.current = null;
   }
 }
 
@@ -60,10 +74,10 @@ let chain: Promise<unknown> = Promise.resolve();
 self.onmessage = (ev: MessageEvent) => {
   const msg = ev.data;
   if (msg.type === "init") {
-    lecture3.installBrowserPlatform({ post, baseUrl: msg.baseUrl, interrupts: msg.interrupts ?? null });
+    lecture3.installBrowserPlatform({ post, baseUrl: msg.baseUrl });
     loadFiles().catch((e) => write("stderr")(`ブラウザの保存領域 (IndexedDB) が開けません: ${e}`)).then(() => post({ type: "ready" }));
   } else if (msg.type === "interrupt") {
-    lecture3.browserInterrupt();
+    kernelState.interrupts++; // the running loop sees it at its next mini-batch (lib/core/data/loader.ts)
   } else if (msg.type === "execute") {
     chain = chain.then(() => execute(msg.code)).then((content) => post({ type: "reply", id: msg.id, content }));
   } else if (msg.type === "complete") {

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# npm run site: the lecture as a static JupyterLite site in site/_output (docs/site.md). Serve that folder with any
+# static server (python3 -m http.server -d site/_output) and open it: the notebooks run in the browser.
+#   1. .venv gets jupyterlite-core (requirements-site.txt; once)
+#   2. esbuild bundles the TypeScript kernel: site/kernel/extension.js (the JupyterLite extension) and
+#      site/kernel/worker.ts (the Web Worker: typescript + TensorFlow.js + lecture3's browser face)
+#   3. jupyter lite build: JupyterLab, the kernel, plotly's extension, the notebooks
+#   4. the data the notebooks read (MNIST) from the mirror or the project's cache, and TF.js's WebAssembly files
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+build=site/_build; out=site/_output
+venv=.venv/bin
+if ! "$venv/python" -c 'import jupyterlite_core, sys; sys.exit(jupyterlite_core.__version__ != "0.8.6")' 2>/dev/null; then
+  echo "[site] installing jupyterlite-core into .venv (requirements-site.txt)"
+  "$venv/pip" install -q -r requirements-site.txt
+fi
+rm -rf "$build" "$out" site/.jupyterlite.doit.db*
+ext=$build/typescript-kernel
+mkdir -p "$ext/static" "$build/content"
+cp site/kernel/package.json "$ext/"
+esbuild=node_modules/.bin/esbuild
+"$esbuild" site/kernel/extension.js --bundle --format=iife --target=es2020 --log-level=warning --outfile="$ext/static/remoteEntry.js"
+# Node's modules that the library's core still names (fs for Module.save, crypto, zlib, path) resolve to the
+# browser versions in site/kernel/shims/; typescript.js mentions others only on paths a browser never takes.
+shims=site/kernel/shims
+"$esbuild" site/kernel/worker.ts --bundle --format=iife --platform=browser --target=es2022 --minify --keep-names --log-level=warning \
+  --inject:$shims/globals.ts --alias:fs=./$shims/fs.ts --alias:path=./$shims/path.ts --alias:crypto=./$shims/crypto.ts \
+  --alias:zlib=./$shims/zlib.ts --alias:tslab=./$shims/tslab --external:os --external:perf_hooks --external:inspector --external:source-map-support \
+  --external:worker_threads --external:util --external:buffer --external:node-fetch --external:string_decoder \
+  --outfile="$ext/static/kernel-worker.js"
+cp node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm "$ext/static/"
+cp notebooks/0[0-9]_*.ipynb "$build/content/"
+# MNIST, uncompressed (the browser has no synchronous gunzip): from $LECTURE3_DATA_MIRROR's folders or datasets/
+mnist=""
+mirror=${LECTURE3_DATA_MIRROR:-}
+for d in ${mirror//:/ } datasets; do [ -f "$d/mnist/t10k-labels-idx1-ubyte.gz" ] && { mnist=$d/mnist; break; }; done
+[ -n "$mnist" ] || { echo "[site] MNIST のファイルがありません: npm run notebooks -- 02 で datasets/mnist に入れるか、LECTURE3_DATA_MIRROR を設定してください" >&2; exit 1; }
+# site/jupyter_lite_config.json names the extensions (ours and plotly's from .venv), the notebooks and the output
+(cd site && "$root/$venv/jupyter" lite build --lite-dir . 2>&1 | grep -v "^\s*$" | tail -5)
+mkdir -p "$out/data/mnist"
+for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+  gunzip -c "$mnist/$f.gz" > "$out/data/mnist/$f"
+done
+echo "[site] built $out ($(du -sh "$out" | cut -f1)); serve it: python3 -m http.server -d $out 8000"

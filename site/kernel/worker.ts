@@ -1,0 +1,90 @@
+// The TypeScript kernel's Web Worker: it transpiles each cell (transform.ts) and runs it; console output, the
+// library's displays and errors go to the page as Jupyter messages (plugin.js turns them into the protocol's).
+// Imports of "lecture3" and "@tensorflow/tfjs" resolve to the copies bundled into this file: nothing is fetched.
+import ts from "typescript";
+import * as tf from "@tensorflow/tfjs";
+import * as lecture3 from "./lecture3-entry";
+import { transformCell, CellSyntaxError } from "./transform";
+import { inspect } from "./inspect";
+import { loadFiles } from "./shims/fs";
+
+declare const self: DedicatedWorkerGlobalScope & { __lecture3: unknown };
+const post = (msg: unknown) => self.postMessage(msg);
+const modules: Record<string, unknown> = { "lecture3": lecture3, "@tensorflow/tfjs": tf, "@tensorflow/tfjs-core": tf };
+const scope: Record<string, unknown> = Object.create(null);
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<unknown>;
+
+function __import(name: string): unknown {
+  const m = modules[name];
+  if (m === undefined) {
+    const node = ["fs", "path", "os", "child_process", "node:fs", "node:path"].includes(name);
+    throw new Error(node
+      ? `ブラウザ版では Node のモジュール "${name}" は使えません。ファイルの保存と読み込みは lecture3 の関数 (model.save / nn.Module.load など) を使ってください。`
+      : `モジュール "${name}" はブラウザ版に入っていません。使えるのは "lecture3" と "@tensorflow/tfjs" です。`);
+  }
+  return m;
+}
+
+const write = (name: "stdout" | "stderr") => (...args: unknown[]) =>
+  post({ type: "stream", bundle: { name, text: args.map((a) => inspect(a)).join(" ") + "\n" } });
+console.log = console.info = console.debug = write("stdout");
+console.error = console.warn = write("stderr");
+
+function errorBundle(e: unknown) {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const stack = (err.stack ?? "").split("\n").filter((l) => !/kernel-worker\.js/.test(l) || /^\s*at eval/.test(l));
+  const head = `${err.name}: ${err.message}`;
+  return { ename: err.name, evalue: err.message, traceback: [head, ...stack.filter((l) => l !== head && /^\s+at /.test(l))] };
+}
+
+// What the library's lib/core/kernel.ts reads, kept as scripts/tslab-preload.js keeps it in the tslab edition: every
+// cell run (its code, whether it ran to the end, its error's first line) and the interrupt count.
+interface CellRecord { n: number; code: string; ok: boolean | null; error?: string }
+const kernelState = { interrupts: 0, cells: [] as CellRecord[], current: null as CellRecord | null };
+(globalThis as { __lecture3_kernel?: unknown }).__lecture3_kernel = kernelState;
+
+let executionCount = 0;
+async function execute(code: string) {
+  executionCount++;
+  const record: CellRecord = { n: executionCount, code, ok: null };
+  kernelState.cells.push(record);
+  kernelState.current = record;
+  try {
+    const { body, names } = transformCell(ts, code);
+    for (const n of names) if (!(n in scope)) scope[n] = undefined;
+    const fn = new AsyncFunction("__scope", "__import", body);
+    const value = await fn(scope, __import);
+    record.ok = true;
+    if (value !== undefined) post({ type: "execute_result", bundle: { execution_count: executionCount, data: { "text/plain": inspect(value) }, metadata: {} } });
+    return { status: "ok", execution_count: executionCount, user_expressions: {} };
+  } catch (e) {
+    const bundle = e instanceof CellSyntaxError
+      ? { ename: "SyntaxError", evalue: e.message, traceback: [`SyntaxError: ${e.message}`] }
+      : errorBundle(e);
+    record.ok = false;
+    record.error = `${bundle.ename}: ${bundle.evalue}`.split("\n")[0];
+    post({ type: "execute_error", bundle });
+    return { status: "error", execution_count: executionCount, ...bundle };
+  } finally {
+    kernelState.current = null;
+  }
+}
+
+let chain: Promise<unknown> = Promise.resolve();
+self.onmessage = (ev: MessageEvent) => {
+  const msg = ev.data;
+  if (msg.type === "init") {
+    lecture3.installBrowserPlatform({ post, baseUrl: msg.baseUrl });
+    loadFiles().catch((e) => write("stderr")(`ブラウザの保存領域 (IndexedDB) が開けません: ${e}`)).then(() => post({ type: "ready" }));
+  } else if (msg.type === "interrupt") {
+    kernelState.interrupts++; // the running loop sees it at its next mini-batch (lib/core/data/loader.ts)
+  } else if (msg.type === "execute") {
+    chain = chain.then(() => execute(msg.code)).then((content) => post({ type: "reply", id: msg.id, content }));
+  } else if (msg.type === "complete") {
+    const { code, cursor_pos } = msg.content;
+    const word = (code.slice(0, cursor_pos).match(/[\w$]+$/) ?? [""])[0];
+    const matches = Object.keys(scope).filter((k) => k.startsWith(word));
+    post({ type: "reply", id: msg.id, content: { status: "ok", matches, cursor_start: cursor_pos - word.length, cursor_end: cursor_pos, metadata: {} } });
+  }
+};
+self.addEventListener("unhandledrejection", (ev) => write("stderr")(`Unhandled promise rejection: ${errorBundle(ev.reason).traceback.join("\n")}`));

@@ -1,0 +1,29 @@
+// The site's test (npm run test:site; docs/site.md): scripts/site.sh builds the JupyterLite site, server.js serves
+// site/_output with a plain static server (python3 -m http.server), and site.spec.js runs notebooks in Debian's
+// chromium in it, as a student who opens the URL would. No browser is downloaded: CHROMIUM (default
+// /usr/bin/chromium) is launched.
+//   npx playwright test -c test/site             all of it
+//   npx playwright test -c test/site --headed    with a window
+"use strict";
+const { defineConfig } = require("@playwright/test");
+
+module.exports = defineConfig({
+  testDir: ".",
+  testMatch: "*.spec.js",
+  outputDir: "../../artifacts/site/results", // failure screenshots
+  globalSetup: require.resolve("./server.js"),
+  workers: 1,
+  timeout: 10 * 60 * 1000,
+  reporter: [["list"]],
+  use: {
+    browserName: "chromium",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+      args: ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=ja-JP"],
+    },
+    viewport: { width: 1400, height: 1000 },
+    deviceScaleFactor: 1,
+    locale: "ja-JP",
+    screenshot: "only-on-failure",
+  },
+});

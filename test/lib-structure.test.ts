@@ -19,6 +19,7 @@ const ROOMS: [room: string, files: string[]][] = [
   ["training", ["core/train", "core/experiment", "core/provenance"]],
   ["exercises", ["core/exercises/*", "core/report"]],
   ["face", ["core/index", "index"]],
+  ["browser", ["browser/*"]],
 ];
 
 /** Every .ts file of lib/ (not the compiled lib/dist), as "data/mnist" without the extension. */

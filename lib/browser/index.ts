@@ -17,7 +17,7 @@ export { shiftImage, rotateImage, randomShiftRotate, shiftedCopy } from "../core
 export { nn, F };
 export { Module } from "../core/nn";
 export { Net, ConvNet } from "../core/models";
-export { Tanh, Sigmoid, LogSoftmax, AvgPool2d, AdaptiveAvgPool2d, Residual, gradNorms, kaimingUniform_ } from "../core/layers";
+export { Residual, gradNorms } from "../core/layers";
 export { vgg16, googlenet, resnet34, Inception } from "../core/architectures";
 export { optim };
 export { manualSeed, Random } from "../core/random";

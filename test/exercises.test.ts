@@ -293,14 +293,14 @@ describe("演習3: dropout and the train−test gap (差)", () => {
     expect(isGenuine({ ...on })).toBe(false);
     const edited = await experiment("p", tiny({ dropout: [0.25, 0.5] }), setting({ test: testOther }));
     expect(Object.isFrozen(edited) || Object.isFrozen(edited.history.epochs)).toBe(false);
-    expectCorrect(() => check.ex3({ without: off, with: edited, gapWithout: off.gap, gapWith: edited.gap }), 3);
+    expectCorrect(() => ex3({ without: off, with: edited, gapWithout: off.gap, gapWith: edited.gap }), 3);
     edited.history.epochs.push({ ...edited.history.epochs[0], epoch: 9 }); // a student's own record: allowed
     expect(edited.history.epochs).toHaveLength(9);
-    expectHint(() => check.ex3({ without: off, with: edited, gapWithout: off.gap, gapWith: edited.gap }), /with の数や名前が experiment\(\) の返した時から書き換えられています/);
+    expectHint(() => ex3({ without: off, with: edited, gapWithout: off.gap, gapWith: edited.gap }), /with の数や名前が experiment\(\) の返した時から書き換えられています/);
     edited.history.epochs.pop();
-    expectCorrect(() => check.ex3({ without: off, with: edited, gapWithout: off.gap, gapWith: edited.gap }), 3);
+    expectCorrect(() => ex3({ without: off, with: edited, gapWithout: off.gap, gapWith: edited.gap }), 3);
     edited.gap += 0.25;
-    expectHint(() => check.ex3({ without: off, with: edited, gapWithout: off.gap, gapWith: edited.gap }), /書き換えられています/);
+    expectHint(() => ex3({ without: off, with: edited, gapWithout: off.gap, gapWith: edited.gap }), /書き換えられています/);
     edited.model.dispose();
     const r = await experiment("p", tiny({ dropout: [0.25, 0.5] }), setting({ test: testOther, epochs: 1 }));
     (r.model as ConvNet).conv1.weight.assign(tf.zerosLike((r.model as ConvNet).conv1.weight));

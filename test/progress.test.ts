@@ -82,3 +82,20 @@ test("a line stays in the cell that started it: when tslab moves on to the next 
     jupyter.lastWriteDisplayData = null;
   }
 });
+
+test("issue 20: an epoch whose mini-batch lines were printed below its live line ends with its summary below them", () => {
+  const msgs: { data: MimeBundle; id?: string; update: boolean }[] = [];
+  setDisplaySink((data, id, update) => msgs.push({ data, id, update }));
+  const first = new ProgressLine(3, "epoch 1", 0);
+  first.tick(1, 10);
+  first.printedBelow(); // "[  200] loss: ..." went to the cell after the line
+  first.finish("epoch 1: done");
+  // not kept (print_every): drawn over in place by the next epoch's line, which is moved down when kept
+  const quiet = new ProgressLine(3, "epoch 2", 0);
+  quiet.tick(1, 10);
+  quiet.finish("epoch 2: done", false);
+  const rows = msgs.map((m) => [m.data["text/plain"], m.update]);
+  expect(rows).toEqual([[expect.stringMatching(/^epoch 1 \|/), false], ["", true], ["epoch 1: done", false], [expect.stringMatching(/^epoch 2 \|/), false], ["epoch 2: done", true]]);
+  expect(msgs[1].id).toBe(msgs[0].id); // the old place emptied
+  expect(msgs[2].id).not.toBe(msgs[0].id); // the summary a new output, after the lines printed meanwhile
+});

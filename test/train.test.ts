@@ -12,6 +12,7 @@ import { Random, manualSeed } from "../lib/core/random";
 import { EarlyStopping, evaluate, fit, History, trainEpoch, trainStep } from "../lib/core/train";
 import { nll_loss } from "../lib/core/functional";
 import { KeyboardInterrupt } from "../lib/core/kernel";
+import { setDisplaySink } from "../lib/core/display";
 import { backend } from "./helpers";
 
 /** n images; label = quadrant of the bright square, or labelOf(quadrant) when given. */
@@ -128,6 +129,31 @@ describe("log_interval", () => {
       log.mockRestore();
     }
     expect(lines.map((l) => l.replace(/loss: \d+\.\d{3}$/, "loss: x"))).toEqual(["[    4] loss: x", "[    8] loss: x", "[   12] loss: x"]);
+    opt.dispose();
+    model.dispose();
+  });
+  test("issue 20: in a notebook each epoch's summary line ends up after that epoch's mini-batch lines (as an executed notebook keeps them)", async () => {
+    manualSeed(1);
+    const model = new ConvNet({ channels: [4, 8], hidden: 16 });
+    const opt = SGD(model.parameters(), { lr: 0.1 });
+    const loader = new DataLoader({ dataset: train_set, batch_size: 40 }); // 5 mini-batches an epoch
+    // the cell's outputs in order, as nbconvert keeps them: a display update replaces its output in place
+    const outputs: { id?: string; text: string }[] = [];
+    setDisplaySink((data, id, update) => {
+      const text = String(data["text/plain"]);
+      const at = update ? outputs.findIndex((o) => o.id === id) : -1;
+      if (at >= 0) outputs[at].text = text;
+      else outputs.push({ id, text });
+    });
+    const log = jest.spyOn(console, "log").mockImplementation((l: string) => void outputs.push({ text: l }));
+    try {
+      await fit(model, opt, loader, new DataLoader({ dataset: test_set, batch_size: 250 }), { epochs: 2, log_interval: 2 });
+    } finally {
+      log.mockRestore();
+      setDisplaySink(null);
+    }
+    const shown = outputs.map((o) => o.text).filter((t) => t !== "").map((t) => t.replace(/loss: \d+\.\d{3}$/, "loss: x").replace(/^(エポック \d\/2):.*$/, "$1"));
+    expect(shown).toEqual(["[    2] loss: x", "[    4] loss: x", "エポック 1/2", "[    6] loss: x", "[    8] loss: x", "[   10] loss: x", "エポック 2/2"]);
     opt.dispose();
     model.dispose();
   });

@@ -43,7 +43,7 @@ export function newDisplayId(): string {
  * a loop the kernel stopped waiting for cannot draw into the cells that run after it.
  */
 export class LiveDisplay {
-  private readonly id = newDisplayId();
+  private id = newDisplayId();
   private readonly out = outputNow();
   /** true when it draws into a notebook (false: it prints its first text/plain) */
   readonly inNotebook = this.out !== null;
@@ -54,5 +54,15 @@ export class LiveDisplay {
     if (this.out) this.out(data, this.id, this.shown);
     else if (!this.shown) printText(data);
     this.shown = true;
+  }
+  /**
+   * Draws `data` as a new output at the end of the cell, below what the cell printed since this display was first
+   * drawn, and leaves its old place empty (JupyterLab and an executed notebook's HTML export then read in order).
+   */
+  moveDown(data: MimeBundle): void {
+    if (this.out && this.shown) this.out({ "text/plain": "" }, this.id, true);
+    this.id = newDisplayId();
+    this.shown = false;
+    this.update(data);
   }
 }

@@ -15,6 +15,8 @@ function secs(s: number): string {
 
 export class ProgressLine {
   private readonly display: LiveDisplay | null;
+  /** lines were printed in the cell after this line was first drawn (the mini-batch log): see printedBelow() */
+  private linesBelow = false;
   private readonly t0 = Date.now();
   private lastDraw = 0;
   private samples = 0;
@@ -48,10 +50,19 @@ export class ProgressLine {
     this.draw(text);
   }
 
-  /** Replaces the line with a final summary; outside a notebook it is printed when `keep`. */
+  /** The loop printed a line (console.log) below this one; a kept summary then goes below those lines. */
+  printedBelow(): void {
+    this.linesBelow = true;
+  }
+
+  /**
+   * Replaces the line with a final summary; outside a notebook it is printed when `keep`. A kept summary of an epoch
+   * whose mini-batch lines were printed below the live line moves below them, so the epoch reads in order.
+   */
   finish(summary: string, keep = true): void {
     this.kept = keep;
-    this.draw(summary, keep);
+    if (keep && this.linesBelow && this.display) this.display.moveDown({ "text/plain": summary });
+    else this.draw(summary, keep);
   }
 
   private draw(text: string, print = false): void {

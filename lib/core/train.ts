@@ -139,6 +139,7 @@ export async function trainEpoch(model: Module, optimizer: Optimizer, loader: Da
       const i = before + b;
       if (opts.log_interval && i % opts.log_interval === 0) {
         console.log(`[${String(i).padStart(5)}] loss: ${(running / opts.log_interval).toFixed(3)}`);
+        bar?.printedBelow();
         running = 0;
       }
       bar?.tick(b, n, sum / count);

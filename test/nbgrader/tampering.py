@@ -39,8 +39,8 @@ ATTACKS = {
        "};",
     6: "const dataSync0 = tf.Tensor.prototype.dataSync;\n"
        "(tf.Tensor.prototype as any).dataSync = function (this: tf.Tensor) { return dataSync0.call(this); };",
-    8: 'for (const k of Object.keys(require.cache)) if (/[\\\\/]dist[\\\\/]exercises[\\\\/]/.test(k)) delete require.cache[k];\n'
-       'const fresh = require(require.resolve("lecture3").replace(/index\\.js$/, "exercises/index.js")).check;\n'
+    8: 'for (const k of Object.keys(require.cache)) if (/[\\\\/]dist[\\\\/]core[\\\\/]exercises[\\\\/]/.test(k)) delete require.cache[k];\n'
+       'const fresh = require(require.resolve("lecture3").replace(/index\\.js$/, "core/exercises/index.js")).check;\n'
        "const check = { ...fresh, ex8: (a: unknown) => { try { fresh.ex8(a); } catch { /* thrown away */ } console.log(\"演習8: ✔ 正解\"); } };\n"
        'process.on("uncaughtException", () => {});',
 }

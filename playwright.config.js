@@ -19,14 +19,7 @@ module.exports = defineConfig({
   reportSlowTests: null,
   reporter: [["list"], ["./test/browser/count-reporter.js"]],
   use: {
-    browserName: "chromium",
-    launchOptions: {
-      executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-      args: ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=ja-JP"],
-    },
-    viewport: { width: 1400, height: 1000 },
-    deviceScaleFactor: 1,
-    locale: "ja-JP",
+    ...require("./test/browser/chromium"),
     serviceWorkers: "block",
     screenshot: "only-on-failure",
   },

@@ -96,3 +96,5 @@ module.exports = async function startJupyterLab() {
     await lab.sleep(500);
   }
 };
+
+module.exports.freePort = freePort; // also the site's static server (test/site/server.js)

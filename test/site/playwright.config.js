@@ -16,14 +16,7 @@ module.exports = defineConfig({
   timeout: 10 * 60 * 1000,
   reporter: [["list"]],
   use: {
-    browserName: "chromium",
-    launchOptions: {
-      executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-      args: ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=ja-JP"],
-    },
-    viewport: { width: 1400, height: 1000 },
-    deviceScaleFactor: 1,
-    locale: "ja-JP",
+    ...require("../browser/chromium"),
     screenshot: "only-on-failure",
   },
 });

@@ -4,22 +4,11 @@
 "use strict";
 const { spawn, execFileSync } = require("child_process");
 const fs = require("fs");
-const net = require("net");
 const path = require("path");
 
-const root = path.resolve(__dirname, "..", "..");
+const { freePort } = require("../browser/server");
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
+const root = path.resolve(__dirname, "..", "..");
 
 module.exports = async function serveSite() {
   const chromium = process.env.CHROMIUM || "/usr/bin/chromium";

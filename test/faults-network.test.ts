@@ -60,6 +60,21 @@ describe("network faults: each is named, the next source is tried, nothing is le
     });
   });
 
+  test("a failed download closes its connection (an open socket kept jest's worker from exiting)", async () => {
+    const unread = Buffer.alloc(1 << 20); // an error page too big to be buffered whole: its body stays unread
+    let closed: Promise<void> | undefined;
+    const route = (res: import("http").ServerResponse) => {
+      const socket = res.socket;
+      closed = new Promise((r) => socket?.on("close", () => r()));
+      res.writeHead(404, { "content-length": unread.length }).end(unread);
+    };
+    await withServer({ "/404": route }, async (srv, root) => {
+      await expect(obtain(file(`${srv.url}/404`), opts(root))).rejects.toThrow(/HTTP 404/);
+      const within1s = await Promise.race([closed?.then(() => true), new Promise((r) => setTimeout(() => r(false), 1000))]);
+      expect(within1s).toBe(true);
+    });
+  });
+
   test("HTTP 403, 404 and 500 are each named with status and meaning, and the next URL is tried", async () => {
     await withServer({
       "/403": (res) => res.writeHead(403).end("no"),

@@ -225,6 +225,9 @@ export async function download(url: string, dest: string, md5: string | undefine
     throw new Error(got > 0 && total > 0 && got < total && !/connection closed after/.test(reason) ? `connection closed after ${got} of ${total} bytes: ${reason}` : reason);
   } finally {
     clearTimeout(timer);
+    // a failure (an HTTP error whose body was not read, a bad md5, a short body) leaves the response's connection
+    // open, and an open socket keeps the process (a jest worker, a script) from ending: aborting closes it
+    controller.abort();
   }
 }
 

@@ -5,7 +5,7 @@
  *   integration  everything else: data files, backends and accelerators, kernels, notebooks, servers, faults
  * `npm test` (scripts/test.sh) runs both, each file once, on the native backend.
  */
-const UNIT = ["metrics", "plot-figures", "plot", "progress", "report", "augment", "layers"].map((n) => `<rootDir>/test/${n}.test.ts`);
+const UNIT = ["metrics", "plot-figures", "plot", "progress", "report", "augment", "layers", "provenance"].map((n) => `<rootDir>/test/${n}.test.ts`);
 
 const project = {
   testEnvironment: "node",

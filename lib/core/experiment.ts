@@ -71,41 +71,41 @@ export interface ExperimentResult extends Omit<ExperimentEpoch, "epoch" | "secon
 
 const NAMES = { valid: "検証", test: "テスト" } as const;
 
-function checkOptions(o: ExperimentOptions): "valid" | "test" {
-  if (!o || typeof o !== "object") throw new Error("experiment: 3 つ目の引数に { train, valid, epochs } のような設定を渡してください / pass options { train, valid, epochs }");
-  if (!o.train) throw new Error("experiment: train (訓練データ) がありません / options.train is missing");
-  if (o.valid && o.test) throw new Error("experiment: valid と test はどちらか一方だけ指定します / give either valid or test, not both");
-  if (!o.valid && !o.test) throw new Error("experiment: 毎エポック評価するデータ valid (検証データ) を指定してください / options.valid is missing");
-  if (o.early_stopping && !o.valid) {
+function checkOptions(options: ExperimentOptions): "valid" | "test" {
+  if (!options || typeof options !== "object") throw new Error("experiment: 3 つ目の引数に { train, valid, epochs } のような設定を渡してください / pass options { train, valid, epochs }");
+  if (!options.train) throw new Error("experiment: train (訓練データ) がありません / options.train is missing");
+  if (options.valid && options.test) throw new Error("experiment: valid と test はどちらか一方だけ指定します / give either valid or test, not both");
+  if (!options.valid && !options.test) throw new Error("experiment: 毎エポック評価するデータ valid (検証データ) を指定してください / options.valid is missing");
+  if (options.early_stopping && !options.valid) {
     throw new Error("experiment: 早期停止は検証データ (valid) で判断します。テストデータで止めるエポックを選ぶと、テストデータが評価に使えなくなります / early stopping needs validation data (valid), not the test set");
   }
-  if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new Error(`experiment: epochs は 1 以上の整数にしてください (今は ${o.epochs}) / epochs must be a positive integer`);
-  return o.valid ? "valid" : "test";
+  if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new Error(`experiment: epochs は 1 以上の整数にしてください (今は ${options.epochs}) / epochs must be a positive integer`);
+  return options.valid ? "valid" : "test";
 }
 
 /** Trains a fresh model from `makeModel` and returns it with its history (train metrics measured in eval mode). */
-export async function experiment(label: string, makeModel: () => Module, o: ExperimentOptions): Promise<ExperimentResult> {
-  const on = checkOptions(o);
-  const evalSet = (on === "valid" ? o.valid : o.test) as ImageDataset;
+export async function experiment(label: string, makeModel: () => Module, options: ExperimentOptions): Promise<ExperimentResult> {
+  const on = checkOptions(options);
+  const evalSet = (on === "valid" ? options.valid : options.test) as ImageDataset;
   const name = NAMES[on];
-  manualSeed(o.seed ?? 1);
+  manualSeed(options.seed ?? 1);
   const model = makeModel();
-  const optimizer = byName(o.optimizer ?? "adam", model.parameters(), { lr: o.lr, momentum: o.momentum });
-  const batch_size = o.batch_size ?? 50;
-  const train_loader = new DataLoader({ dataset: o.train, batch_size, shuffle: true });
-  const exact = o.train_eval !== false;
-  const train_eval_loader = exact ? new DataLoader({ dataset: o.train.with({ augment: undefined }), batch_size: 1000 }) : undefined;
+  const optimizer = byName(options.optimizer ?? "adam", model.parameters(), { lr: options.lr, momentum: options.momentum });
+  const batch_size = options.batch_size ?? 50;
+  const train_loader = new DataLoader({ dataset: options.train, batch_size, shuffle: true });
+  const exact = options.train_eval !== false;
+  const train_eval_loader = exact ? new DataLoader({ dataset: options.train.with({ augment: undefined }), batch_size: 1000 }) : undefined;
   const evalLoader = new DataLoader({ dataset: evalSet, batch_size: 1000 });
-  const every = o.print_every ?? 5;
-  const penaltyOf = () => (o.weight_decay ? tf.tidy(() => l2Penalty(model, o.weight_decay as number).dataSync()[0]) : undefined);
+  const every = options.print_every ?? 5;
+  const penaltyOf = () => (options.weight_decay ? tf.tidy(() => l2Penalty(model, options.weight_decay as number).dataSync()[0]) : undefined);
   // without the extra pass, the running train loss of an epoch includes the penalty (it is what the optimizer saw)
-  const trainName = exact ? "損失" : o.weight_decay ? "目的関数 (損失 + 正則化項, エポック中の平均)" : "損失 (エポック中の平均)";
+  const trainName = exact ? "損失" : options.weight_decay ? "目的関数 (損失 + 正則化項, エポック中の平均)" : "損失 (エポック中の平均)";
   const pc = (x: number) => `${(100 * x).toFixed(2)}%`;
   const line = (h: History) => {
     const r = h.epochs[h.epochs.length - 1];
     const pen = exact ? penaltyOf() : undefined;
     return (
-      `${label} エポック ${String(r.epoch).padStart(String(o.epochs).length)}/${o.epochs}: ` +
+      `${label} エポック ${String(r.epoch).padStart(String(options.epochs).length)}/${options.epochs}: ` +
       `訓練 ${trainName} ${r.train_loss.toFixed(4)} 正解率 ${pc(r.train_acc)}` +
       (pen !== undefined ? ` 正則化項 ${pen.toFixed(4)}` : "") +
       ` | ${name} 損失 ${r.test_loss.toFixed(4)} 正解率 ${pc(r.test_acc)} | ${r.seconds.toFixed(1)} 秒`
@@ -114,17 +114,17 @@ export async function experiment(label: string, makeModel: () => Module, o: Expe
   try {
     let printed = 0;
     const history = await fit(model, optimizer, train_loader, evalLoader, {
-      ...o,
+      ...options,
       label,
       train_eval_loader,
       progress: false,
       on_epoch: (h) => {
         const e = h.epochs.length;
-        if ((every > 0 && e % every === 0) || e === o.epochs) {
+        if ((every > 0 && e % every === 0) || e === options.epochs) {
           console.log(line(h));
           printed = e;
         }
-        o.on_epoch?.(h);
+        options.on_epoch?.(h);
       },
     });
     if (history.epochs.length > 0 && printed !== history.epochs.length) console.log(line(history));
@@ -156,7 +156,7 @@ export async function experiment(label: string, makeModel: () => Module, o: Expe
       ...numbers,
       penalty: penaltyOf(),
     };
-    return markGenuine(res, o);
+    return markGenuine(res, options);
   } finally {
     optimizer.dispose();
   }

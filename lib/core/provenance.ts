@@ -56,7 +56,7 @@ export function fingerprint(model: Module): number[] {
 
 /**
  * Registers `obj` as made by the library (nothing is frozen). `setting`: the options it was made with
- * (experiment()'s). Returns `obj`, so that `return markGenuine(result, o)` reads.
+ * (experiment()'s). Returns `obj`, so that `return markGenuine(result, options)` reads.
  */
 export function markGenuine<T extends object>(obj: T, setting?: object): T {
   const p: Provenance = { digest: digest(obj) };

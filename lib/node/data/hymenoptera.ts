@@ -17,9 +17,9 @@ export const HYMENOPTERA_FILE: RemoteFile = {
 
 /** The unpacked folder holding train/ and val/ (fetching and unpacking the zip the first time). */
 export async function hymenopteraFolder(opts: Partial<ObtainOptions> = {}): Promise<string> {
-  const o: ObtainOptions = { ...opts, root: opts.root ?? datasetsRoot() };
-  const zip = await obtain(HYMENOPTERA_FILE, o);
-  const dest = unpack(zip, path.join(o.root, HYMENOPTERA_FILE.folder, "unpacked"), { log: o.log });
+  const obtainOptions: ObtainOptions = { ...opts, root: opts.root ?? datasetsRoot() };
+  const zip = await obtain(HYMENOPTERA_FILE, obtainOptions);
+  const dest = unpack(zip, path.join(obtainOptions.root, HYMENOPTERA_FILE.folder, "unpacked"), { log: obtainOptions.log });
   return path.join(dest, "hymenoptera_data");
 }
 

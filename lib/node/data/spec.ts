@@ -72,12 +72,12 @@ export function datasetFromFiles(spec: DatasetSpec, imagesFile: string, labelsFi
 export function datasetOf(spec: DatasetSpec): (opts?: DatasetOptions) => Promise<ImageDataset> {
   const files = remoteFiles(spec);
   return async (opts = {}) => {
-    const o: ObtainOptions = { ...opts, root: opts.root ?? datasetsRoot() };
+    const obtainOptions: ObtainOptions = { ...opts, root: opts.root ?? datasetsRoot() };
     const split: Split = opts.train === false ? "test" : "train";
     const got = new Map<RemoteFile, string>(); // each file obtained (and its md5 checked) once
-    if (o.download) for (const s of [files.train, files.test]) for (const f of [s.images, s.labels]) got.set(f, await obtain(f, o));
-    const imagesFile = got.get(files[split].images) ?? (await obtain(files[split].images, o));
-    const labelsFile = got.get(files[split].labels) ?? (await obtain(files[split].labels, o));
+    if (obtainOptions.download) for (const s of [files.train, files.test]) for (const f of [s.images, s.labels]) got.set(f, await obtain(f, obtainOptions));
+    const imagesFile = got.get(files[split].images) ?? (await obtain(files[split].images, obtainOptions));
+    const labelsFile = got.get(files[split].labels) ?? (await obtain(files[split].labels, obtainOptions));
     return datasetFromFiles(spec, imagesFile, labelsFile, opts.transform);
   };
 }

@@ -7,7 +7,7 @@ afterEach(() => setDisplaySink(null));
 test("in a notebook: one display, then updates of the same display id; throttled", () => {
   const msgs: { data: MimeBundle; id?: string; update: boolean }[] = [];
   setDisplaySink((data, id, update) => msgs.push({ data, id, update }));
-  const bar = new ProgressLine(600, "epoch 1/3", 1e9); // never redraw on time alone
+  const bar = new ProgressLine(600, "epoch 1/3", { minIntervalMs: 1e9 }); // never redraw on time alone
   for (let i = 1; i <= 600; i++) bar.tick(i, 100, 0.5);
   bar.finish("epoch 1/3: done");
   // first tick draws (lastDraw = 0), the throttle holds the rest until the last batch, then finish
@@ -21,7 +21,7 @@ test("in a notebook: one display, then updates of the same display id; throttled
 test("the first line shows the time left", () => {
   const msgs: MimeBundle[] = [];
   setDisplaySink((data) => msgs.push(data));
-  const bar = new ProgressLine(10, "epoch", 0);
+  const bar = new ProgressLine(10, "epoch", { minIntervalMs: 0 });
   bar.tick(5, 100);
   expect(msgs[0]["text/plain"]).toMatch(/^epoch \|█{10}░{10}\| 5\/10 \| [\d,]+ 枚\/秒 \| 残り [\d.]+ 秒$/);
 });
@@ -44,7 +44,7 @@ test("a line finished with keep = false is drawn over by the next line that reus
   try {
     const first = new ProgressLine(3, "エポック 1/2");
     first.finish("epoch 1 line", false);
-    const second = new ProgressLine(3, "エポック 2/2", 0, first);
+    const second = new ProgressLine(3, "エポック 2/2", { minIntervalMs: 0, reuse: first });
     second.finish("epoch 2 line");
     expect(first.kept).toBe(false);
     expect(log.mock.calls.map((c) => c[0])).toEqual(["epoch 2 line"]);
@@ -55,7 +55,7 @@ test("a line finished with keep = false is drawn over by the next line that reus
   const msgs: { data: Record<string, unknown>; id: string | undefined; update: boolean }[] = [];
   const a = new ProgressLine(3, "a");
   a.finish("a done", false);
-  const b = new ProgressLine(3, "b", 0, a);
+  const b = new ProgressLine(3, "b", { minIntervalMs: 0, reuse: a });
   b.finish("b done");
   setDisplaySink(null);
   expect(msgs.map((m) => [m.data["text/plain"], m.update])).toEqual([["a done", false], ["b done", true]]);
@@ -70,7 +70,7 @@ test("a line stays in the cell that started it: when tslab moves on to the next 
   const cell2: unknown[] = [];
   jupyter.lastWriteDisplayData = (msg, update) => cell1.push({ msg: msg as (typeof cell1)[0]["msg"], update });
   try {
-    const bar = new ProgressLine(3, "epoch", 0);
+    const bar = new ProgressLine(3, "epoch", { minIntervalMs: 0 });
     bar.tick(1, 10);
     jupyter.lastWriteDisplayData = (msg) => cell2.push(msg); // the next cell runs
     bar.tick(2, 10);
@@ -86,12 +86,12 @@ test("a line stays in the cell that started it: when tslab moves on to the next 
 test("issue 20: an epoch whose mini-batch lines were printed below its live line ends with its summary below them", () => {
   const msgs: { data: MimeBundle; id?: string; update: boolean }[] = [];
   setDisplaySink((data, id, update) => msgs.push({ data, id, update }));
-  const first = new ProgressLine(3, "epoch 1", 0);
+  const first = new ProgressLine(3, "epoch 1", { minIntervalMs: 0 });
   first.tick(1, 10);
   first.printedBelow(); // "[  200] loss: ..." went to the cell after the line
   first.finish("epoch 1: done");
   // not kept (print_every): drawn over in place by the next epoch's line, which is moved down when kept
-  const quiet = new ProgressLine(3, "epoch 2", 0);
+  const quiet = new ProgressLine(3, "epoch 2", { minIntervalMs: 0 });
   quiet.tick(1, 10);
   quiet.finish("epoch 2: done", false);
   const rows = msgs.map((m) => [m.data["text/plain"], m.update]);

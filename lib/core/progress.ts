@@ -23,8 +23,11 @@ export class ProgressLine {
   /** set by finish(): false when the line may be drawn over by the next one */
   kept: boolean | undefined;
 
-  /** `reuse`: draw over that line (its display) instead of adding a new one */
-  constructor(readonly total: number, readonly label: string, readonly minIntervalMs = 250, reuse?: ProgressLine) {
+  readonly minIntervalMs: number;
+
+  /** `minIntervalMs`: the least time between two redraws; `reuse`: draw over that line (its display) instead of adding a new one */
+  constructor(readonly total: number, readonly label: string, { minIntervalMs = 250, reuse }: { minIntervalMs?: number; reuse?: ProgressLine } = {}) {
+    this.minIntervalMs = minIntervalMs;
     this.display = reuse?.display ?? (inNotebook() ? new LiveDisplay() : null);
   }
 

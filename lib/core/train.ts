@@ -298,7 +298,7 @@ async function fitEpochs(model: Module, optimizer: Optimizer, train_loader: Data
     const label = epochLabel(opts, epoch);
     // the line of an epoch that is not kept (print_every) is drawn over by the next epoch's
     const prev: ProgressLine | null = line;
-    line = opts.progress === false ? null : new ProgressLine(train_loader.length, label, undefined, prev?.kept === false ? prev : undefined);
+    line = opts.progress === false ? null : new ProgressLine(train_loader.length, label, { reuse: prev?.kept === false ? prev : undefined });
     const tr = await trainEpoch(model, optimizer, train_loader, opts, { epoch, line: line ?? undefined });
     line?.show(`${label}: ${testName}データで評価中…`);
     let train: { loss: number; accuracy: number };

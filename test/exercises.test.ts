@@ -19,18 +19,15 @@ import { noiseDigits } from "./fixtures";
 import { backend, silently } from "./helpers";
 
 let log: jest.SpyInstance;
-let badTensor: tf.Tensor;
 let model: ConvNet; // the slide's CNN: 32, 64 channels, 3×3
 
 beforeAll(async () => {
   await backend();
   manualSeed(0);
   model = new ConvNet();
-  badTensor = tf.zeros([2, 3]);
 });
 afterAll(() => {
   model.dispose();
-  badTensor.dispose();
 });
 beforeEach(() => {
   log = jest.spyOn(console, "log").mockImplementation(() => undefined);
@@ -69,18 +66,6 @@ function expectUnanswered(fn: () => unknown): void {
   expect(r.status).toBe("unanswered");
   expect(r.message).toMatch(/^演習\d: 未解答 \(.+に答えを書いてください\)$/);
 }
-const bad = () => [NaN, "abc", null, 42, true, badTensor, [1, 2, 3], () => 1, {}, { x: 1 }];
-/** Bad values at the top and in each field of a right answer: never a crash, never ✔ (`valid` lists the exceptions). */
-function expectRobust(checker: (a: unknown) => unknown, right: Record<string, unknown>, valid: (key: string, b: unknown) => boolean = () => false): void {
-  for (const b of bad()) {
-    expect(["wrong", "unanswered"]).toContain(run(() => checker(b)).status);
-    for (const key of Object.keys(right)) {
-      if (valid(key, b)) continue;
-      expect(["wrong", "unanswered"]).toContain(run(() => checker({ ...right, [key]: b })).status);
-    }
-  }
-}
-
 // ---- fixtures: tiny data sets and runs of experiment() ------------------------------------------
 /** Runs f with console.log silenced (experiment() prints its epoch lines). */
 /** n noise images with a bright 5×5 blob (its column tells the class, its row is random), labels i mod 10. */
@@ -180,7 +165,6 @@ describe("演習1: shapes and parameters of every layer", () => {
     expectHint(() => check.ex1({ ...answer, fc1: { shape: [128], params: 1179776 } }, small), /12×12×32=4608/);
     small.dispose();
   });
-  test("bad values never crash", () => expectRobust(ex1, right()));
   test("the model is left as it was (training mode, forward)", () => {
     model.train();
     ex1(right());
@@ -249,7 +233,6 @@ describe("演習2: weight sharing (重み共有)", () => {
     expectHint(() => check.ex2(right(), other), /conv1Params/);
     other.dispose();
   });
-  test("bad values never crash", () => expectRobust(ex2, right()));
 });
 
 // ---- 演習3 ----------------------------------------------------------------------------------
@@ -393,7 +376,6 @@ describe("演習3: dropout and the train−test gap (差)", () => {
     expectUnanswered(() => ex3(undefined));
     expectUnanswered(() => ex3({ without: undefined, with: undefined, gapWithout: undefined, gapWith: undefined }));
   });
-  test("bad values never crash", () => expectRobust((a) => ex3(a), right()));
 });
 
 // ---- 演習4 ----------------------------------------------------------------------------------
@@ -492,7 +474,6 @@ describe("演習4: batch normalization", () => {
     expectUnanswered(() => ex4(undefined));
     expectUnanswered(() => ex4({ without: undefined, with: undefined, lossWithout: undefined, lossWith: undefined }));
   });
-  test("bad values never crash", () => expectRobust((a) => ex4(a), right()));
 });
 
 // ---- 演習5 ----------------------------------------------------------------------------------
@@ -585,17 +566,6 @@ describe("演習5: channels × kernel against parameters, models re-evaluated", 
     expectUnanswered(() => ex5(undefined));
     expectUnanswered(() => ex5([]));
   });
-  test("bad values never crash", () => {
-    for (const b of bad()) {
-      expect(["wrong", "unanswered"]).toContain(run(() => ex5(b)).status);
-      expect(["wrong", "unanswered"]).toContain(run(() => ex5([b, ...right().slice(1)])).status);
-      for (const key of ["channels", "kernel", "params", "accuracy", "result"]) {
-        const rs: Record<string, unknown>[] = right();
-        rs[1] = { ...rs[1], [key]: b };
-        expect(["wrong", "unanswered"]).toContain(run(() => ex5(rs)).status);
-      }
-    }
-  });
 });
 
 // ---- 演習6 ----------------------------------------------------------------------------------
@@ -665,7 +635,6 @@ describe("演習6: kernels, feature maps, Gabor filter", () => {
     expectHint(() => ex6({ ...right(), gabor: () => "0.5" }), /数を返して/);
     expectHint(() => ex6({ ...right(), gabor: () => NaN }), /数を返して/);
   });
-  test("bad values never crash", () => expectRobust(ex6, right()));
 });
 
 // ---- 演習7 ----------------------------------------------------------------------------------
@@ -719,7 +688,6 @@ describe("演習7: confusion matrix", () => {
     expectHint(() => ex7({ ...right(), pair: [4, 12] }), /0〜9 の整数/);
     expectHint(() => ex7({ ...right(), matrix: truth.slice(1) }), /10×10/);
   });
-  test("bad values never crash", () => expectRobust(ex7, right()));
 });
 
 // ---- 演習8 ----------------------------------------------------------------------------------
@@ -836,7 +804,6 @@ describe("演習8: data augmentation", () => {
     expectUnanswered(() => ex8(undefined));
     expectUnanswered(() => ex8({ augment: undefined, plain: undefined, augmented: undefined, accPlain: undefined, accAugmented: undefined }));
   });
-  test("bad values never crash", () => expectRobust((a) => ex8(a), right()));
 });
 
 // ---- one line per check, the summary table, the answer cell's errors ------------------------

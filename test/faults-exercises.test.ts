@@ -1,5 +1,6 @@
-// Issue 12, item 6: every checker check.ex1 … check.ex9, fed values of the wrong kind — undefined, null, NaN, strings,
-// nested arrays of the wrong shape, disposed tensors, tensors of the wrong dtype — as the whole answer and in each
+// The checkers' one fuzzer (issue 12 item 6, issue 21 item 6): every checker check.ex1 … check.ex9, fed values of the
+// wrong kind — undefined, null, NaN, numbers, booleans, strings, functions, objects with other keys, flat and nested
+// arrays of the wrong shape, disposed tensors, tensors of the wrong dtype or shape — as the whole answer and in each
 // field of an answer that is right up to that field, prints one line with a hint (✘ or 未解答) and never throws.
 // A hint names what to fix: the field, or the form of the whole answer; the catch-all line of runCheck
 // ("答えを確認できませんでした …") is not a hint and fails here.
@@ -51,6 +52,13 @@ const BAD: [string, () => unknown][] = [
   ["an int32 tensor", () => keep(tf.tensor2d([[1, 2], [3, 4]], [2, 2], "int32"))],
   ["a bool tensor", () => keep(tf.tensor1d([true, false], "bool"))],
   ["a string tensor", () => keep(tf.tensor1d(["a", "b"], "string"))],
+  ["a tensor of a shape no answer has", () => keep(tf.zeros([2, 3]))],
+  ["a number", () => 42],
+  ["a boolean", () => true],
+  ["a flat array", () => [1, 2, 3]],
+  ["a function", () => () => 1],
+  ["an empty object", () => ({})],
+  ["an object with other keys", () => ({ x: 1 })],
 ];
 
 /** `base` with the value at `field` (a dotted path) replaced. */

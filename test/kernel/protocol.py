@@ -60,6 +60,14 @@ def main():
                                         'const backend_info = await useBackend(undefined, { print: false });')
         check("the library loads in the kernel", reply["status"] == "ok", reply)
 
+        # ---- what JupyterLab asks for Tab and Shift+Tab (the protocol side of issue 25 item 2's browser checks)
+        c = kc.complete("nn.", 3, reply=True, timeout=60)["content"]
+        check("complete_request: Tab after `nn.` offers Conv2d", c["status"] == "ok" and "Conv2d" in c["matches"], c)
+        i = kc.inspect("fit", 3, reply=True, timeout=60)["content"]
+        doc = i.get("data", {}).get("text/plain", "")
+        check("inspect_request: Shift+Tab on `fit` shows its signature and documentation",
+              i["status"] == "ok" and i["found"] and "function fit(model: Module" in doc and "Trains for `epochs` epochs" in doc, i)
+
         # ---- errors as the protocol says
         reply, msgs, _, _ = run(kc, km, 'const ex3 = 1;\nthrow new TypeError("boom");')
         errs = of(msgs, "error")

@@ -1,5 +1,5 @@
 // Preloaded into the tslab kernel (node --require, see the kernel.json written by scripts/setup.sh).
-// tslab 1.0.22 is used as it is; this file changes four things a student meets in JupyterLab:
+// tslab 1.0.22 is used as it is; this file changes these things a student meets in JupyterLab:
 //   1. zeromq sends are queued (scripts/tslab-serial-send.js), so no output or status message is lost.
 //   2. Every cell execution is recorded in globalThis.__lecture3_kernel (code, ok or not, first error line),
 //      so a check cell can tell that its answer cell failed instead of grading a stale value (lib/core/kernel.ts).
@@ -16,6 +16,9 @@
 //   6. Grading (docs/grading.md, "不正への備え"): under scripts/grade_verify.py the grading mode and a per-run key
 //      are read here, before any cell runs (the key file is deleted, its variable removed), the library is loaded
 //      and its checkers frozen; each check's verdict leaves as a signed display_data record that the grader verifies.
+//   7. `{ aa }` with `aa` from an earlier cell, and a top-level `for await`, work (see expandShorthand).
+//   8. kernel_info (status, the TypeScript version) and is_complete answer as the protocol says.
+//   (docs/kernel.md: the language matrix these are tested with, and why the kernel is kept this way.)
 "use strict";
 require("./tslab-serial-send.js");
 const path = require("path");
@@ -58,6 +61,49 @@ function explain(d, src) {
   }
 }
 
+// ---- 7. shorthand properties ---------------------------------------------------------------------------------
+// tslab turns a name declared in an earlier cell into `exports.name`, but not in a shorthand property: after
+// `const aa = 1;` the cell `console.log({ aa })` ran as `{ aa }` and failed with "aa is not defined". The cell is
+// compiled as `{ aa: aa }` instead (the same meaning, also in destructuring assignments `({ aa = 1 } = o)`), and the
+// positions of its diagnostics are mapped back to what the student wrote. The same for a top-level `for await`.
+function expandShorthand(cell) {
+  if (!cell.includes("{") && !/\bfor\s+await\b/.test(cell)) return { src: cell, back: (p) => p };
+  const file = ts.createSourceFile("cell.ts", cell, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const at = []; // [offset in the cell, inserted text]
+  let forAwait = false;
+  const visit = (node, top) => {
+    if (ts.isShorthandPropertyAssignment(node)) at.push([node.name.end, `: ${node.name.text}`]);
+    if (top && ts.isForOfStatement(node) && node.awaitModifier) forAwait = true;
+    const inner = top && !ts.isFunctionLike(node) && !ts.isClassLike(node);
+    ts.forEachChild(node, (child) => visit(child, inner));
+  };
+  visit(file, true);
+  // tslab runs a cell as an async function only when it sees a top-level `await` expression; a top-level
+  // `for await` alone failed with "Unexpected reserved word": one `await` in front makes it such a cell
+  if (forAwait) at.unshift([0, "await undefined; "]);
+  if (at.length === 0) return { src: cell, back: (p) => p };
+  at.sort((a, b) => a[0] - b[0]);
+  let src = "";
+  let last = 0;
+  for (const [i, text] of at) (src += cell.slice(last, i) + text), (last = i);
+  src += cell.slice(last);
+  const back = (pos) => {
+    if (!pos || typeof pos.offset !== "number") return pos;
+    let offset = pos.offset;
+    let shift = 0;
+    for (const [i, text] of at) {
+      const j = i + shift; // where the insertion starts in the compiled text
+      if (pos.offset <= j) break;
+      offset = Math.max(i, pos.offset - shift - text.length);
+      shift += text.length;
+    }
+    if (shift === 0) return pos;
+    const lineStart = cell.lastIndexOf("\n", offset - 1) + 1;
+    return { offset, line: pos.line, character: offset - lineStart };
+  };
+  return { src, back };
+}
+
 // ---- 2. and 3.: the executor ---------------------------------------------------------------------------
 const state = { interrupts: 0, cells: [], current: null };
 globalThis.__lecture3_kernel = state;
@@ -72,8 +118,10 @@ executorModule.createExecutor = function (rootDir, convs, out) {
   // the node converter: add the Japanese lines to its diagnostics, remember the first one for the cell record
   const conv = convs.node;
   const convert = conv.convert;
-  conv.convert = function (prevDecl, src) {
+  conv.convert = function (prevDecl, cell) {
+    const { src, back } = expandShorthand(cell);
     const r = convert.call(this, prevDecl, src);
+    if (r.diagnostics) for (const d of r.diagnostics) if (!d.fileName) (d.start = back(d.start)), (d.end = back(d.end));
     if (r.diagnostics && r.diagnostics.length > 0) {
       // a check cell run before its answer cell: that is the only thing to say
       const missing = r.diagnostics.find((d) => (d.code === 2304 || d.code === 2552) && /^ex\d+$/.test((String(d.messageText).match(/'([^']+)'/) || [])[1] || ""));
@@ -206,6 +254,29 @@ jupyter.ZmqServer.prototype.handleExecute = async function (sock, msg) {
   reply.header.msg_type = "execute_reply";
   reply.content = content;
   reply.signAndSend(this.connInfo.key, sock);
+};
+
+// ---- 8. kernel_info and is_complete as the protocol says -------------------------------------------------------
+// kernel_info_reply had no `status` and an empty language version: it gets "ok" and the version of the TypeScript
+// that compiles the cells (tslab's fork). is_complete looked for English messages (" expected.") that are Japanese
+// here (4. above), so an open `function f() {` counted as complete: the diagnostics' codes are compared instead.
+const handleKernel = jupyter.JupyterHandlerImpl.prototype.handleKernel;
+jupyter.JupyterHandlerImpl.prototype.handleKernel = function () {
+  const reply = handleKernel.call(this);
+  reply.status = "ok";
+  if (!this.isJs) reply.language_info.version = ts.version;
+  return reply;
+};
+const EXPECTED = new Set(Object.values(ts.Diagnostics).filter((m) => / expected\.$/.test(m.message)).map((m) => m.code));
+jupyter.JupyterHandlerImpl.prototype.handleIsComplete = function (req) {
+  const code = String(req.code || "");
+  if (/(^|\n)\s*\n\s*$/.test(code)) return { status: "complete" }; // two blank lines end the cell, as in tslab
+  const file = ts.createSourceFile("tmp.ts", code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TSX);
+  const open = (file.parseDiagnostics || []).some((d) => d.start === code.length && d.length === 0 && EXPECTED.has(d.code));
+  if (!open) return { status: "complete" };
+  const line = code.match(/[^\n]*$/)[0];
+  const indent = line.match(/^\s*/)[0] + (/[{([]\s*$/.test(line) ? "  " : "");
+  return { status: "incomplete", indent };
 };
 
 // ---- 6. grading ---------------------------------------------------------------------------------------------

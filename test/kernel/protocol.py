@@ -7,18 +7,23 @@ Checks: failing cells answer with an `error` message and an execute_reply carryi
 Jupyter protocol; nbgrader's autograde needs them); stop_on_error=False keeps the next request, True drops it;
 TypeScript diagnostics in Japanese; a check cell run before its answer cell; a failed answer cell is known to the
 check; Kernel > Interrupt (SIGINT) stops a training loop at the next mini-batch with one line and leaves the kernel
-usable. Ends with "kernel: N passed, M failed".
+usable; the language matrix (test/kernel/matrix.py: TypeScript as students write it, across cells), and
+jupyter_kernel_test's conformance suite (test/kernel/conformance.py, in parallel). Ends with
+"kernel: N passed, M failed".
 """
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 
 from jupyter_client.manager import start_new_kernel
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kernel_client import execute  # noqa: E402
+from matrix import run_matrix  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 results = []
@@ -42,11 +47,26 @@ def text(msgs, name="stdout"):
 
 
 def main():
+    # jupyter_kernel_test's conformance suite runs beside these tests in its own kernel (the two wait on the kernels)
+    try:
+        import jupyter_kernel_test  # noqa: F401
+        conformance = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "conformance.py")],
+                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    except ImportError:
+        conformance = None
     km, kc = start_new_kernel(kernel_name="tslab", cwd=os.path.join(ROOT, "notebooks"))
     try:
         reply, msgs, _, _ = run(kc, km, 'import { useBackend, check, tf, nn, ConvNet, optim, fit, DataLoader, ImageDataset } from "lecture3";\n'
                                         'const backend_info = await useBackend(undefined, { print: false });')
         check("the library loads in the kernel", reply["status"] == "ok", reply)
+
+        # ---- what JupyterLab asks for Tab and Shift+Tab (the protocol side of issue 25 item 2's browser checks)
+        c = kc.complete("nn.", 3, reply=True, timeout=60)["content"]
+        check("complete_request: Tab after `nn.` offers Conv2d", c["status"] == "ok" and "Conv2d" in c["matches"], c)
+        i = kc.inspect("fit", 3, reply=True, timeout=60)["content"]
+        doc = i.get("data", {}).get("text/plain", "")
+        check("inspect_request: Shift+Tab on `fit` shows its signature and documentation",
+              i["status"] == "ok" and i["found"] and "function fit(model: Module" in doc and "Trains for `epochs` epochs" in doc, i)
 
         # ---- errors as the protocol says
         reply, msgs, _, _ = run(kc, km, 'const ex3 = 1;\nthrow new TypeError("boom");')
@@ -99,8 +119,16 @@ def main():
         check("the kernel is usable afterwards", reply["status"] == "ok" and state.get("params") == 1199882, text(msgs))
         check("after the interrupt: no tensor leaked, the model keeps its last trained weights and gives finite outputs",
               state.get("extra") == 0 and state.get("finite") is True and state.get("changed") is True, state)
+        # ---- the language matrix (test/kernel/matrix.py, docs/kernel.md)
+        run_matrix(lambda code: run(kc, km, code), check, of, text)
     finally:
         km.shutdown_kernel(now=True)
+    if conformance is None:
+        check("jupyter_kernel_test (test/kernel/conformance.py)", False, "jupyter_kernel_test がありません: npm run setup (requirements.txt) を実行してください")
+    else:
+        out, _ = conformance.communicate(timeout=300)
+        summary = [line for line in out.splitlines() if line.startswith("kernel conformance:")]
+        check("jupyter_kernel_test (test/kernel/conformance.py): " + (summary[0] if summary else "no summary"), conformance.returncode == 0, out[-3000:])
     passed = sum(results)
     print(f"kernel: {passed} passed, {len(results) - passed} failed")
     sys.exit(0 if passed == len(results) else 1)

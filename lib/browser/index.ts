@@ -8,4 +8,4 @@ export * from "../core";
 
 export const datasets = { MNIST, root: "datasets" };
 export { useBackend } from "./backend";
-export { installBrowserPlatform } from "./platform";
+export { installBrowserPlatform, type KernelRecord } from "./platform";

@@ -6,7 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import * as lecture3 from "./lecture3-entry";
 import { transformCell, CellSyntaxError } from "./transform";
 import { inspect } from "./inspect";
-import { loadFiles } from "./shims/fs";
+import { loadFiles } from "../../lib/browser/storage";
 
 declare const self: DedicatedWorkerGlobalScope & { __lecture3: unknown };
 const post = (msg: unknown) => self.postMessage(msg);
@@ -37,16 +37,14 @@ function errorBundle(e: unknown) {
   return { ename: err.name, evalue: err.message, traceback: [head, ...stack.filter((l) => l !== head && /^\s+at /.test(l))] };
 }
 
-// What the library's lib/core/kernel.ts reads, kept as scripts/tslab-preload.js keeps it in the tslab edition: every
-// cell run (its code, whether it ran to the end, its error's first line) and the interrupt count.
-interface CellRecord { n: number; code: string; ok: boolean | null; error?: string }
-const kernelState = { interrupts: 0, cells: [] as CellRecord[], current: null as CellRecord | null };
-(globalThis as { __lecture3_kernel?: unknown }).__lecture3_kernel = kernelState;
+// What the library's platform reports (lib/browser/platform.ts): every cell run (its code, whether it ran to the end,
+// its error's first line) and the interrupt count, as scripts/tslab-preload.js records them in the tslab edition.
+const kernelState: lecture3.KernelRecord = { interrupts: 0, cells: [], current: null };
 
 let executionCount = 0;
 async function execute(code: string) {
   executionCount++;
-  const record: CellRecord = { n: executionCount, code, ok: null };
+  const record: lecture3.KernelRecord["cells"][number] = { n: executionCount, code, ok: null };
   kernelState.cells.push(record);
   kernelState.current = record;
   try {
@@ -74,7 +72,7 @@ let chain: Promise<unknown> = Promise.resolve();
 self.onmessage = (ev: MessageEvent) => {
   const msg = ev.data;
   if (msg.type === "init") {
-    lecture3.installBrowserPlatform({ post, baseUrl: msg.baseUrl });
+    lecture3.installBrowserPlatform({ post, baseUrl: msg.baseUrl, kernel: kernelState });
     loadFiles().catch((e) => write("stderr")(`ブラウザの保存領域 (IndexedDB) が開けません: ${e}`)).then(() => post({ type: "ready" }));
   } else if (msg.type === "interrupt") {
     kernelState.interrupts++; // the running loop sees it at its next mini-batch (lib/core/data/loader.ts)

@@ -13,7 +13,7 @@ module.exports = defineConfig({
   outputDir: "../../artifacts/site/results", // failure screenshots
   globalSetup: require.resolve("./server.js"),
   workers: 1,
-  timeout: 10 * 60 * 1000,
+  timeout: 20 * 60 * 1000,
   reporter: [["list"]],
   use: {
     ...require("../browser/chromium"),

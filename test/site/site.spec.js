@@ -51,7 +51,7 @@ const errorsOf = (doc) => doc.cells.flatMap((c) => c.outputs || []).filter((o) =
 test("02_mnist_mlp runs to the end in the site, its checks hold, nothing leaves the origin", async ({ page, context }) => {
   const foreign = await guardOrigin(context);
   const t0 = Date.now();
-  const doc = await runNotebook(page, "02_mnist_mlp.ipynb", 8 * 60 * 1000);
+  const doc = await runNotebook(page, "02_mnist_mlp.ipynb", 15 * 60 * 1000);
   console.log(`[site] 02: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   expect(errorsOf(doc)).toEqual([]);
   const first = doc.cells.find((c) => c.cell_type === "code").outputs.map((o) => [].concat(o.text || "").join("")).join("");

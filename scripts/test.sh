@@ -6,7 +6,7 @@
 #   4. every notebook executed with nbconvert under tslab, outputs checked (scripts/run-notebooks.js, two at a time);
 #      02 and the students' 04 a second time with TFJS_BACKEND=wasm (artifacts/notebooks-wasm/)
 #   5. a real browser: every notebook in JupyterLab in Debian's chromium, @playwright/test's runner (playwright.config.js,
-#      test/browser/), when chromium is installed
+#      test/browser/), when chromium is installed; it runs beside step 6
 #   6. nbgrader: four submissions of 04's exercises (one tampers with its checks) autograded by npm run grade's script
 #      (test/nbgrader/autograde.py, test/nbgrader/tampering.py; they load the CNN step 4 trained, not train it again)
 #   7. the class hub (hub/jupyterhub_config.py): three students log in and run 02 at the same time, kept apart;
@@ -68,19 +68,27 @@ node scripts/run-notebooks.js 2>&1 | tee artifacts/notebooks.log
 suite notebooks artifacts/notebooks.log
 timed "4. notebooks"
 
-echo; echo "=== 5. real browser (JupyterLab + chromium, playwright test: test/browser/)"
+# Steps 5 and 6 run side by side: the browser test leaves a core idle (one notebook at a time in JupyterLab, chromium
+# waiting on the kernel: 240 CPU-s in 295 s), nbgrader's step uses about 1.4 cores; they share no files (the browser's
+# JupyterLab works in a copy under artifacts/browser/, nbgrader in its own course folders). Logs are shown in order.
+echo; echo "=== 5. real browser (JupyterLab + chromium, playwright test: test/browser/), beside step 6"
+browser=""
 if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then
-  playwright test 2>&1 | tee artifacts/browser.log
-  suite browser artifacts/browser.log
+  playwright test > artifacts/browser.log 2>&1 &
+  browser=$!
 else
   echo "SKIPPED: chromium is not installed (Debian: apt-get install chromium); .ci/run installs it, so CI always runs this."
 fi
-timed "5. real browser"
-
 echo; echo "=== 6. nbgrader: four submissions of 04 autograded (one tampers with its checks), scores and feedback (test/nbgrader/autograde.py)"
 python test/nbgrader/autograde.py 2>&1 | tee artifacts/nbgrader.log
 suite nbgrader artifacts/nbgrader.log
-timed "6. nbgrader"
+if [ -n "$browser" ]; then
+  wait $browser
+  echo "--- 5. real browser (ran beside step 6)"
+  cat artifacts/browser.log
+  suite browser artifacts/browser.log
+fi
+timed "5. real browser + 6. nbgrader beside it"
 
 echo; echo "=== 7. JupyterHub: three students run 02 at once on the class hub, kept apart (test/hub/hub_test.py)"
 python test/hub/hub_test.py 2>&1 | tee artifacts/hub.log

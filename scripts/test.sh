@@ -13,6 +13,8 @@
 #      nbgrader across their accounts (release, fetch, submit, autograde as the lecturer's account, feedback);
 #      its log-in (sign-up + approval, lock-out, tokens), HTTPS, idle culling, LTI 1.3 and OIDC configurations;
 #      ten students at once (load: every run ends with its accuracy, the hub's API answers within a second)
+#   8. the static site (npm run site, JupyterLite) served by a plain static server, 02 run in chromium in it, its outputs
+#      checked, no request leaving the origin (test/site/); it runs beside step 7's first parts
 # Ends with one line "N passed, M failed" and a non-zero exit status when anything failed.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -90,6 +92,14 @@ if [ -n "$browser" ]; then
 fi
 timed "5. real browser + 6. nbgrader beside it"
 
+# Step 8, the static site (JupyterLite) in chromium, runs beside the hub's first steps: chromium trains in one
+# WebAssembly thread (about one core) while the hub's tests leave about 0.7 core idle; never beside the load test,
+# which asserts the hub's API answers within a second. Its log is shown after step 7.
+site=""
+if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then
+  playwright test -c test/site > artifacts/site.log 2>&1 &
+  site=$!
+fi
 echo; echo "=== 7. JupyterHub: three students run 02 at once on the class hub, kept apart (test/hub/hub_test.py)"
 python test/hub/hub_test.py 2>&1 | tee artifacts/hub.log
 suite hub artifacts/hub.log
@@ -105,10 +115,22 @@ timed "7. hub's nbgrader + log-in beside it"
 echo "--- the hub's log-in (sign-up + approval, lock-out, tokens), HTTPS, idle culling, LTI 1.3 / OIDC (test/hub/login_test.py; ran beside the nbgrader test)"
 cat artifacts/hub-login.log
 suite login artifacts/hub-login.log
+t_site=$SECONDS
+[ -n "$site" ] && wait $site
+echo "(waited $((SECONDS - t_site)) s for step 8 before the load test)"
+timed "8. site: the wait for it after step 7's first parts"
 echo "--- load: ten students at once, each in their own account, run 02 while the hub's API is probed every 0.5 s (test/hub/load_test.py)"
 python test/hub/load_test.py 2>&1 | tee artifacts/hub-load.log
 suite "hub load" artifacts/hub-load.log
 timed "7. hub load"
+
+echo; echo "=== 8. the static site (JupyterLite, scripts/site.sh) in chromium: 02 run in the browser (test/site/; ran beside step 7's first parts)"
+if [ -n "$site" ]; then
+  cat artifacts/site.log
+  suite site artifacts/site.log
+else
+  echo "SKIPPED: chromium is not installed (Debian: apt-get install chromium); .ci/run installs it, so CI always runs this."
+fi
 
 echo; echo "time per step (CPU: user + system, all processes; 2 x wall = both cores busy the whole step):"
 printf '%s\n' "${timings[@]}"

@@ -1,10 +1,12 @@
-// A playwright reporter that ends the run with one line "browser: N passed, M failed" for scripts/test.sh: N and M
+// A playwright reporter that ends the run with one line "browser: N passed, M failed" (or another name given as the
+// reporter's option: ["count-reporter.js", { name: "site" }]) for scripts/test.sh: N and M
 // count the checks (the test.step of lab.js's `check`); a test that failed outside its checks (a timeout, an
 // element that never came, JupyterLab not starting) counts as one failed check more.
 "use strict";
 
 class CountReporter {
-  constructor() {
+  constructor(options = {}) {
+    this.name = options.name || "browser";
     this.passed = 0;
     this.failed = 0;
     this.failedSteps = new Set(); // tests with a failed check
@@ -30,7 +32,7 @@ class CountReporter {
 
   onEnd(result) {
     if (result.status !== "passed" && this.failed === 0) this.failed = 1; // interrupted, or the global time limit
-    console.log(`browser: ${this.passed} passed, ${this.failed} failed`);
+    console.log(`${this.name}: ${this.passed} passed, ${this.failed} failed`);
   }
 }
 

@@ -1,7 +1,9 @@
 // The TensorFlow.js backend in the browser: WebGL (the laptop's GPU) where the browser has it, else WebAssembly
-// (its files are served by the site, next to the kernel's worker), else the plain JavaScript cpu backend.
+// (its files are served by the site, next to the kernel's worker) with the project's training kernels
+// (lib/node/wasm-kernels.ts, TF.js code only), else the plain JavaScript cpu backend.
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { registerWasmTrainingKernels } from "../node/wasm-kernels"; // pure TF.js (test/lib-structure.test.ts says so)
 
 export type BrowserBackend = "webgl" | "wasm" | "cpu";
 let chosen: { backend: BrowserBackend; tfjs: string; skipped: string[] } | null = null;
@@ -21,6 +23,8 @@ export async function useBackend(requested = "auto", opts: { print?: boolean } =
         if (soft) throw new Error(`WebGL は GPU ではなくソフトウェア (${soft}) で動いています: WebAssembly のほうが速い`);
         if (!(await tf.setBackend(name))) throw new Error("setBackend returned false");
         await tf.ready();
+        // the project's training kernels (conv gradients, transposed matMul, MaxPoolGrad, Tile, Sum): as in node
+        if (name === "wasm") registerWasmTrainingKernels();
         chosen = { backend: name, tfjs: tf.version.tfjs, skipped };
         break;
       } catch (e) {

@@ -148,6 +148,11 @@ const common = [
       const notRun = doc.cells.filter((c) => c.cell_type === "code" && c.source.length > 0 && !c.metadata?.execution?.["iopub.status.idle"]);
       return notRun.length === 0 || `${notRun.length} code cells were not executed`;
     },
+    // the site (docs/site.md): JupyterLab records the execution count of each execute_reply; no nbclient metadata
+    site: ({ doc }) => {
+      const notRun = doc.cells.filter((c) => c.cell_type === "code" && c.source.length > 0 && typeof c.execution_count !== "number");
+      return notRun.length === 0 || `${notRun.length} code cells have no execution count`;
+    },
   },
   {
     name: "backend cell prints the backend the run asked for (tensorflow and TensorFlow 2.21.0; wasm under TFJS_BACKEND=wasm)",
@@ -159,6 +164,13 @@ const common = [
         wasm: /^backend: wasm \| tfjs 4\.22\.0 \| TensorFlow - \| device: CPU \(WebAssembly/,
         cpu: /^backend: cpu \| tfjs 4\.22\.0 \| TensorFlow - \| device: /,
       }[asked] ?? /^backend: tensorflow \| tfjs 4\.22\.0 \| TensorFlow 2\.21\.0 \| device: /;
+      return want.test(t) || `first code cell printed ${JSON.stringify(t.slice(0, 200))}`;
+    },
+    // the site: lib/browser/backend.ts's line, e.g. "backend: wasm (ブラウザ), tfjs 4.22.0"; `backend` (if given) is the one asked for
+    site: ({ doc, backend }) => {
+      const first = doc.cells.find((c) => c.cell_type === "code");
+      const t = (first.outputs ?? []).map((o) => [].concat(o.text ?? o.data?.["text/plain"] ?? "").join("")).join("");
+      const want = new RegExp(`^backend: (${backend ?? "webgl|wasm|cpu"}) \\(ブラウザ\\), tfjs 4\\.22\\.0`);
       return want.test(t) || `first code cell printed ${JSON.stringify(t.slice(0, 200))}`;
     },
   },
@@ -206,6 +218,17 @@ const common = [
       if (/cdn\.plot\.ly|cdn\.jsdelivr|unpkg\.com/.test(html)) return "HTML export references a CDN";
       const divs = (html.match(/Plotly\.newPlot/g) ?? []).length;
       return divs >= figs.length || `HTML export draws ${divs} plots for ${figs.length} figures`;
+    },
+    // the site has no HTML export: the page drew `drawn` plotly figures (test/site counts them in the DOM)
+    site: ({ doc, drawn }) => {
+      const figs = outputs(doc).filter((o) => o.data && o.data["application/vnd.plotly.v1+json"]);
+      const noHtml = figs.filter((o) => !o.data["text/html"]);
+      if (noHtml.length) return `${noHtml.length} plotly outputs without text/html`;
+      const json = JSON.stringify(doc);
+      if (json.includes("plotly.js v")) return "the notebook's outputs carry plotly.js";
+      if (/cdn\.plot\.ly|cdn\.jsdelivr|unpkg\.com/.test(json)) return "the notebook's outputs reference a CDN";
+      if (typeof drawn !== "number") return "the site's test did not count the figures drawn in the page (ctx.drawn)";
+      return drawn >= figs.length || `the page drew ${drawn} plotly figures for ${figs.length} figure outputs`;
     },
   },
 ];
@@ -1047,13 +1070,15 @@ function cellSeconds(doc) {
 /**
  * Applies the common checks and the notebook's own (`rel`: its path under notebooks/, e.g. "solutions/04_mnist_conv.ipynb")
  * to ctx = { doc, html, name, backend }: one { name, ok, detail } per check; a check that throws fails with its stack.
- * scripts/run-notebooks.js and test/hub/check-notebooks.js both use it.
+ * scripts/run-notebooks.js and test/hub/check-notebooks.js both use it. ctx.edition "site" (test/site: the notebook
+ * as JupyterLab in the browser has it, no html, ctx.drawn = figures drawn in the page) uses a check's `site` variant
+ * where it has one: the same assertion read from what the site records instead of nbconvert's.
  */
 function runChecks(ctx, rel) {
   return [...common, ...(checks[rel] ?? [])].map((c) => {
     let r;
     try {
-      r = c.test(ctx);
+      r = ctx.edition === "site" && c.site ? c.site(ctx) : c.test(ctx);
     } catch (e) {
       r = `check threw: ${e && e.stack ? e.stack : e}`;
     }

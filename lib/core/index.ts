@@ -24,8 +24,10 @@ export { vgg16, googlenet, resnet34, Inception } from "./architectures";
 // ---- training: optimizers, the loop, evaluation, comparison runs
 export { optim };
 export { manualSeed, Random } from "./random";
-export { trainStep, trainEpoch, evaluate, predict, fit, EarlyStopping, l2Penalty } from "./train";
-export { experiment, showExperiments } from "./experiment";
+export { trainStep, trainEpoch, evaluate, predict, fit, l2Penalty } from "./train";
+export { EarlyStopping } from "./early-stopping";
+export { experiment } from "./experiment";
+export { showExperiments } from "./plot/experiments";
 export type { ExperimentResult } from "./experiment";
 export { topk, topkAccuracy } from "./metrics";
 

@@ -10,15 +10,6 @@ export function interruptCount(): number {
   return platform().interruptCount();
 }
 
-/** Thrown by a loop that noticed Kernel > Interrupt; the kernel prints only its message, without a stack. */
-export class KeyboardInterrupt extends Error {
-  /** @param batches how many mini-batches of the interrupted loop were completed */
-  constructor(message: string, readonly batches = 0) {
-    super(message);
-    this.name = "KeyboardInterrupt";
-  }
-}
-
 /** Remembers the interrupt count when a loop starts; `interrupted()` is true once the kernel was interrupted since. */
 export class InterruptWatch {
   private readonly start = interruptCount();

@@ -1,6 +1,6 @@
 // torch.nn in miniature: Module; Linear, Conv2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, Dropout, BatchNorm, Flatten;
 // the activations ReLU, Tanh, Sigmoid, LogSoftmax; Sequential; nn.init (init.ts). And the two helpers everything that
-// looks at a model shares: inEvalMode (eval mode, then the mode it had) and traceForward.
+// looks at a model shares: inEvalMode (eval mode, then the mode it had; mode.ts) and traceForward.
 // Weights are initialized as PyTorch initializes nn.Linear / nn.Conv2d
 // (kaiming_uniform_(a=√5) → U(-1/√fan_in, 1/√fan_in), bias likewise), drawn from the seeded
 // global generator, so manualSeed(s) gives the same network every run.
@@ -10,7 +10,10 @@ import * as tf from "@tensorflow/tfjs";
 import { fromBase64, toBase64 } from "./bytes";
 import { madeByThisCell } from "./ownership";
 import { needs } from "./platform";
+import { inEvalMode } from "./mode";
 import { globalRandom } from "./random";
+
+export { inEvalMode };
 
 export * as init from "./init";
 
@@ -154,25 +157,6 @@ export abstract class Module {
       line,
     ].join("\n");
   }
-}
-
-/**
- * Runs `f` with `model` in eval mode (no dropout draws, no batch-norm updates) and puts the mode it had back
- * afterwards, also when `f` throws; a promise returned by `f` restores the mode when it settles.
- */
-export function inEvalMode<T>(model: Module, f: () => T): T {
-  const wasTraining = model.training;
-  model.eval();
-  let result: T;
-  try {
-    result = f();
-  } catch (e) {
-    model.train(wasTraining);
-    throw e;
-  }
-  if (result instanceof Promise) return result.finally(() => model.train(wasTraining)) as T;
-  model.train(wasTraining);
-  return result;
 }
 
 /** One call of a traced module: its name, the module, and the shapes (with the batch axis) that went in and came out. */

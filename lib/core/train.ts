@@ -8,12 +8,14 @@
 //   }
 import * as tf from "@tensorflow/tfjs";
 import type { DataLoader } from "./data/loader";
+import type { EarlyStopping } from "./early-stopping";
+import { DivergedError, KeyboardInterrupt } from "./errors";
 import { nll_loss } from "./functional";
-import { inEvalMode, type Module } from "./nn";
+import { inEvalMode } from "./mode";
+import type { Module } from "./nn";
 import type { Optimizer } from "./optim";
-import { KeyboardInterrupt } from "./kernel";
 import { ProgressLine } from "./progress";
-import { markGenuine } from "./provenance";
+import { registerResult } from "./results";
 
 /**
  * How to train: one configuration that experiment() passes to fit(), fit() to trainEpoch() and trainEpoch() to
@@ -52,14 +54,6 @@ export function l2Penalty(model: Module, lambda: number): tf.Scalar {
 
 function countCorrect(output: tf.Tensor, target: tf.Tensor): number {
   return tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(output, 1), target), "int32")).dataSync()[0]);
-}
-
-/** The loss became NaN or infinite: the step was not applied, the model keeps the weights it had before it. */
-export class DivergedError extends Error {
-  constructor(message: string, readonly loss: number) {
-    super(message);
-    this.name = "DivergedError";
-  }
 }
 
 /**
@@ -206,54 +200,6 @@ export async function predict(model: Module, loader: DataLoader): Promise<{ pred
   return { pred: Int32Array.from(preds), target: Int32Array.from(targets) };
 }
 
-/**
- * Stops when the monitored loss has not improved for `patience` epochs, and restores the best weights.
- * fit() calls start() first, so one EarlyStopping can serve several fit() calls, each judged on its own (as Keras).
- */
-export class EarlyStopping {
-  best = Infinity;
-  best_epoch = 0;
-  private waited = 0;
-  private saved: Map<string, tf.Tensor> | null = null;
-
-  constructor(readonly patience = 3, readonly min_delta = 0) {}
-
-  /** Forgets an earlier training: no best loss, no epochs waited, no saved weights. */
-  start(): void {
-    this.best = Infinity;
-    this.best_epoch = 0;
-    this.waited = 0;
-    this.discard();
-  }
-
-  /** Frees the saved weights without restoring them (fit() stopped by an interrupt or an error). */
-  discard(): void {
-    if (this.saved) tf.dispose([...this.saved.values()]);
-    this.saved = null;
-  }
-
-  /** Call after each epoch with the validation loss. Returns true when training should stop. */
-  step(model: Module, loss: number, epoch: number): boolean {
-    if (loss < this.best - this.min_delta) {
-      this.best = loss;
-      this.best_epoch = epoch;
-      this.waited = 0;
-      this.discard();
-      this.saved = model.snapshot();
-      return false;
-    }
-    this.waited += 1;
-    return this.waited >= this.patience;
-  }
-
-  /** Puts the best epoch's weights back into `model`. */
-  restore(model: Module): void {
-    if (!this.saved) return;
-    model.load_state_dict(this.saved);
-    this.discard();
-  }
-}
-
 export interface EpochRecord {
   epoch: number;
   train_loss: number;
@@ -285,7 +231,7 @@ export async function fit(model: Module, optimizer: Optimizer, train_loader: Dat
     opts.early_stopping.restore(model);
     history.best_epoch = opts.early_stopping.best_epoch;
   }
-  return markGenuine(history);
+  return registerResult(history);
 }
 
 /** fit()'s epochs: train, evaluate, record, draw the line, ask early stopping. */

@@ -12,7 +12,7 @@ import { DataLoader } from "./data/loader";
 import type { Module } from "./nn";
 import { byName } from "./optim";
 import { manualSeed } from "./random";
-import { registerResult } from "./results";
+import { registerResult } from "./hooks";
 import { fit, History, l2Penalty, TrainOptions } from "./train";
 
 /** The training configuration (epochs, weight_decay, early_stopping (needs `valid`), print_every, on_epoch, ...) and the run's data and optimizer. */

@@ -1,5 +1,5 @@
 // Proof that an object came from the library: experiment() and fit() register what they return here (through
-// results.ts, where this file installs itself as it loads: "lecture3" loads it with the exercise checkers).
+// hooks.ts, where this file installs itself as it loads: "lecture3" loads it with the exercise checkers).
 // The returned object stays plain data that the student may change (`history.epochs.push(...)` works); what a
 // checker needs is kept here, out of the student's reach, in a WeakMap keyed by that object:
 //   - a digest of its numbers and names when it was returned, so a checker can tell an edited result
@@ -9,7 +9,7 @@
 //   - a fingerprint of the model's weights, so a checker can tell when the model was trained further or replaced.
 import * as tf from "@tensorflow/tfjs";
 import type { Module } from "./nn";
-import { onResult } from "./results";
+import { installResults } from "./hooks";
 
 /** What a checker may rely on about a registered object. */
 export interface Provenance {
@@ -69,8 +69,8 @@ export function markGenuine<T extends object>(obj: T, setting?: object): T {
   return obj;
 }
 
-// fit() and experiment() register what they return through results.ts
-onResult(markGenuine);
+// fit() and experiment() register what they return through hooks.ts
+installResults(markGenuine);
 
 /** True when `obj` itself (not a copy) was returned by experiment() or fit(), whether edited since or not. */
 export function isGenuine(obj: unknown): boolean {

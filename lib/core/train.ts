@@ -14,8 +14,7 @@ import { nll_loss } from "./functional";
 import { inEvalMode } from "./mode";
 import type { Module } from "./nn";
 import type { Optimizer } from "./optim";
-import { ProgressLine } from "./progress";
-import { registerResult } from "./results";
+import { epochLine, registerResult, type EpochLine } from "./hooks";
 
 /**
  * How to train: one configuration that experiment() passes to fit(), fit() to trainEpoch() and trainEpoch() to
@@ -84,7 +83,7 @@ export interface EpochPlace {
   /** the epoch's number from 1 (its label, the mini-batch numbers of the running-loss lines, the interrupt message) */
   epoch?: number;
   /** a progress line drawn by the caller: this epoch ticks it and leaves it for the caller to finish */
-  line?: ProgressLine;
+  line?: EpochLine;
 }
 
 export interface EpochResult {
@@ -112,7 +111,7 @@ export async function trainEpoch(model: Module, optimizer: Optimizer, loader: Da
   model.train();
   const label = epochLabel(opts, at.epoch);
   const own = at.line === undefined && opts.progress !== false;
-  const bar = at.line ?? (own ? new ProgressLine(loader.length, label) : null);
+  const bar = at.line ?? (own ? epochLine(loader.length, label) : null);
   // mini-batches trained before this epoch (every epoch of fit() trains every batch of the loader)
   const before = ((at.epoch ?? 1) - 1) * loader.length;
   const t0 = Date.now();
@@ -238,13 +237,13 @@ export async function fit(model: Module, optimizer: Optimizer, train_loader: Dat
 async function fitEpochs(model: Module, optimizer: Optimizer, train_loader: DataLoader, test_loader: DataLoader, opts: TrainOptions, history: History): Promise<void> {
   const every = opts.print_every ?? 1;
   const testName = opts.test_name ?? "テスト";
-  let line = null as ProgressLine | null;
+  let line = null as EpochLine | null;
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     const t0 = Date.now();
     const label = epochLabel(opts, epoch);
     // the line of an epoch that is not kept (print_every) is drawn over by the next epoch's
-    const prev: ProgressLine | null = line;
-    line = opts.progress === false ? null : new ProgressLine(train_loader.length, label, { reuse: prev?.kept === false ? prev : undefined });
+    const prev: EpochLine | null = line;
+    line = opts.progress === false ? null : epochLine(train_loader.length, label, prev?.kept === false ? prev : undefined);
     const tr = await trainEpoch(model, optimizer, train_loader, opts, { epoch, line: line ?? undefined });
     line?.show(`${label}: ${testName}データで評価中…`);
     let train: { loss: number; accuracy: number };

@@ -140,7 +140,7 @@ describe("log_interval", () => {
     const loader = new DataLoader({ dataset: train_set, batch_size: 40 }); // 5 mini-batches an epoch
     // the cell's outputs in order, as nbconvert keeps them: a display update replaces its output in place
     const outputs: { id?: string; text: string }[] = [];
-    setDisplaySink((data, id, update) => {
+    setDisplaySink((data, { id, update }) => {
       const text = String(data["text/plain"]);
       const at = update ? outputs.findIndex((o) => o.id === id) : -1;
       if (at >= 0) outputs[at].text = text;

@@ -27,7 +27,8 @@ export { vgg16, googlenet, resnet34, Inception } from "./architectures";
 // ---- training: optimizers, the loop, evaluation, comparison runs
 export { optim };
 export { manualSeed, Random } from "./random";
-export { trainStep, trainEpoch, evaluate, predict, fit, l2Penalty } from "./train";
+export { trainStep, trainEpoch, evaluate, fit, l2Penalty } from "./train";
+export { predict } from "./predict";
 export { EarlyStopping } from "./early-stopping";
 export { experiment } from "./experiment";
 export { showExperiments } from "./plot/experiments";

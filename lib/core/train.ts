@@ -9,7 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { DataLoader } from "./data/loader";
 import type { EarlyStopping } from "./early-stopping";
-import { DivergedError, KeyboardInterrupt } from "./errors";
+import { DivergedError, rethrow } from "./errors";
 import { nll_loss } from "./functional";
 import { inEvalMode } from "./mode";
 import type { Module } from "./nn";
@@ -95,12 +95,6 @@ export interface EpochResult {
 
 const pct = (x: number) => (100 * x).toFixed(2);
 
-/** Kernel > Interrupt inside a loop: rethrown with a sentence that says where it stopped; other errors unchanged. */
-function rethrow(e: unknown, message: string): never {
-  if (e instanceof KeyboardInterrupt) throw new KeyboardInterrupt(message, e.batches);
-  throw e;
-}
-
 /** "label エポック 2/5", the name of an epoch in its progress line and messages. */
 function epochLabel(opts: Partial<TrainOptions>, epoch?: number): string {
   return `${opts.label ? opts.label + " " : ""}エポック${epoch !== undefined ? ` ${epoch}/${opts.epochs}` : ""}`;
@@ -178,25 +172,6 @@ export async function evaluate(model: Module, loader: DataLoader): Promise<EvalR
     }
   });
   return { loss: sum / count, accuracy: correct / count, correct, count };
-}
-
-/** Predicted class of every example (argmax of the output), in loader order. */
-export async function predict(model: Module, loader: DataLoader): Promise<{ pred: Int32Array; target: Int32Array }> {
-  const preds: number[] = [];
-  const targets: number[] = [];
-  await inEvalMode(model, async () => {
-    try {
-      for await (const [input, target] of loader) {
-        tf.tidy(() => {
-          preds.push(...tf.argMax(model.forward(input), 1).dataSync());
-          targets.push(...target.dataSync());
-        });
-      }
-    } catch (e) {
-      rethrow(e, `予測を中断しました (${preds.length} 枚目まで)`);
-    }
-  });
-  return { pred: Int32Array.from(preds), target: Int32Array.from(targets) };
 }
 
 export interface EpochRecord {

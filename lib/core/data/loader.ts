@@ -6,7 +6,7 @@
 // redraw its progress line between batches and stop at Kernel > Interrupt.
 import * as tf from "@tensorflow/tfjs";
 import { KeyboardInterrupt } from "../errors";
-import { InterruptWatch } from "../kernel";
+import { InterruptWatch } from "../interrupt";
 import { Random, globalRandom } from "../random";
 import type { ImageDataset } from "./dataset";
 

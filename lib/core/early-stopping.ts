@@ -1,7 +1,7 @@
 // Early stopping, as Keras's callback: stop when the monitored loss has not improved for `patience` epochs and
 // put the best epoch's weights back. fit({ early_stopping }) calls start(), step(), restore() and discard().
 import * as tf from "@tensorflow/tfjs";
-import type { Module } from "./nn";
+import type { Module } from "./module";
 
 /**
  * Stops when the monitored loss has not improved for `patience` epochs, and restores the best weights.

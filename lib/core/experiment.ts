@@ -9,7 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ImageDataset } from "./data/dataset";
 import { DataLoader } from "./data/loader";
-import type { Module } from "./nn";
+import type { Module } from "./module";
 import { byName } from "./optim";
 import { manualSeed } from "./random";
 import { registerResult } from "./hooks";

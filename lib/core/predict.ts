@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { DataLoader } from "./data/loader";
 import { rethrow } from "./errors";
 import { inEvalMode } from "./mode";
-import type { Module } from "./nn";
+import type { Module } from "./module";
 
 /** Predicted class of every example (argmax of the output), in loader order. */
 export async function predict(model: Module, loader: DataLoader): Promise<{ pred: Int32Array; target: Int32Array }> {

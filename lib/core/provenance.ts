@@ -8,7 +8,7 @@
 //   - the options experiment() was called with;
 //   - a fingerprint of the model's weights, so a checker can tell when the model was trained further or replaced.
 import * as tf from "@tensorflow/tfjs";
-import type { Module } from "./nn";
+import type { Module } from "./module";
 import { installResults } from "./hooks";
 
 /** What a checker may rely on about a registered object. */

@@ -12,7 +12,7 @@ import type { EarlyStopping } from "./early-stopping";
 import { DivergedError, rethrow } from "./errors";
 import { nll_loss } from "./functional";
 import { inEvalMode } from "./mode";
-import type { Module } from "./nn";
+import type { Module } from "./module";
 import type { Optimizer } from "./optim";
 import { epochLine, registerResult, type EpochLine } from "./hooks";
 

@@ -2,8 +2,9 @@
 // and experiment() names every number once: 訓練損失 (no penalty) vs 正則化項, 検証 vs テスト.
 import { noiseDigits } from "./fixtures";
 import { backend } from "./helpers";
-import { EarlyStopping } from "../lib/core/train";
-import { experiment, experimentFigure } from "../lib/core/experiment";
+import { EarlyStopping } from "../lib/core/early-stopping";
+import { experiment } from "../lib/core/experiment";
+import { experimentFigure } from "../lib/core/plot/experiments";
 import { ConvNet, Net } from "../lib/core/models";
 import { byName, OPTIMIZER_NAMES } from "../lib/core/optim";
 import * as tf from "@tensorflow/tfjs";

@@ -14,7 +14,7 @@ interface Message {
 let sent: Message[] = [];
 beforeEach(() => {
   sent = [];
-  setDisplaySink((data, id, update) => sent.push({ data, id, update }));
+  setDisplaySink((data, { id, update }) => sent.push({ data, id, update }));
 });
 afterAll(() => setDisplaySink(null));
 
@@ -107,6 +107,6 @@ describe("display", () => {
     live.update(history("A", 1));
     expect(log).toHaveBeenCalledTimes(2);
     log.mockRestore();
-    setDisplaySink((data, id, update) => sent.push({ data, id, update }));
+    setDisplaySink((data, { id, update }) => sent.push({ data, id, update }));
   });
 });

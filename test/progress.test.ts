@@ -6,7 +6,7 @@ afterEach(() => setDisplaySink(null));
 
 test("in a notebook: one display, then updates of the same display id; throttled", () => {
   const msgs: { data: MimeBundle; id?: string; update: boolean }[] = [];
-  setDisplaySink((data, id, update) => msgs.push({ data, id, update }));
+  setDisplaySink((data, { id, update }) => msgs.push({ data, id, update }));
   const bar = new ProgressLine(600, "epoch 1/3", { minIntervalMs: 1e9 }); // never redraw on time alone
   for (let i = 1; i <= 600; i++) bar.tick(i, 100, 0.5);
   bar.finish("epoch 1/3: done");
@@ -51,7 +51,7 @@ test("a line finished with keep = false is drawn over by the next line that reus
   } finally {
     log.mockRestore();
   }
-  setDisplaySink((data, id, update) => msgs.push({ data, id, update }));
+  setDisplaySink((data, { id, update }) => msgs.push({ data, id, update }));
   const msgs: { data: Record<string, unknown>; id: string | undefined; update: boolean }[] = [];
   const a = new ProgressLine(3, "a");
   a.finish("a done", false);
@@ -85,7 +85,7 @@ test("a line stays in the cell that started it: when tslab moves on to the next 
 
 test("issue 20: an epoch whose mini-batch lines were printed below its live line ends with its summary below them", () => {
   const msgs: { data: MimeBundle; id?: string; update: boolean }[] = [];
-  setDisplaySink((data, id, update) => msgs.push({ data, id, update }));
+  setDisplaySink((data, { id, update }) => msgs.push({ data, id, update }));
   const first = new ProgressLine(3, "epoch 1", { minIntervalMs: 0 });
   first.tick(1, 10);
   first.printedBelow(); // "[  200] loss: ..." went to the cell after the line

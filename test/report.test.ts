@@ -11,7 +11,7 @@ afterEach(() => {
 
 test("in a notebook: one display output with the JSON under its own MIME type and an empty text/plain", () => {
   const msgs: { data: MimeBundle; id?: string; update: boolean }[] = [];
-  setDisplaySink((data, id, update) => msgs.push({ data, id, update }));
+  setDisplaySink((data, { id, update }) => msgs.push({ data, id, update }));
   report({ test_acc: 0.9864, best_epoch: 7, label: "対策なし", curve: [0.5, 0.25] });
   expect(msgs).toHaveLength(1);
   expect(msgs[0].update).toBe(false);

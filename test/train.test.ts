@@ -1,4 +1,4 @@
-// lib/core/train (trainStep, trainEpoch, evaluate, fit, EarlyStopping) and lib/core/data/loader (DataLoader)
+// lib/core/train (trainStep, trainEpoch, evaluate, fit), lib/core/early-stopping and lib/core/data/loader (DataLoader)
 // on small synthetic data, so the whole file runs in seconds: 28×28 "images" of noise with one
 // bright 10×10 square in one of the four quadrants; the label is the quadrant (0-3).
 import * as tf from "@tensorflow/tfjs";
@@ -9,9 +9,10 @@ import { ConvNet, Net } from "../lib/core/models";
 import { Module } from "../lib/core/nn";
 import { Adam, Optimizer, SGD } from "../lib/core/optim";
 import { Random, manualSeed } from "../lib/core/random";
-import { EarlyStopping, evaluate, fit, History, trainEpoch, trainStep } from "../lib/core/train";
+import { EarlyStopping } from "../lib/core/early-stopping";
+import { evaluate, fit, History, trainEpoch, trainStep } from "../lib/core/train";
 import { nll_loss } from "../lib/core/functional";
-import { KeyboardInterrupt } from "../lib/core/kernel";
+import { KeyboardInterrupt } from "../lib/core/errors";
 import { setDisplaySink } from "../lib/core/display";
 import { backend } from "./helpers";
 
@@ -139,7 +140,7 @@ describe("log_interval", () => {
     const loader = new DataLoader({ dataset: train_set, batch_size: 40 }); // 5 mini-batches an epoch
     // the cell's outputs in order, as nbconvert keeps them: a display update replaces its output in place
     const outputs: { id?: string; text: string }[] = [];
-    setDisplaySink((data, id, update) => {
+    setDisplaySink((data, { id, update }) => {
       const text = String(data["text/plain"]);
       const at = update ? outputs.findIndex((o) => o.id === id) : -1;
       if (at >= 0) outputs[at].text = text;
@@ -405,7 +406,8 @@ describe("a diverging learning rate", () => {
     const { DataLoader } = await import("../lib/core/data/loader");
     const { ConvNet } = await import("../lib/core/models");
     const { SGD } = await import("../lib/core/optim");
-    const { fit, DivergedError } = await import("../lib/core/train");
+    const { fit } = await import("../lib/core/train");
+    const { DivergedError } = await import("../lib/core/errors");
     const n = 200;
     const images = new Uint8Array(n * 784).map((_, i) => (i * 7919) % 256);
     const labels = Uint8Array.from({ length: n }, (_, i) => i % 10);

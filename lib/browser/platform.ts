@@ -19,7 +19,7 @@ export function installBrowserPlatform(options: { post: (message: unknown) => vo
   const { post, kernel } = options;
   const browserPlatform: Platform = {
     name: "browser",
-    output: () => (data, id, update) =>
+    output: () => (data, { id, update }) =>
       post({ type: update ? "update_display_data" : "display_data", bundle: { data, metadata: {}, transient: id ? { display_id: id } : {} } }),
     interruptCount: () => kernel.interrupts,
     cells: () => kernel,

@@ -29,7 +29,7 @@ function printText(data: MimeBundle): void {
 /** Shows a MIME bundle once. */
 export function show(data: MimeBundle): void {
   const out = outputNow();
-  if (out) out(data, undefined, false);
+  if (out) out(data, { update: false });
   else printText(data);
 }
 
@@ -51,7 +51,7 @@ export class LiveDisplay {
   shown = false;
   /** Draws `data`, replacing what this display showed before. */
   update(data: MimeBundle): void {
-    if (this.out) this.out(data, this.id, this.shown);
+    if (this.out) this.out(data, { id: this.id, update: this.shown });
     else if (!this.shown) printText(data);
     this.shown = true;
   }
@@ -60,7 +60,7 @@ export class LiveDisplay {
    * drawn, and leaves its old place empty (JupyterLab and an executed notebook's HTML export then read in order).
    */
   moveDown(data: MimeBundle): void {
-    if (this.out && this.shown) this.out({ "text/plain": "" }, this.id, true);
+    if (this.out && this.shown) this.out({ "text/plain": "" }, { id: this.id, update: true });
     this.id = newDisplayId();
     this.shown = false;
     this.update(data);

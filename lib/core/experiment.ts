@@ -1,7 +1,7 @@
 // One comparison run for the generalization experiments: same seed, same data, one change.
 //   const base = await experiment("対策なし", () => new Net(), { train: small, valid: valid, epochs: 20 });
 //   const drop = await experiment("ドロップアウト", () => new Net({ dropout: 0.5 }), { ...same });
-//   showExperiments([base, drop], "ドロップアウト");
+//   showExperiments([base, drop], "ドロップアウト");   (the figure: plot/experiments.ts)
 // Each run prints one Japanese line every `print_every` epochs (worded like fit()'s), with one name per number:
 //   対策なし エポック 20/20: 訓練 損失 0.0012 正解率 100.00% | 検証 損失 0.5120 正解率 86.90% | 0.9 秒
 // 訓練 損失 (訓練損失) is the nll loss on the training data measured after the epoch in eval mode; with weight decay
@@ -9,11 +9,10 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ImageDataset } from "./data/dataset";
 import { DataLoader } from "./data/loader";
-import type { Module } from "./nn";
+import type { Module } from "./module";
 import { byName } from "./optim";
-import { COLORS, Figure, lineChart, Series, showFigure, sideBySide } from "./plot";
 import { manualSeed } from "./random";
-import { markGenuine } from "./provenance";
+import { registerResult } from "./hooks";
 import { fit, History, l2Penalty, TrainOptions } from "./train";
 
 /** The training configuration (epochs, weight_decay, early_stopping (needs `valid`), print_every, on_epoch, ...) and the run's data and optimizer. */
@@ -156,45 +155,8 @@ export async function experiment(label: string, makeModel: () => Module, options
       ...numbers,
       penalty: penaltyOf(),
     };
-    return markGenuine(res, options);
+    return registerResult(res, options);
   } finally {
     optimizer.dispose();
   }
-}
-
-/**
- * Loss and accuracy per epoch of one or more runs, side by side: 訓練 dashed, 検証 (or テスト) solid,
- * one colour per run; a dotted vertical line at the epoch early stopping restored.
- */
-export function experimentFigure(runs: ExperimentResult | ExperimentResult[], title?: string): Figure {
-  const list = Array.isArray(runs) ? runs : [runs];
-  const one = (metric: "loss" | "acc"): Figure => {
-    const scale = metric === "acc" ? 100 : 1;
-    const series = list.flatMap((r, i): Series[] => {
-      const color = COLORS[i % COLORS.length];
-      const x = r.history.epochs.map((e) => e.epoch);
-      const ev = r.history.epochs.map((e) => scale * (metric === "acc" ? e.test_acc : e.test_loss));
-      const tr = r.history.epochs.map((e) => scale * (metric === "acc" ? e.train_acc : e.train_loss));
-      return [
-        { name: `${r.label} ${NAMES[r.evaluated_on]}`, x, y: ev, color, group: r.label },
-        { name: `${r.label} 訓練`, x, y: tr, color, group: r.label, dash: "dash" },
-      ];
-    });
-    const t = metric === "acc" ? "正解率 (%)" : "損失";
-    const fig = lineChart(series, { title: t, xTitle: "エポック", yTitle: t });
-    const lastEpoch = Math.max(1, ...list.flatMap((r) => r.history.epochs.map((e) => e.epoch)));
-    Object.assign(fig.layout.xaxis, { tick0: 0, dtick: Math.max(1, Math.ceil(lastEpoch / 10)) });
-    fig.layout.shapes = list.flatMap((r, i) =>
-      r.history.best_epoch === undefined
-        ? []
-        : [{ type: "line", xref: "x", yref: "paper", x0: r.history.best_epoch, x1: r.history.best_epoch, y0: 0, y1: 1, line: { dash: "dot", width: 1, color: COLORS[i % COLORS.length] } }],
-    );
-    return fig;
-  };
-  return sideBySide([one("loss"), one("acc")], title);
-}
-
-/** Shows experimentFigure in the notebook. */
-export function showExperiments(runs: ExperimentResult | ExperimentResult[], title?: string): void {
-  showFigure(experimentFigure(runs, title));
 }

@@ -6,6 +6,9 @@ import * as F from "./functional";
 import * as nn from "./nn";
 import * as optim from "./optim";
 import * as transforms from "./data/transforms";
+// the epoch line and the checkers' record that the training loop reports to (hooks.ts): they install themselves
+import "./progress";
+import "./provenance";
 
 // ---- data: transforms, mini-batches, augmentation (torchvision.transforms, DataLoader)
 export { transforms };
@@ -24,8 +27,11 @@ export { vgg16, googlenet, resnet34, Inception } from "./architectures";
 // ---- training: optimizers, the loop, evaluation, comparison runs
 export { optim };
 export { manualSeed, Random } from "./random";
-export { trainStep, trainEpoch, evaluate, predict, fit, EarlyStopping, l2Penalty } from "./train";
-export { experiment, showExperiments } from "./experiment";
+export { trainStep, trainEpoch, evaluate, fit, l2Penalty } from "./train";
+export { predict } from "./predict";
+export { EarlyStopping } from "./early-stopping";
+export { experiment } from "./experiment";
+export { showExperiments } from "./plot/experiments";
 export type { ExperimentResult } from "./experiment";
 export { topk, topkAccuracy } from "./metrics";
 

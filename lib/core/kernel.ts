@@ -1,31 +1,9 @@
-// What the kernel knows about the cells a student ran, and about Kernel > Interrupt, as the platform reports it
-// (lib/core/platform.ts; in tslab the kernel preload scripts/tslab-preload.js records them). Where nothing is
-// recorded (node, jest) every function here answers "nothing known".
+// What the kernel knows about the cells a student ran, as the platform reports it (lib/core/platform.ts; in tslab the
+// kernel preload scripts/tslab-preload.js records them), for the checkers. Where nothing is recorded (node, jest)
+// every function here answers "nothing known". Kernel > Interrupt: interrupt.ts; the cell running now: ownership.ts.
 import { platform, type CellRecord } from "./platform";
 
 export type { CellRecord };
-
-/** How many times the kernel has been interrupted so far (0 outside a kernel). */
-export function interruptCount(): number {
-  return platform().interruptCount();
-}
-
-/** Thrown by a loop that noticed Kernel > Interrupt; the kernel prints only its message, without a stack. */
-export class KeyboardInterrupt extends Error {
-  /** @param batches how many mini-batches of the interrupted loop were completed */
-  constructor(message: string, readonly batches = 0) {
-    super(message);
-    this.name = "KeyboardInterrupt";
-  }
-}
-
-/** Remembers the interrupt count when a loop starts; `interrupted()` is true once the kernel was interrupted since. */
-export class InterruptWatch {
-  private readonly start = interruptCount();
-  get interrupted(): boolean {
-    return interruptCount() !== this.start;
-  }
-}
 
 const declares = (name: string) => new RegExp(`(^|[^\\w$.])(const|let|var)\\s+${name}\\b|(^|[^\\w$.])${name}\\s*=[^=>]`, "m");
 
@@ -52,9 +30,4 @@ export function answerCellProblem(name: string): string | null {
   const c = lastCellAssigning(name);
   if (!c || c.ok) return null;
   return `解答セルがエラーのため実行されていません${c.error ? ` (${c.error})` : ""}。上のエラーを直してから解答セルを実行してください`;
-}
-
-/** The cell running now, or null (outside a kernel, or between cells). */
-export function currentCell(): CellRecord | null {
-  return platform().cells()?.current ?? null;
 }

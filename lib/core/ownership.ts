@@ -8,7 +8,7 @@
 //     handed to another cell's variable (`kept.push(model)`) goes with it: build what you keep in a cell you do not
 //     run again, or keep a copy (`model.snapshot()`).
 // Outside a notebook (node, jest) no cell is running and only dispose() frees.
-import { currentCell } from "./kernel";
+import { platform } from "./platform";
 
 /** Something that holds tensors and frees them once (a second dispose() does nothing). */
 export interface Owned {
@@ -20,7 +20,7 @@ const latestRun = new Map<string, { cell: object; made: Owned[] }>();
 
 /** Records `thing` as made by the cell running now (nothing outside a notebook) and returns it. */
 export function madeByThisCell<T extends Owned>(thing: T): T {
-  const cell = currentCell();
+  const cell = platform().cells()?.current; // the cell running now (none outside a notebook)
   if (!cell) return thing;
   let run = latestRun.get(cell.code);
   if (run?.cell !== cell) {

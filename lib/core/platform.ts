@@ -5,8 +5,14 @@
 
 export type MimeBundle = Record<string, unknown>;
 
-/** Sends one display message. `id` names an output that later messages with `update` true replace in place. */
-export type Output = (data: MimeBundle, id: string | undefined, update: boolean) => void;
+/** Where a display message goes: `id` names an output that later messages with `update` true replace in place. */
+export interface DisplayPlace {
+  id?: string;
+  update: boolean;
+}
+
+/** Sends one display message. */
+export type Output = (data: MimeBundle, place: DisplayPlace) => void;
 
 /** One executed cell, as the kernel records it. */
 export interface CellRecord {

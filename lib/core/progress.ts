@@ -1,8 +1,10 @@
 // One live line per epoch, like tqdm:  エポック 1/3 |█████░░░░░| 300/600 損失 0.4120 | 3,100 枚/秒 | 残り 10 秒
 // In JupyterLab the line redraws in place; an executed notebook keeps only its last state
 // (display updates replace the output), so nbconvert output stays a few lines per run.
-// Outside a notebook only the final line of each epoch is printed.
+// Outside a notebook only the final line of each epoch is printed. fit() and trainEpoch() get it through hooks.ts,
+// where this file installs itself when it loads.
 import { inNotebook, LiveDisplay } from "./display";
+import { installEpochLine, type EpochLine } from "./hooks";
 
 function bar(frac: number, width = 20): string {
   const full = Math.round(frac * width);
@@ -13,7 +15,7 @@ function secs(s: number): string {
   return s >= 60 ? `${Math.floor(s / 60)} 分 ${Math.round(s % 60)} 秒` : `${s.toFixed(s < 10 ? 1 : 0)} 秒`;
 }
 
-export class ProgressLine {
+export class ProgressLine implements EpochLine {
   private readonly display: LiveDisplay | null;
   /** lines were printed in the cell after this line was first drawn (the mini-batch log): see printedBelow() */
   private linesBelow = false;
@@ -77,3 +79,6 @@ export class ProgressLine {
     return (Date.now() - this.t0) / 1000;
   }
 }
+
+// fit() and trainEpoch() draw their epochs with it (hooks.ts)
+installEpochLine((total, label, drawOver) => new ProgressLine(total, label, { reuse: drawOver instanceof ProgressLine ? drawOver : undefined }));

@@ -1,4 +1,5 @@
-// Proof that an object came from the library: experiment() and fit() register what they return here.
+// Proof that an object came from the library: experiment() and fit() register what they return here (through
+// hooks.ts, where this file installs itself as it loads: "lecture3" loads it with the exercise checkers).
 // The returned object stays plain data that the student may change (`history.epochs.push(...)` works); what a
 // checker needs is kept here, out of the student's reach, in a WeakMap keyed by that object:
 //   - a digest of its numbers and names when it was returned, so a checker can tell an edited result
@@ -7,7 +8,8 @@
 //   - the options experiment() was called with;
 //   - a fingerprint of the model's weights, so a checker can tell when the model was trained further or replaced.
 import * as tf from "@tensorflow/tfjs";
-import type { Module } from "./nn";
+import type { Module } from "./module";
+import { installResults } from "./hooks";
 
 /** What a checker may rely on about a registered object. */
 export interface Provenance {
@@ -66,6 +68,9 @@ export function markGenuine<T extends object>(obj: T, setting?: object): T {
   registry.set(obj, p);
   return obj;
 }
+
+// fit() and experiment() register what they return through hooks.ts
+installResults(markGenuine);
 
 /** True when `obj` itself (not a copy) was returned by experiment() or fit(), whether edited since or not. */
 export function isGenuine(obj: unknown): boolean {

@@ -8,12 +8,13 @@
 //   }
 import * as tf from "@tensorflow/tfjs";
 import type { DataLoader } from "./data/loader";
+import type { EarlyStopping } from "./early-stopping";
+import { DivergedError, rethrow } from "./errors";
 import { nll_loss } from "./functional";
-import { inEvalMode, type Module } from "./nn";
+import { inEvalMode } from "./mode";
+import type { Module } from "./module";
 import type { Optimizer } from "./optim";
-import { KeyboardInterrupt } from "./kernel";
-import { ProgressLine } from "./progress";
-import { markGenuine } from "./provenance";
+import { epochLine, registerResult, type EpochLine } from "./hooks";
 
 /**
  * How to train: one configuration that experiment() passes to fit(), fit() to trainEpoch() and trainEpoch() to
@@ -54,14 +55,6 @@ function countCorrect(output: tf.Tensor, target: tf.Tensor): number {
   return tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(output, 1), target), "int32")).dataSync()[0]);
 }
 
-/** The loss became NaN or infinite: the step was not applied, the model keeps the weights it had before it. */
-export class DivergedError extends Error {
-  constructor(message: string, readonly loss: number) {
-    super(message);
-    this.name = "DivergedError";
-  }
-}
-
 /**
  * One mini-batch: forward → loss → backward → step. Returns the batch's loss and correct count.
  * A loss that is NaN or infinite is not stepped on: DivergedError, with the model as it was.
@@ -90,7 +83,7 @@ export interface EpochPlace {
   /** the epoch's number from 1 (its label, the mini-batch numbers of the running-loss lines, the interrupt message) */
   epoch?: number;
   /** a progress line drawn by the caller: this epoch ticks it and leaves it for the caller to finish */
-  line?: ProgressLine;
+  line?: EpochLine;
 }
 
 export interface EpochResult {
@@ -102,12 +95,6 @@ export interface EpochResult {
 
 const pct = (x: number) => (100 * x).toFixed(2);
 
-/** Kernel > Interrupt inside a loop: rethrown with a sentence that says where it stopped; other errors unchanged. */
-function rethrow(e: unknown, message: string): never {
-  if (e instanceof KeyboardInterrupt) throw new KeyboardInterrupt(message, e.batches);
-  throw e;
-}
-
 /** "label エポック 2/5", the name of an epoch in its progress line and messages. */
 function epochLabel(opts: Partial<TrainOptions>, epoch?: number): string {
   return `${opts.label ? opts.label + " " : ""}エポック${epoch !== undefined ? ` ${epoch}/${opts.epochs}` : ""}`;
@@ -118,7 +105,7 @@ export async function trainEpoch(model: Module, optimizer: Optimizer, loader: Da
   model.train();
   const label = epochLabel(opts, at.epoch);
   const own = at.line === undefined && opts.progress !== false;
-  const bar = at.line ?? (own ? new ProgressLine(loader.length, label) : null);
+  const bar = at.line ?? (own ? epochLine(loader.length, label) : null);
   // mini-batches trained before this epoch (every epoch of fit() trains every batch of the loader)
   const before = ((at.epoch ?? 1) - 1) * loader.length;
   const t0 = Date.now();
@@ -187,73 +174,6 @@ export async function evaluate(model: Module, loader: DataLoader): Promise<EvalR
   return { loss: sum / count, accuracy: correct / count, correct, count };
 }
 
-/** Predicted class of every example (argmax of the output), in loader order. */
-export async function predict(model: Module, loader: DataLoader): Promise<{ pred: Int32Array; target: Int32Array }> {
-  const preds: number[] = [];
-  const targets: number[] = [];
-  await inEvalMode(model, async () => {
-    try {
-      for await (const [input, target] of loader) {
-        tf.tidy(() => {
-          preds.push(...tf.argMax(model.forward(input), 1).dataSync());
-          targets.push(...target.dataSync());
-        });
-      }
-    } catch (e) {
-      rethrow(e, `予測を中断しました (${preds.length} 枚目まで)`);
-    }
-  });
-  return { pred: Int32Array.from(preds), target: Int32Array.from(targets) };
-}
-
-/**
- * Stops when the monitored loss has not improved for `patience` epochs, and restores the best weights.
- * fit() calls start() first, so one EarlyStopping can serve several fit() calls, each judged on its own (as Keras).
- */
-export class EarlyStopping {
-  best = Infinity;
-  best_epoch = 0;
-  private waited = 0;
-  private saved: Map<string, tf.Tensor> | null = null;
-
-  constructor(readonly patience = 3, readonly min_delta = 0) {}
-
-  /** Forgets an earlier training: no best loss, no epochs waited, no saved weights. */
-  start(): void {
-    this.best = Infinity;
-    this.best_epoch = 0;
-    this.waited = 0;
-    this.discard();
-  }
-
-  /** Frees the saved weights without restoring them (fit() stopped by an interrupt or an error). */
-  discard(): void {
-    if (this.saved) tf.dispose([...this.saved.values()]);
-    this.saved = null;
-  }
-
-  /** Call after each epoch with the validation loss. Returns true when training should stop. */
-  step(model: Module, loss: number, epoch: number): boolean {
-    if (loss < this.best - this.min_delta) {
-      this.best = loss;
-      this.best_epoch = epoch;
-      this.waited = 0;
-      this.discard();
-      this.saved = model.snapshot();
-      return false;
-    }
-    this.waited += 1;
-    return this.waited >= this.patience;
-  }
-
-  /** Puts the best epoch's weights back into `model`. */
-  restore(model: Module): void {
-    if (!this.saved) return;
-    model.load_state_dict(this.saved);
-    this.discard();
-  }
-}
-
 export interface EpochRecord {
   epoch: number;
   train_loss: number;
@@ -285,20 +205,20 @@ export async function fit(model: Module, optimizer: Optimizer, train_loader: Dat
     opts.early_stopping.restore(model);
     history.best_epoch = opts.early_stopping.best_epoch;
   }
-  return markGenuine(history);
+  return registerResult(history);
 }
 
 /** fit()'s epochs: train, evaluate, record, draw the line, ask early stopping. */
 async function fitEpochs(model: Module, optimizer: Optimizer, train_loader: DataLoader, test_loader: DataLoader, opts: TrainOptions, history: History): Promise<void> {
   const every = opts.print_every ?? 1;
   const testName = opts.test_name ?? "テスト";
-  let line = null as ProgressLine | null;
+  let line = null as EpochLine | null;
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     const t0 = Date.now();
     const label = epochLabel(opts, epoch);
     // the line of an epoch that is not kept (print_every) is drawn over by the next epoch's
-    const prev: ProgressLine | null = line;
-    line = opts.progress === false ? null : new ProgressLine(train_loader.length, label, { reuse: prev?.kept === false ? prev : undefined });
+    const prev: EpochLine | null = line;
+    line = opts.progress === false ? null : epochLine(train_loader.length, label, prev?.kept === false ? prev : undefined);
     const tr = await trainEpoch(model, optimizer, train_loader, opts, { epoch, line: line ?? undefined });
     line?.show(`${label}: ${testName}データで評価中…`);
     let train: { loss: number; accuracy: number };

@@ -35,7 +35,7 @@ function cellOutput(): Output | null {
   }
   const write = jupyter.lastWriteDisplayData;
   if (typeof write !== "function") return null;
-  return (data, id, update) => write({ data, metadata: {}, transient: id ? { display_id: id } : {} }, update);
+  return (data, { id, update }) => write({ data, metadata: {}, transient: id ? { display_id: id } : {} }, update);
 }
 
 export const nodePlatform: Platform = {

@@ -5,7 +5,8 @@
 // nothing; keep a batch beyond its iteration with tf.clone(). `for await` also lets the notebook
 // redraw its progress line between batches and stop at Kernel > Interrupt.
 import * as tf from "@tensorflow/tfjs";
-import { InterruptWatch, KeyboardInterrupt } from "../kernel";
+import { KeyboardInterrupt } from "../errors";
+import { InterruptWatch } from "../interrupt";
 import { Random, globalRandom } from "../random";
 import type { ImageDataset } from "./dataset";
 

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Idempotent set-up, run by both README commands (npm run lab, npm test):
 #   1. npm packages from package-lock.json (install scripts off: tfjs-node's would download libtensorflow)
-#   2. .venv from requirements.txt (JupyterLab, nbconvert, IPython, plotly's lab extension, tensorflow-cpu)
-#   3. tfjs-node's native binding, built against .venv's libtensorflow
+#   2. .venv from requirements.txt (JupyterLab, nbconvert, IPython, plotly's lab extension, nbgrader, JupyterHub)
+#   3. tfjs-node's native binding, built against libtensorflow from the tensorflow-cpu wheel pinned in
+#      scripts/libtensorflow.txt (only its two libraries and 14 headers, kept in .libtensorflow/; scripts/build-native.sh)
 #   4. the helper library lib/ compiled to lib/dist (notebooks import it as "lecture3")
 #   5. the tslab kernel registered inside .venv
 #   6. JupyterLab and nbconvert settings inside .venv: no news pop-up; HTML export with plotly.js (nbconvert/lecture3)
 # Each step is skipped when its inputs have not changed, so a second run takes seconds.
-# GPU: LECTURE3_GPU=1 switches this clone to tfjs-node-gpu built against PyPI's tensorflow[and-cuda] (CUDA 12 from
-# NVIDIA's wheels; several GB); the choice is remembered in .venv/.lecture3-gpu, LECTURE3_GPU=0 switches back.
+# GPU: LECTURE3_GPU=1 switches this clone to tfjs-node-gpu built against PyPI's tensorflow[and-cuda], installed into
+# .venv (CUDA 12 from NVIDIA's wheels; several GB); the choice is remembered in .venv/.lecture3-gpu, LECTURE3_GPU=0
+# switches back (and takes TensorFlow and the CUDA wheels out of .venv again).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -37,19 +39,37 @@ else
   step "npm packages: up to date"
 fi
 
-# 2. Python environment (GPU: tensorflow[and-cuda] in place of tensorflow-cpu)
+# 2. Python environment (GPU: with tensorflow[and-cuda] of scripts/libtensorflow.txt's version)
 reqs=requirements.txt
 if [ $gpu = 1 ]; then
   reqs=$(mktemp)
-  sed 's/^tensorflow-cpu==/tensorflow[and-cuda]==/' requirements.txt > "$reqs"
+  { cat requirements.txt; sed -n 's/^tensorflow-cpu==\([^ ]*\).*/tensorflow[and-cuda]==\1/p' scripts/libtensorflow.txt; } > "$reqs"
 fi
 want="$(hash_of "$reqs") gpu=$gpu"
 if [ "$(cat .venv/.lecture3-req 2>/dev/null)" != "$want" ]; then
-  step "Python environment .venv (pip install -r requirements.txt; about 2 GB$([ $gpu = 1 ] && echo ', with CUDA several GB more'), the first time takes minutes)"
+  step "Python environment .venv (pip install -r requirements.txt; about 0.5 GB$([ $gpu = 1 ] && echo ', with TensorFlow and CUDA several GB more'), the first time takes a minute or more)"
   [ -x .venv/bin/python ] || { need_venv "$PY" || exit 1; "$PY" -m venv .venv || fail "could not create .venv (Debian: apt-get install python3-venv)"; }
-  # the CPU and GPU wheels both provide the tensorflow package: the other one goes first
-  other=$([ $gpu = 1 ] && echo tensorflow-cpu || echo tensorflow)
-  .venv/bin/python -m pip uninstall --quiet -y "$other" >/dev/null 2>&1 || true
+  if [ $gpu = 1 ]; then
+    # an older set-up's tensorflow-cpu provides the same package as tensorflow[and-cuda]: it goes first
+    .venv/bin/python -m pip uninstall --quiet -y tensorflow-cpu >/dev/null 2>&1 || true
+  else
+    # TensorFlow (1.3 GB), which older set-ups and the GPU set-up installed here, and what only it needed; pip install
+    # below puts back anything requirements.txt still needs
+    old=$(.venv/bin/python - <<'PY'
+import importlib.metadata as m
+only_tf = {"tensorflow", "tensorflow-cpu", "tensorboard", "tensorboard-data-server", "keras", "absl-py", "astunparse",
+           "flatbuffers", "gast", "google-pasta", "grpcio", "h5py", "libclang", "ml-dtypes", "namex", "numpy",
+           "opt-einsum", "optree", "protobuf", "termcolor", "wrapt", "rich", "markdown-it-py", "mdurl"}
+names = {d.metadata["Name"].lower().replace("_", "-") for d in m.distributions()}
+if names & {"tensorflow", "tensorflow-cpu"}:
+    print(" ".join(sorted(n for n in names if n in only_tf or n.startswith("nvidia-"))))
+PY
+)
+    if [ -n "$old" ]; then
+      step "taking TensorFlow out of .venv (libtensorflow now comes from .libtensorflow/): pip uninstall $old"
+      .venv/bin/python -m pip uninstall --quiet -y $old || fail "pip uninstall: see the messages above"
+    fi
+  fi
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$reqs" || fail "pip install: see the messages above (is PyPI reachable?)"
   echo "$want" > .venv/.lecture3-req
 else

@@ -5,8 +5,8 @@
 // ("empty" | "predicted" | "error"), data-input (the 784 normalized numbers) and data-probs (the ten probabilities).
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-cpu";
-import { DRAW_DIGIT_MIME, mnistInput, runTraced, tracedConstants, type DrawDigitData } from "../../lib/core/plot/views";
-import type { HTMLWidget } from "./extension";
+import { DRAW_DIGIT_MIME, mnistInput, runTraced, tracedConstants, type DrawDigitData, type StateFile } from "../../lib/core/plot/views";
+import type { HTMLWidget, Resolver } from "./extension";
 
 const SIDE = 280; // the drawing canvas, in CSS pixels (10 per MNIST pixel)
 const PEN = 20; // stroke width: about 2 of MNIST's pixels once the digit is scaled to 20×20
@@ -22,9 +22,21 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, style = "", text = ""
 
 let Renderer: (new () => HTMLWidget & { renderModel(m: { data: Record<string, unknown> }): Promise<void> }) | null = null;
 
-export function drawDigitRenderer(Widget: new () => HTMLWidget) {
+/** The model file drawDigit saved (`file`, relative to the notebook), read through the Jupyter server's contents. */
+async function readModelFile(file: string, resolver: Resolver | null): Promise<StateFile> {
+  if (!resolver) throw new Error(`モデルのファイル ${file} を探す場所 (ノートブックのフォルダ) がわかりません`);
+  const url = await resolver.getDownloadUrl(await resolver.resolveUrl(file));
+  const r = await fetch(url, { credentials: "same-origin" });
+  if (!r.ok) throw new Error(`モデルのファイル ${file} を読めません (HTTP ${r.status})。ノートブックと同じフォルダにありますか? drawDigit のセルを実行し直すと保存されます。`);
+  const state = (await r.json()) as StateFile;
+  if (state.format !== "lecture3-state-dict/1") throw new Error(`${file} は Module.save で保存したモデルのファイルではありません`);
+  return state;
+}
+
+export function drawDigitRenderer(Widget: new () => HTMLWidget, resolver: Resolver | null) {
   Renderer ??= class DrawDigit extends Widget {
     private constants: Map<number, tf.Tensor> | null = null;
+    resolver: Resolver | null = null;
 
     async renderModel(model: { data: Record<string, unknown> }): Promise<void> {
       this.free();
@@ -36,7 +48,7 @@ export function drawDigitRenderer(Widget: new () => HTMLWidget) {
           throw new Error("この出力は drawDigit の形式ではありません (ライブラリと拡張機能の版が違う?)。セルを実行し直してください。");
         }
         await (backend ??= tf.setBackend("cpu"));
-        this.constants = tracedConstants(data.graph);
+        this.constants = tracedConstants(data.graph, data.file ? await readModelFile(data.file, this.resolver) : undefined);
         this.build(data);
       } catch (e) {
         this.node.dataset.state = "error";
@@ -172,5 +184,7 @@ export function drawDigitRenderer(Widget: new () => HTMLWidget) {
       super.dispose();
     }
   } as unknown as typeof Renderer;
-  return new Renderer!();
+  const r = new Renderer!() as unknown as { resolver: Resolver | null };
+  r.resolver = resolver;
+  return r;
 }

@@ -28,13 +28,19 @@ async function shared<T>(name: string): Promise<T> {
     const { Widget } = await shared<{ Widget: new () => HTMLWidget }>("@lumino/widgets");
     const extension = {
       id: `${NAME}:draw-digit`,
-      rendererFactory: { safe: true, mimeTypes: [DRAW_DIGIT_MIME], defaultRank: 0, createRenderer: () => drawDigitRenderer(Widget) },
+      rendererFactory: { safe: true, mimeTypes: [DRAW_DIGIT_MIME], defaultRank: 0, createRenderer: (options: { resolver?: Resolver | null }) => drawDigitRenderer(Widget, options.resolver ?? null) },
       rank: 0,
       dataType: "json",
     };
     return () => ({ __esModule: true, default: [extension] });
   },
 };
+
+/** The notebook's URL resolver (IRenderMime.IResolver): paths relative to the notebook, and their download URLs. */
+export interface Resolver {
+  resolveUrl(url: string): Promise<string>;
+  getDownloadUrl(path: string): Promise<string>;
+}
 
 /** What the renderers need of Lumino's Widget. */
 export interface HTMLWidget {

@@ -28,7 +28,8 @@ export interface TracedGraph {
   format: "lecture3-traced/1";
   input: { id: number; shape: number[] };
   output: number;
-  constants: { id: number; shape: number[]; dtype: tf.DataType; data: string }[];
+  /** data: base64 of the values; or `name`, a tensor of the model file the view reads (drawDigit's `file`) */
+  constants: { id: number; shape: number[]; dtype: tf.DataType; data?: string; name?: string }[];
   kernels: TracedKernel[];
 }
 
@@ -75,10 +76,22 @@ export function traceKernels(f: (x: tf.Tensor) => tf.Tensor, shape: number[]): T
   return graph!;
 }
 
-/** The constants of a traced graph as tensors (the caller disposes them). */
-export function tracedConstants(g: TracedGraph): Map<number, tf.Tensor> {
+/** A model file as Module.save writes it: base64 float32 values by state_dict name. */
+export type StateFile = { format: string; tensors: Record<string, { shape: number[]; data: string }> };
+
+/**
+ * The constants of a traced graph as tensors (the caller disposes them); those named by the model file `state`
+ * (drawDigit's `file`) come from it, with their shapes checked.
+ */
+export function tracedConstants(g: TracedGraph, state?: StateFile): Map<number, tf.Tensor> {
   return new Map(g.constants.map((c) => {
-    const b = fromBase64(c.data);
+    let data = c.data;
+    if (c.name !== undefined) {
+      const t = state?.tensors[c.name];
+      if (!t || t.shape.join() !== c.shape.join()) throw new Error(`モデルのファイルに ${c.name} [${c.shape}] がありません (別のモデルが保存された? セルを実行し直してください)`);
+      data = t.data;
+    }
+    const b = fromBase64(data!);
     const values = c.dtype === "int32" ? new Int32Array(b.buffer) : c.dtype === "bool" ? b : new Float32Array(b.buffer);
     return [c.id, tf.tensor(values, c.shape, c.dtype)];
   }));
@@ -152,6 +165,8 @@ export function mnistInput(ink: ArrayLike<number>, width: number, height: number
 export interface DrawDigitData {
   format: "lecture3-draw-digit/1";
   graph: TracedGraph;
+  /** the model file (Module.save's format, relative to the notebook) holding the weights, when they are not inline */
+  file?: string;
   /** (x − mean) / std after ToTensor's [0, 1], as transforms.Normalize([mean], [std]) */
   normalize: { mean: number; std: number };
   parameters: number;
@@ -160,17 +175,30 @@ export interface DrawDigitData {
 /** The weights an output may carry (base64 makes them a third larger): notebooks must stay small. */
 export const MAX_WEIGHT_BYTES = 1_000_000;
 
+export interface DrawDigitOptions {
+  /** the notebook's transforms.Normalize (default: the lecture's Normalize([0.5], [1.0])) */
+  normalize?: { mean: number; std: number };
+  /**
+   * A model file, relative to the notebook (e.g. "models/cnn.json"): the model is saved there (Module.save) and the
+   * page reads its weights from the Jupyter server instead of the notebook carrying them (a lecture CNN's 1.2 M
+   * weights are 4.8 MB). The file must stay beside the notebook for the view to work.
+   */
+  file?: string;
+}
+
 /**
  * A canvas to draw a digit on, under the cell: the trained model predicts as you draw (JupyterLab with the
  * project's extension; an HTML export shows a line saying what is there instead). The model must take
  * [N, 28, 28, 1] or [N, 784] and give 10 numbers per image (logits or log-probabilities; the page shows softmax).
  * `normalize` is the notebook's transforms.Normalize (default: the lecture's Normalize([0.5], [1.0])).
  */
-export function drawDigit(model: Module, opts: { normalize?: { mean: number; std: number } } = {}): void {
-  show(drawDigitBundle(drawDigitData(model, opts.normalize ?? { mean: 0.5, std: 1.0 })));
+export function drawDigit(model: Module, opts: DrawDigitOptions = {}): void {
+  const data = drawDigitData(model, opts);
+  if (opts.file) model.save(opts.file);
+  show(drawDigitBundle(data));
 }
 
-export function drawDigitData(model: Module, normalize: { mean: number; std: number }): DrawDigitData {
+export function drawDigitData(model: Module, opts: DrawDigitOptions = {}): DrawDigitData {
   const errors: string[] = [];
   let graph: TracedGraph | null = null;
   for (const shape of [[1, 28, 28, 1], [1, 784]]) {
@@ -202,20 +230,28 @@ export function drawDigitData(model: Module, normalize: { mean: number; std: num
   } finally {
     tf.dispose([...constants.values()]);
   }
-  const bytes = g.constants.reduce((s, c) => s + (c.data.length * 3) / 4, 0);
-  if (bytes > MAX_WEIGHT_BYTES) {
-    throw new Error(`drawDigit: このモデルの重みは ${(bytes / 1e6).toFixed(1)} MB あり、ノートブックに入れるには大きすぎます (上限 ${MAX_WEIGHT_BYTES / 1e6} MB)。小さいモデルで試してください。`);
-  }
   const parameters = g.constants.reduce((s, c) => s + c.shape.reduce((a, b) => a * b, 1), 0);
+  const normalize = opts.normalize ?? { mean: 0.5, std: 1.0 };
+  if (opts.file) {
+    // the model's own tensors are read from the file; anything else forward read (a constant it made) stays inline
+    const names = new Map([...model.state_dict()].map(([name, v]) => [v.id, name]));
+    const constants = g.constants.map(({ id, shape, dtype, data }) => (names.has(id) ? { id, shape, dtype, name: names.get(id) } : { id, shape, dtype, data }));
+    return { format: "lecture3-draw-digit/1", graph: { ...g, constants }, file: opts.file, normalize, parameters };
+  }
+  const bytes = g.constants.reduce((s, c) => s + (c.data!.length * 3) / 4, 0);
+  if (bytes > MAX_WEIGHT_BYTES) {
+    throw new Error(`drawDigit: このモデルの重みは ${(bytes / 1e6).toFixed(1)} MB あり、ノートブックに入れるには大きすぎます (上限 ${MAX_WEIGHT_BYTES / 1e6} MB)。ファイルに保存してページに読ませてください: drawDigit(model, { file: "models/model.json" })`);
+  }
   return { format: "lecture3-draw-digit/1", graph: g, normalize, parameters };
 }
 
 /** The output: the view for JupyterLab, and a static picture-in-words for places where no script runs. */
 export function drawDigitBundle(data: DrawDigitData): MimeBundle {
-  const what = `手書き数字の入力欄 (drawDigit, モデルのパラメータ ${data.parameters.toLocaleString("en-US")} 個)`;
+  const file = (data.file ?? "").replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  const what = `手書き数字の入力欄 (drawDigit, モデルのパラメータ ${data.parameters.toLocaleString("en-US")} 個${file ? `、重みは ${file}` : ""})`;
   return {
     [DRAW_DIGIT_MIME]: data,
     "text/html": `<div class="lecture3-draw-digit-fallback" style="border:1px dashed #888;padding:8px;max-width:36em">✎ ${what}: JupyterLab (拡張機能 @lecture3/views) で開くと、ここに数字を描くと学習したモデルが 0〜9 の確率を棒グラフで示します。この静的な表示では描けません。</div>`,
-    "text/plain": `[${what}]`,
+    "text/plain": `[${what.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)))}]`,
   };
 }

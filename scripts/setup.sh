@@ -7,6 +7,7 @@
 #   4. the helper library lib/ compiled to lib/dist (notebooks import it as "lecture3")
 #   5. the tslab kernel registered inside .venv
 #   6. JupyterLab and nbconvert settings inside .venv: no news pop-up; HTML export with plotly.js (nbconvert/lecture3)
+#   7. the lecture's JupyterLab extension @lecture3/views (views/: draw a digit), prebuilt by esbuild into .venv
 # Each step is skipped when its inputs have not changed, so a second run takes seconds.
 # GPU: LECTURE3_GPU=1 switches this clone to tfjs-node-gpu built against PyPI's tensorflow[and-cuda], installed into
 # .venv (CUDA 12 from NVIDIA's wheels; several GB); the choice is remembered in .venv/.lecture3-gpu, LECTURE3_GPU=0
@@ -174,4 +175,14 @@ put(os.path.join(venv, "etc/jupyter/jupyter_nbconvert_config.json"), conf)
 put(os.path.join(venv, "etc/jupyter/jupyter_server_config.d/lecture3.json"), conf)
 print("[setup] JupyterLab/nbconvert settings:", ", ".join(changed) if changed else "up to date")
 PY
+# 7. the views extension: a prebuilt labextension (no JupyterLab rebuild, no network), redone when its sources change
+ext=.venv/share/jupyter/labextensions/@lecture3/views
+want=$(hash_of views/package.json views/build.sh $(find views/src lib/core -name '*.ts' | sort))
+if [ "$(cat "$ext/.lecture3-views" 2>/dev/null)" != "$want" ]; then
+  step "JupyterLab extension @lecture3/views (views/build.sh)"
+  bash views/build.sh "$ext" || fail "views/build.sh: the extension @lecture3/views does not build (errors above)"
+  echo "$want" > "$ext/.lecture3-views"
+else
+  step "JupyterLab extension @lecture3/views: up to date"
+fi
 step "done"

@@ -16,7 +16,7 @@ const ROOMS: [room: string, files: string[]][] = [
   ["display", ["core/display", "node/png", "node/platform", "core/progress", "core/plot", "core/plot/figures", "core/plot/notebook", "core/plot/experiments"]],
   ["data", ["core/data/*", "node/data/*"]],
   ["models", ["core/module", "core/nn", "core/init", "core/functional", "core/layers", "core/models", "core/architectures", "core/optim", "node/backend", "node/native-kernels", "node/wasm-kernels", "node/wasm-threads", "node/mobilenet", "core/imagenet-classes"]],
-  ["training", ["core/train", "core/predict", "core/early-stopping", "core/experiment", "core/provenance"]],
+  ["training", ["core/train", "core/predict", "core/early-stopping", "core/experiment", "core/provenance", "core/plot/views"]],
   ["exercises", ["core/exercises/*", "core/report"]],
   ["face", ["core/index", "index"]],
   ["browser", ["browser/*"]],

@@ -1,0 +1,257 @@
+// Views that run in the page: `drawDigit(model)` sends the trained model to JupyterLab, where the extension
+// @lecture3/views (views/) draws a canvas, preprocesses the strokes as MNIST's digits were, and predicts as you draw.
+// tslab has no comms, so the page cannot ask the kernel: the output carries the model itself.
+//   traceKernels   runs forward once and records the TensorFlow.js kernels it ran (like torch.jit.trace), with the
+//                  tensors they read (the weights) as constants: any Module, also one a notebook cell defines
+//   runTraced      replays such a record on a new input (the page does this; drawDigit does it once to check)
+//   mnistInput     strokes → the 28×28 input (bounding box to 20×20, centred by centre of mass), as MNIST did
+// The page and the kernel run the same kernels on the same 28×28 numbers (test/browser/views.spec.js compares them).
+import * as tf from "@tensorflow/tfjs";
+import { fromBase64, toBase64 } from "../bytes";
+import { show, type MimeBundle } from "../display";
+import { inEvalMode, type Module } from "../nn";
+
+export const DRAW_DIGIT_MIME = "application/vnd.lecture3.draw-digit+json";
+
+/** One kernel call: its name, its inputs (tensor ids by input name), its attributes, the ids it produced. */
+export interface TracedKernel {
+  name: string;
+  inputs: [string, number][];
+  /** true when the op passed its inputs as an array (Concat, AddN) */
+  list: boolean;
+  attrs: Record<string, unknown>;
+  outputs: number[];
+}
+
+/** A forward pass as kernels: the input's id and shape, the constants (weights) as base64, the output's id. */
+export interface TracedGraph {
+  format: "lecture3-traced/1";
+  input: { id: number; shape: number[] };
+  output: number;
+  /** data: base64 of the values; or `name`, a tensor of the model file the view reads (drawDigit's `file`) */
+  constants: { id: number; shape: number[]; dtype: tf.DataType; data?: string; name?: string }[];
+  kernels: TracedKernel[];
+}
+
+type Engine = { runKernel: (name: string, inputs: unknown, attrs?: unknown) => tf.Tensor | tf.Tensor[] };
+
+/** Runs `f(x)` on zeros of `shape` once and records the kernels it ran at the top level (not those inside a kernel). */
+export function traceKernels(f: (x: tf.Tensor) => tf.Tensor, shape: number[]): TracedGraph {
+  const engine = tf.engine() as unknown as Engine;
+  const original = engine.runKernel;
+  const kernels: TracedKernel[] = [];
+  const seen = new Map<number, tf.Tensor>(); // every tensor a kernel read
+  let depth = 0;
+  engine.runKernel = function (name: string, inputs: unknown, attrs?: unknown) {
+    if (depth > 0) return original.call(this, name, inputs, attrs);
+    depth++;
+    try {
+      const out = original.call(this, name, inputs, attrs);
+      const named = Object.entries(inputs as Record<string, tf.Tensor>);
+      named.forEach(([, t]) => seen.set(t.id, t));
+      const outs = Array.isArray(out) ? out : [out];
+      kernels.push({ name, inputs: named.map(([k, t]) => [k, t.id]), list: Array.isArray(inputs), attrs: JSON.parse(JSON.stringify(attrs ?? {})), outputs: outs.map((t) => t.id) });
+      return out;
+    } finally {
+      depth--;
+    }
+  };
+  let graph: TracedGraph | null = null;
+  try {
+    tf.tidy(() => {
+      const x = tf.zeros(shape);
+      const y = f(x);
+      const made = new Set([x.id, ...kernels.flatMap((k) => k.outputs)]);
+      if (!made.has(y.id)) throw new Error("forward returned a tensor it did not compute from its input");
+      const constants = [...seen.values()].filter((t) => !made.has(t.id)).map((t) => {
+        const v = t.dataSync();
+        const bytes = v instanceof Uint8Array ? v : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+        return { id: t.id, shape: t.shape, dtype: t.dtype, data: toBase64(bytes) };
+      });
+      graph = { format: "lecture3-traced/1", input: { id: x.id, shape }, output: y.id, constants, kernels };
+    });
+  } finally {
+    engine.runKernel = original;
+  }
+  return graph!;
+}
+
+/** A model file as Module.save writes it: base64 float32 values by state_dict name. */
+export type StateFile = { format: string; tensors: Record<string, { shape: number[]; data: string }> };
+
+/**
+ * The constants of a traced graph as tensors (the caller disposes them); those named by the model file `state`
+ * (drawDigit's `file`) come from it, with their shapes checked.
+ */
+export function tracedConstants(g: TracedGraph, state?: StateFile): Map<number, tf.Tensor> {
+  return new Map(g.constants.map((c) => {
+    let data = c.data;
+    if (c.name !== undefined) {
+      const t = state?.tensors[c.name];
+      if (!t || t.shape.join() !== c.shape.join()) throw new Error(`モデルのファイルに ${c.name} [${c.shape}] がありません (別のモデルが保存された? セルを実行し直してください)`);
+      data = t.data;
+    }
+    const b = fromBase64(data!);
+    const values = c.dtype === "int32" ? new Int32Array(b.buffer) : c.dtype === "bool" ? b : new Float32Array(b.buffer);
+    return [c.id, tf.tensor(values, c.shape, c.dtype)];
+  }));
+}
+
+/** Replays a traced graph on `x` (same shape as traced) with its constants; returns the output. */
+export function runTraced(g: TracedGraph, constants: Map<number, tf.Tensor>, x: tf.Tensor): tf.Tensor {
+  const engine = tf.engine() as unknown as Engine;
+  return tf.tidy(() => {
+    const env = new Map<number, tf.Tensor>(constants);
+    env.set(g.input.id, x);
+    for (const k of g.kernels) {
+      const get = (id: number) => {
+        const t = env.get(id);
+        if (!t) throw new Error(`kernel ${k.name}: input ${id} is unknown`);
+        return t;
+      };
+      const inputs = k.list ? k.inputs.map(([, id]) => get(id)) : Object.fromEntries(k.inputs.map(([n, id]) => [n, get(id)]));
+      const out = engine.runKernel(k.name, inputs, k.attrs);
+      (Array.isArray(out) ? out : [out]).forEach((t, i) => env.set(k.outputs[i], t));
+    }
+    const y = env.get(g.output);
+    if (!y) throw new Error("the traced graph has no output");
+    return tf.keep(y.clone());
+  });
+}
+
+/**
+ * A drawing (alpha or grey values 0..255, `width` × `height`, row after row; ink is high) as MNIST's digits were made:
+ * the ink's bounding box scaled to fit 20×20 (keeping its aspect), placed in 28×28 with its centre of mass at the
+ * centre. Values in [0, 1] (ToTensor's scale), 784 of them; null when there is nothing to predict (no ink, or a
+ * bounding box smaller than a tenth of the drawing's side).
+ */
+export function mnistInput(ink: ArrayLike<number>, width: number, height: number): Float32Array | null {
+  let [x0, y0, x1, y1] = [width, height, -1, -1];
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      if (ink[y * width + x] > 0) [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+  const [bw, bh] = [x1 - x0 + 1, y1 - y0 + 1];
+  if (x1 < 0 || Math.max(bw, bh) < Math.max(width, height) / 10) return null;
+  const s = 20 / Math.max(bw, bh);
+  const [tw, th] = [Math.max(1, Math.round(bw * s)), Math.max(1, Math.round(bh * s))];
+  // area average: each target pixel is the mean of the source pixels that fall into it
+  const sum = new Float64Array(tw * th);
+  const count = new Float64Array(tw * th);
+  for (let y = y0; y <= y1; y++)
+    for (let x = x0; x <= x1; x++) {
+      const i = Math.min(th - 1, Math.floor((y - y0) * s)) * tw + Math.min(tw - 1, Math.floor((x - x0) * s));
+      sum[i] += ink[y * width + x] / 255;
+      count[i]++;
+    }
+  const patch = new Float64Array(tw * th);
+  for (let i = 0; i < patch.length; i++) {
+    // a target pixel no source pixel fell into (a drawing smaller than 20 px): its nearest source pixel
+    const [py, px] = [Math.floor(i / tw), i % tw];
+    patch[i] = count[i] ? sum[i] / count[i] : ink[Math.min(y1, y0 + Math.floor((py + 0.5) / s)) * width + Math.min(x1, x0 + Math.floor((px + 0.5) / s))] / 255;
+  }
+  let [m, mx, my] = [0, 0, 0];
+  for (let i = 0; i < patch.length; i++) [m, mx, my] = [m + patch[i], mx + patch[i] * ((i % tw) + 0.5), my + patch[i] * (Math.floor(i / tw) + 0.5)];
+  const [ox, oy] = [Math.round(14 - mx / m), Math.round(14 - my / m)];
+  const out = new Float32Array(28 * 28);
+  for (let y = 0; y < th; y++)
+    for (let x = 0; x < tw; x++) {
+      const [X, Y] = [x + ox, y + oy];
+      if (X >= 0 && X < 28 && Y >= 0 && Y < 28) out[Y * 28 + X] = patch[y * tw + x];
+    }
+  return out;
+}
+
+/** What drawDigit sends: the traced model, the input shape it takes, and the notebook's normalization. */
+export interface DrawDigitData {
+  format: "lecture3-draw-digit/1";
+  graph: TracedGraph;
+  /** the model file (Module.save's format, relative to the notebook) holding the weights, when they are not inline */
+  file?: string;
+  /** (x − mean) / std after ToTensor's [0, 1], as transforms.Normalize([mean], [std]) */
+  normalize: { mean: number; std: number };
+  parameters: number;
+}
+
+/** The weights an output may carry (base64 makes them a third larger): notebooks must stay small. */
+export const MAX_WEIGHT_BYTES = 1_000_000;
+
+export interface DrawDigitOptions {
+  /** the notebook's transforms.Normalize (default: the lecture's Normalize([0.5], [1.0])) */
+  normalize?: { mean: number; std: number };
+  /**
+   * A model file, relative to the notebook (e.g. "models/cnn.json"): the model is saved there (Module.save) and the
+   * page reads its weights from the Jupyter server instead of the notebook carrying them (a lecture CNN's 1.2 M
+   * weights are 4.8 MB). The file must stay beside the notebook for the view to work.
+   */
+  file?: string;
+}
+
+/**
+ * A canvas to draw a digit on, under the cell: the trained model predicts as you draw (JupyterLab with the
+ * project's extension; an HTML export shows a line saying what is there instead). The model must take
+ * [N, 28, 28, 1] or [N, 784] and give 10 numbers per image (logits or log-probabilities; the page shows softmax).
+ * `normalize` is the notebook's transforms.Normalize (default: the lecture's Normalize([0.5], [1.0])).
+ */
+export function drawDigit(model: Module, opts: DrawDigitOptions = {}): void {
+  const data = drawDigitData(model, opts);
+  if (opts.file) model.save(opts.file);
+  show(drawDigitBundle(data));
+}
+
+export function drawDigitData(model: Module, opts: DrawDigitOptions = {}): DrawDigitData {
+  const errors: string[] = [];
+  let graph: TracedGraph | null = null;
+  for (const shape of [[1, 28, 28, 1], [1, 784]]) {
+    try {
+      graph = inEvalMode(model, () => traceKernels((x) => model.forward(x), shape));
+      break;
+    } catch (e) {
+      errors.push(`[${shape}]: ${(e as Error).message}`);
+    }
+  }
+  if (!graph) {
+    throw new Error(`drawDigit: このモデルは 28×28 の数字の画像 ([N, 28, 28, 1]、または平らにした [N, 784]) を受け付けません。MNIST で学習したモデルを渡してください。\n${errors.join("\n")}`);
+  }
+  const g = graph;
+  const constants = tracedConstants(g);
+  try {
+    tf.tidy(() => {
+      const x = tf.randomUniform(g.input.shape, -0.5, 0.5);
+      const want = inEvalMode(model, () => model.forward(x));
+      if (want.shape.join() !== "1,10") {
+        throw new Error(`drawDigit: モデルの出力は 10 個の数 ([N, 10]: 数字 0〜9) でなければなりません (今は [${want.shape}])。`);
+      }
+      const got = runTraced(g, constants, x);
+      const diff = tf.max(tf.abs(tf.sub(got, want))).dataSync()[0];
+      if (!(diff <= 1e-4)) {
+        throw new Error(`drawDigit: このモデルの forward は入力によって計算の手順が変わるため、ページでは再現できません (差 ${diff})。`);
+      }
+    });
+  } finally {
+    tf.dispose([...constants.values()]);
+  }
+  const parameters = g.constants.reduce((s, c) => s + c.shape.reduce((a, b) => a * b, 1), 0);
+  const normalize = opts.normalize ?? { mean: 0.5, std: 1.0 };
+  if (opts.file) {
+    // the model's own tensors are read from the file; anything else forward read (a constant it made) stays inline
+    const names = new Map([...model.state_dict()].map(([name, v]) => [v.id, name]));
+    const constants = g.constants.map(({ id, shape, dtype, data }) => (names.has(id) ? { id, shape, dtype, name: names.get(id) } : { id, shape, dtype, data }));
+    return { format: "lecture3-draw-digit/1", graph: { ...g, constants }, file: opts.file, normalize, parameters };
+  }
+  const bytes = g.constants.reduce((s, c) => s + (c.data!.length * 3) / 4, 0);
+  if (bytes > MAX_WEIGHT_BYTES) {
+    throw new Error(`drawDigit: このモデルの重みは ${(bytes / 1e6).toFixed(1)} MB あり、ノートブックに入れるには大きすぎます (上限 ${MAX_WEIGHT_BYTES / 1e6} MB)。ファイルに保存してページに読ませてください: drawDigit(model, { file: "models/model.json" })`);
+  }
+  return { format: "lecture3-draw-digit/1", graph: g, normalize, parameters };
+}
+
+/** The output: the view for JupyterLab, and a static picture-in-words for places where no script runs. */
+export function drawDigitBundle(data: DrawDigitData): MimeBundle {
+  const file = (data.file ?? "").replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  const what = `手書き数字の入力欄 (drawDigit, モデルのパラメータ ${data.parameters.toLocaleString("en-US")} 個${file ? `、重みは ${file}` : ""})`;
+  return {
+    [DRAW_DIGIT_MIME]: data,
+    "text/html": `<div class="lecture3-draw-digit-fallback" style="border:1px dashed #888;padding:8px;max-width:36em">✎ ${what}: JupyterLab (拡張機能 @lecture3/views) で開くと、ここに数字を描くと学習したモデルが 0〜9 の確率を棒グラフで示します。この静的な表示では描けません。</div>`,
+    "text/plain": `[${what.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)))}]`,
+  };
+}

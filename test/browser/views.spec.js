@@ -1,0 +1,163 @@
+// drawDigit in JupyterLab (the extension @lecture3/views, installed into .venv by scripts/setup.sh): a small CNN
+// trained in the kernel for 200 mini-batches (a notebook this test writes), then, in chromium:
+//   - the view shows a canvas; a 「1」 and a 「7」 drawn with mouse events give probabilities, and the kernel's model,
+//     fed the 28×28 input the page exposes (data-input), gives the same ten probabilities (data-probs);
+//   - after "clear", the view predicts nothing and says so;
+//   - drawDigit(model, { file }): the same with the weights read from the saved model file through the server;
+//   - a model of another shape gets a Japanese error in its cell, and the page stays usable;
+//   - saved, the notebook holds the view's MIME type with its HTML fallback, stays small, and nbconvert's HTML
+//     export shows the fallback.
+// Screenshots: artifacts/browser/views-draw-1.png, views-draw-7.png.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const { spawnSync } = require("child_process");
+const lab = require("./lab");
+const { test, check, until, sleep, codeCell, cellOutput, runCell, setCellText } = lab;
+
+const NB = "views/draw-digit.ipynb";
+const MIME = "application/vnd.lecture3.draw-digit+json";
+const code = (source) => ({ cell_type: "code", execution_count: null, metadata: {}, outputs: [], source });
+
+const CELLS = [
+  `import { useBackend } from "lecture3";
+const backend = await useBackend();`,
+  `import * as tf from "@tensorflow/tfjs";
+import { datasets, transforms, DataLoader, manualSeed, nn, optim, fit, drawDigit } from "lecture3";
+manualSeed(1);
+const trans = transforms.Compose([transforms.ToTensor(), transforms.Normalize([0.5], [1.0])]);
+const train_set = await datasets.MNIST({ train: true, transform: trans, download: true });
+const test_set = await datasets.MNIST({ train: false, transform: trans });
+class Small extends nn.Module {
+  conv1 = new nn.Conv2d(1, 8, 5); // 28x28x1 -> 24x24x8
+  pool = new nn.MaxPool2d(2, 2); // -> 12x12x8
+  fc = new nn.Linear(8 * 12 * 12, 10);
+  forward(x: tf.Tensor): tf.Tensor {
+    x = this.pool.forward(tf.relu(this.conv1.forward(x)));
+    return tf.logSoftmax(this.fc.forward(x.reshape([-1, 8 * 12 * 12])), 1);
+  }
+}
+const model = new Small();
+const optimizer = optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+const history = await fit(model, optimizer, new DataLoader({ dataset: train_set.subset(20000), batch_size: 100, shuffle: true }),
+  new DataLoader({ dataset: test_set.subset(2000), batch_size: 500 }), { epochs: 1 });`,
+  `drawDigit(model);`,
+  `drawDigit(model, { file: "models/small.json" }); // the page reads the weights from this file`,
+  `drawDigit(new nn.Linear(10, 3)); // 28×28 の画像を受け付けないモデル`,
+  `// the test types the kernel's side of each comparison here`,
+];
+
+function writeNotebook() {
+  const doc = {
+    cells: CELLS.map(code),
+    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" }, language_info: { name: "typescript" } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  fs.mkdirSync(path.join(lab.work, path.dirname(NB)), { recursive: true });
+  fs.writeFileSync(path.join(lab.work, NB), JSON.stringify(doc, null, 1) + "\n");
+}
+
+const INLINE = 2; // the code cell of the view whose output carries the weights
+const FILE = 3; // the view that reads them from models/small.json
+const WRONG = 4;
+const SCRATCH = 5;
+const view = (page, cell = INLINE) => codeCell(page, cell).locator(".lecture3-draw-digit");
+const state = (page, cell = INLINE) => view(page, cell).evaluate((v) => ({ state: v.dataset.state, input: v.dataset.input, probs: v.dataset.probs, status: v.querySelector(".lecture3-draw-status").textContent }));
+
+/** Draws strokes (lists of points in 0..1 of the canvas) with the mouse; resolves with the view's state once it predicted. */
+async function draw(page, cell, strokes) {
+  const canvas = view(page, cell).locator("canvas.lecture3-draw-canvas");
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  const at = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
+  for (const stroke of strokes) {
+    await page.mouse.move(...at(stroke[0]));
+    await page.mouse.down();
+    for (const p of stroke.slice(1)) await page.mouse.move(...at(p), { steps: 12 });
+    await page.mouse.up();
+  }
+  await sleep(300); // the view predicts on the next animation frame
+  return until("the view's prediction", async () => {
+    const s = await state(page, cell);
+    return s.state === "predicted" ? s : null;
+  }, 10000, 200);
+}
+
+/** The kernel's ten probabilities for the 28×28 input the page used (typed by the test into the last cell). */
+async function kernelProbs(page, input) {
+  await setCellText(page, SCRATCH, `{
+  const x = tf.tensor(${input}, [1, 28, 28, 1]);
+  console.log("probs " + JSON.stringify(Array.from(tf.softmax(model.forward(x)).dataSync())));
+}`);
+  await runCell(page, SCRATCH, 60000);
+  const text = (await cellOutput(page, SCRATCH)).text;
+  const m = text.match(/probs (\[[^\]]*\])/);
+  if (!m) throw new Error(`the kernel printed no probabilities: ${text.slice(0, 500)}`);
+  return JSON.parse(m[1]);
+}
+
+const argmax = (a) => a.indexOf(Math.max(...a));
+
+async function compare(page, cell, digit, strokes) {
+  const s = await draw(page, cell, strokes);
+  await view(page, cell).screenshot({ path: path.join(lab.out, `views-draw-${digit}${cell === FILE ? "-file" : ""}.png`) });
+  const input = JSON.parse(s.input);
+  const probs = JSON.parse(s.probs);
+  const ink = input.filter((v) => v > -0.5 + 1e-6).length;
+  await check(`「${digit}」: the page shows a 28×28 input with ink and ten probabilities`, input.length === 784 && ink > 10 && probs.length === 10, `input ${input.length} values, ${ink} inked; probs ${probs.length}`);
+  const kernel = await kernelProbs(page, s.input);
+  const diff = Math.max(...probs.map((p, i) => Math.abs(p - kernel[i])));
+  console.log(`${cell === FILE ? "(weights from the file) " : ""}「${digit}」 page predicts ${argmax(probs)} (${probs.map((p) => p.toFixed(4)).join(" ")}); kernel ${argmax(kernel)}; max |page − kernel| = ${diff.toExponential(2)}`);
+  await check(`${cell === FILE ? "weights from models/small.json, " : ""}「${digit}」: the page's probabilities equal the kernel's for the same 28×28 input (max difference ≤ 1e-5)`, diff <= 1e-5 && argmax(probs) === argmax(kernel), `page ${JSON.stringify(probs)}\nkernel ${JSON.stringify(kernel)}`);
+  return argmax(probs);
+}
+
+test("draw a digit: the page predicts as the kernel does", async ({ page }) => {
+  test.setTimeout(8 * 60 * 1000);
+  writeNotebook();
+  await lab.openNotebook(page, NB);
+  const r = await lab.runAll(page, NB, 5 * 60 * 1000);
+  console.log(`${NB} ran in ${r.seconds.toFixed(0)} s, prompts ${r.prompts.join(" ")}`);
+  const train = await cellOutput(page, 1);
+  await check("the small CNN trained without an error", /\[\d+\]/.test(r.prompts[1]) && !train.stderr.includes("Error"), train.text.slice(-500));
+
+  const ready = (cell) => until(`the draw-digit view of code cell ${cell}`, async () => (await view(page, cell).count()) === 1 && (await state(page, cell)).state === "empty", 30000).catch(() => false);
+  const shown = await ready(INLINE);
+  await check("drawDigit(model) shows the view (canvas, input, bars), waiting for a stroke", shown, (await cellOutput(page, INLINE)).text.slice(0, 500));
+  const fromFile = await ready(FILE);
+  await check("drawDigit(model, { file }) shows the view, its weights read from the file", fromFile, (await cellOutput(page, FILE)).text.slice(0, 500));
+  const wrong = await cellOutput(page, WRONG);
+  await check("a model of another shape: a Japanese error in its cell, no view", /28×28 の数字の画像/.test(wrong.text) && (await codeCell(page, WRONG).locator(".lecture3-draw-digit").count()) === 0, wrong.text.slice(0, 500));
+  if (!shown) return;
+
+  const one = await compare(page, INLINE, 1, [[[0.52, 0.15], [0.5, 0.85]]]);
+  await view(page).locator("button.lecture3-draw-clear").click();
+  const cleared = await until("the cleared view", async () => {
+    const s = await state(page);
+    return s.state === "empty" ? s : null;
+  }, 5000, 200).catch(() => null);
+  await check("after clear, nothing is predicted and the view says so", cleared && /予測しません/.test(cleared.status) && !cleared.probs, JSON.stringify(cleared));
+  const seven = await compare(page, INLINE, 7, [[[0.25, 0.2], [0.75, 0.2], [0.45, 0.85]]]);
+  const sevenFile = fromFile ? await compare(page, FILE, 7, [[[0.3, 0.15], [0.7, 0.15], [0.5, 0.85]]]) : null;
+  console.log(`predicted digits: 「1」 → ${one}, 「7」 → ${seven}, 「7」 (weights from the file) → ${sevenFile}`);
+
+  // saved: the view's data and its fallback are in the file, which stays small; the HTML export shows the fallback
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Control+s");
+  const saved = await until(`${NB} saved`, async () => {
+    const nb = await lab.savedNotebook(NB);
+    return nb.cells[INLINE].outputs.some((o) => o.data && o.data[MIME]) ? nb : null;
+  }, 30000);
+  const out = saved.cells[INLINE].outputs.find((o) => o.data && o.data[MIME]);
+  const outFile = saved.cells[FILE].outputs.find((o) => o.data && o.data[MIME]);
+  const file = path.join(lab.work, NB);
+  const bytes = fs.statSync(file).size;
+  console.log(`saved ${NB}: ${bytes} bytes; the view's output ${JSON.stringify(out.data[MIME]).length} bytes for ${out.data[MIME].parameters} parameters; with { file }: ${JSON.stringify(outFile.data[MIME]).length} bytes`);
+  await check("the saved output carries the view and its HTML fallback; the notebook stays under 2 MB", typeof out.data["text/html"] === "string" && bytes < 2e6, `${bytes} bytes; types ${Object.keys(out.data)}`);
+  await check("with { file }, the output carries no weights (under 10 kB)", outFile && JSON.stringify(outFile.data[MIME]).length < 10000, outFile ? `${JSON.stringify(outFile.data[MIME]).length} bytes` : "no output");
+  const html = path.join(lab.out, "views-draw-digit.html");
+  const conv = spawnSync("bash", ["-c", `source scripts/env.sh && jupyter nbconvert --to html --output views-draw-digit --output-dir "$0" "$1"`, path.dirname(html), file], { cwd: lab.root, encoding: "utf8", timeout: 120000 });
+  const text = fs.existsSync(html) ? fs.readFileSync(html, "utf8") : "";
+  await check("nbconvert's HTML export shows the fallback in place of the view", conv.status === 0 && text.includes("lecture3-draw-digit-fallback") && text.includes("手書き数字の入力欄"), `${conv.status} ${String(conv.stderr).slice(-800)}`);
+});

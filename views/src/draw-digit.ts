@@ -1,0 +1,190 @@
+// drawDigit's view: draw a digit with mouse, pen or finger (pointer events) and watch the trained model's ten
+// probabilities move. The strokes become the 28×28 input as MNIST's digits were made (mnistInput), normalized as the
+// notebook did, and the model the output carries (its forward as TensorFlow.js kernels, traced in the kernel) runs
+// here on the cpu backend (runTraced). For the tests the view exposes what it computed: data-state
+// ("empty" | "predicted" | "error"), data-input (the 784 normalized numbers) and data-probs (the ten probabilities).
+import * as tf from "@tensorflow/tfjs";
+import "@tensorflow/tfjs-backend-cpu";
+import { DRAW_DIGIT_MIME, mnistInput, runTraced, tracedConstants, type DrawDigitData, type StateFile } from "../../lib/core/plot/views";
+import type { HTMLWidget, Resolver } from "./extension";
+
+const SIDE = 280; // the drawing canvas, in CSS pixels (10 per MNIST pixel)
+const PEN = 20; // stroke width: about 2 of MNIST's pixels once the digit is scaled to 20×20
+
+let backend: Promise<boolean> | null = null;
+
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, style = "", text = ""): HTMLElementTagNameMap[K] => {
+  const e = document.createElement(tag);
+  e.style.cssText = style;
+  e.textContent = text;
+  return e;
+};
+
+let Renderer: (new () => HTMLWidget & { renderModel(m: { data: Record<string, unknown> }): Promise<void> }) | null = null;
+
+/** The model file drawDigit saved (`file`, relative to the notebook), read through the Jupyter server's contents. */
+async function readModelFile(file: string, resolver: Resolver | null): Promise<StateFile> {
+  if (!resolver) throw new Error(`モデルのファイル ${file} を探す場所 (ノートブックのフォルダ) がわかりません`);
+  const url = await resolver.getDownloadUrl(await resolver.resolveUrl(file));
+  const r = await fetch(url, { credentials: "same-origin" });
+  if (!r.ok) throw new Error(`モデルのファイル ${file} を読めません (HTTP ${r.status})。ノートブックと同じフォルダにありますか? drawDigit のセルを実行し直すと保存されます。`);
+  const state = (await r.json()) as StateFile;
+  if (state.format !== "lecture3-state-dict/1") throw new Error(`${file} は Module.save で保存したモデルのファイルではありません`);
+  return state;
+}
+
+export function drawDigitRenderer(Widget: new () => HTMLWidget, resolver: Resolver | null) {
+  Renderer ??= class DrawDigit extends Widget {
+    private constants: Map<number, tf.Tensor> | null = null;
+    resolver: Resolver | null = null;
+
+    async renderModel(model: { data: Record<string, unknown> }): Promise<void> {
+      this.free();
+      this.node.textContent = "";
+      this.addClass("lecture3-draw-digit");
+      const data = model.data[DRAW_DIGIT_MIME] as DrawDigitData;
+      try {
+        if (!data || data.format !== "lecture3-draw-digit/1" || !data.graph || data.graph.format !== "lecture3-traced/1") {
+          throw new Error("この出力は drawDigit の形式ではありません (ライブラリと拡張機能の版が違う?)。セルを実行し直してください。");
+        }
+        await (backend ??= tf.setBackend("cpu"));
+        this.constants = tracedConstants(data.graph, data.file ? await readModelFile(data.file, this.resolver) : undefined);
+        this.build(data);
+      } catch (e) {
+        this.node.dataset.state = "error";
+        this.node.append(el("div", "color:#b00;padding:6px", `手書き数字の入力欄を表示できません: ${(e as Error).message}`));
+      }
+    }
+
+    private build(data: DrawDigitData): void {
+      const root = this.node;
+      const row = el("div", "display:flex;gap:16px;align-items:flex-start;flex-wrap:wrap;padding:4px");
+      const canvas = el("canvas", `width:${SIDE}px;height:${SIDE}px;border:1px solid #888;background:#fff;touch-action:none;cursor:crosshair`);
+      canvas.width = canvas.height = SIDE;
+      canvas.className = "lecture3-draw-canvas";
+      const ctx = canvas.getContext("2d", { willReadFrequently: true })!;
+      const side = el("div", "display:flex;flex-direction:column;gap:6px;font-size:13px");
+      const preview = el("canvas", "width:112px;height:112px;border:1px solid #ccc;image-rendering:pixelated;background:#000");
+      preview.width = preview.height = 28;
+      preview.className = "lecture3-draw-input";
+      const clear = el("button", "width:112px", "消す (clear)");
+      clear.className = "lecture3-draw-clear";
+      side.append(el("div", "", "モデルへの入力 28×28"), preview, clear);
+      const bars = el("div", "display:grid;grid-template-columns:1.5em 160px 4.5em;gap:3px 6px;align-items:center;font-size:13px");
+      const fills: HTMLDivElement[] = [];
+      const values: HTMLSpanElement[] = [];
+      for (let d = 0; d < 10; d++) {
+        const track = el("div", "height:14px;background:#eee");
+        const fill = el("div", "height:100%;width:0;background:#1f77b4");
+        track.append(fill);
+        const v = el("span", "text-align:right;font-variant-numeric:tabular-nums");
+        bars.append(el("span", "text-align:right", String(d)), track, v);
+        fills.push(fill);
+        values.push(v);
+      }
+      const status = el("div", "padding:4px;font-size:13px");
+      status.className = "lecture3-draw-status";
+      row.append(canvas, side, bars);
+      root.append(row, status);
+
+      const empty = (why: string) => {
+        root.dataset.state = "empty";
+        delete root.dataset.input;
+        delete root.dataset.probs;
+        status.textContent = why;
+        fills.forEach((f) => (f.style.width = "0"));
+        values.forEach((v) => (v.textContent = ""));
+        preview.getContext("2d")!.clearRect(0, 0, 28, 28);
+      };
+      const predict = () => {
+        const ink = ctx.getImageData(0, 0, SIDE, SIDE).data.filter((_, i) => i % 4 === 3); // alpha: the strokes
+        const pixels = mnistInput(ink, SIDE, SIDE);
+        if (!pixels) return empty("何も描かれていないので予測しません。枠の中に数字を大きく描いてください。");
+        const img = new ImageData(28, 28);
+        pixels.forEach((p, i) => img.data.set([p * 255, p * 255, p * 255, 255], i * 4));
+        preview.getContext("2d")!.putImageData(img, 0, 0);
+        const { mean, std } = data.normalize;
+        const input = pixels.map((p) => (p - mean) / std);
+        try {
+          const probs = tf.tidy(() => {
+            const y = runTraced(data.graph, this.constants!, tf.tensor(input, data.graph.input.shape));
+            return tf.softmax(y).dataSync() as Float32Array;
+          });
+          const best = probs.indexOf(Math.max(...probs));
+          probs.forEach((p, d) => {
+            fills[d].style.width = `${(p * 100).toFixed(1)}%`;
+            fills[d].style.background = d === best ? "#d62728" : "#1f77b4";
+            values[d].textContent = `${(p * 100).toFixed(1)}%`;
+          });
+          root.dataset.state = "predicted";
+          root.dataset.input = JSON.stringify(Array.from(input));
+          root.dataset.probs = JSON.stringify(Array.from(probs));
+          status.textContent = `予測: ${best} (${(probs[best] * 100).toFixed(1)}%)`;
+        } catch (e) {
+          root.dataset.state = "error";
+          status.textContent = `予測できません: ${(e as Error).message}`;
+        }
+      };
+      let queued = false;
+      const later = () => {
+        if (queued) return;
+        queued = true;
+        requestAnimationFrame(() => {
+          queued = false;
+          predict();
+        });
+      };
+
+      ctx.lineWidth = PEN;
+      ctx.lineCap = ctx.lineJoin = "round";
+      ctx.strokeStyle = ctx.fillStyle = "#000";
+      let last: [number, number] | null = null;
+      const at = (e: PointerEvent): [number, number] => {
+        const r = canvas.getBoundingClientRect();
+        return [((e.clientX - r.left) * SIDE) / r.width, ((e.clientY - r.top) * SIDE) / r.height];
+      };
+      canvas.addEventListener("pointerdown", (e) => {
+        canvas.setPointerCapture(e.pointerId);
+        last = at(e);
+        ctx.beginPath();
+        ctx.arc(last[0], last[1], PEN / 2, 0, 2 * Math.PI);
+        ctx.fill();
+        later();
+      });
+      canvas.addEventListener("pointermove", (e) => {
+        if (!last) return;
+        const p = at(e);
+        ctx.beginPath();
+        ctx.moveTo(last[0], last[1]);
+        ctx.lineTo(p[0], p[1]);
+        ctx.stroke();
+        last = p;
+        later();
+      });
+      const up = () => {
+        if (last) later();
+        last = null;
+      };
+      canvas.addEventListener("pointerup", up);
+      canvas.addEventListener("pointercancel", up);
+      clear.addEventListener("click", () => {
+        ctx.clearRect(0, 0, SIDE, SIDE);
+        predict();
+      });
+      empty("枠の中に 0〜9 の数字を 1 つ描いてください。描くそばからモデルが予測します。");
+    }
+
+    private free(): void {
+      if (this.constants) tf.dispose([...this.constants.values()]);
+      this.constants = null;
+    }
+
+    override dispose(): void {
+      this.free();
+      super.dispose();
+    }
+  } as unknown as typeof Renderer;
+  const r = new Renderer!() as unknown as { resolver: Resolver | null };
+  r.resolver = resolver;
+  return r;
+}

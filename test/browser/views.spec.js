@@ -161,3 +161,35 @@ test("draw a digit: the page predicts as the kernel does", async ({ page }) => {
   const text = fs.existsSync(html) ? fs.readFileSync(html, "utf8") : "";
   await check("nbconvert's HTML export shows the fallback in place of the view", conv.status === 0 && text.includes("lecture3-draw-digit-fallback") && text.includes("手書き数字の入力欄"), `${conv.status} ${String(conv.stderr).slice(-800)}`);
 });
+
+// 02_mnist_mlp as step 4 of npm test executed it (scripts/run-notebooks.js): its last cell's view reads the lecture
+// MLP's 1.24 M weights from models/mlp.json (which that run saved) and predicts a drawn 「7」 in the page.
+test("02_mnist_mlp's view: the lecture MLP from models/mlp.json predicts in the page", async ({ page }) => {
+  const executed = path.join(lab.root, "artifacts", "notebooks", "02_mnist_mlp.ipynb");
+  const weights = path.join(lab.root, "notebooks", "models", "mlp.json");
+  for (const f of [executed, weights]) if (!fs.existsSync(f)) throw new Error(`${path.relative(lab.root, f)} is missing: run it first: npm run notebooks -- 02`);
+  const NB02 = "views02/02_mnist_mlp.ipynb";
+  lab.copyNotebook(path.relative(lab.root, executed), NB02, { keepOutputs: true });
+  fs.mkdirSync(path.join(lab.work, "views02", "models"), { recursive: true });
+  fs.copyFileSync(weights, path.join(lab.work, "views02", "models", "mlp.json"));
+  await lab.openNotebook(page, NB02);
+  const cell = await lab.findCodeCell(NB02, /drawDigit\(model, \{ file: "models\/mlp\.json" \}\)/);
+  const v = codeCell(page, cell).locator(".lecture3-draw-digit");
+  await codeCell(page, cell).scrollIntoViewIfNeeded();
+  const ready = await until("02's view with its weights loaded", async () => (await v.count()) === 1 && (await v.getAttribute("data-state")) === "empty", 60000).catch(() => false);
+  await check("02's view loaded the 1.24 M weights from models/mlp.json", ready, await v.textContent().catch(() => "no view"));
+  if (!ready) return;
+  const canvas = v.locator("canvas.lecture3-draw-canvas");
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  const t0 = Date.now();
+  await page.mouse.move(box.x + 0.25 * box.width, box.y + 0.2 * box.height);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 0.75 * box.width, box.y + 0.2 * box.height, { steps: 12 });
+  await page.mouse.move(box.x + 0.45 * box.width, box.y + 0.85 * box.height, { steps: 12 });
+  await page.mouse.up();
+  const probs = await until("02's prediction", async () => ((await v.getAttribute("data-state")) === "predicted" ? JSON.parse(await v.getAttribute("data-probs")) : null), 20000, 200);
+  console.log(`02's MLP in the page: 「7」 → ${argmax(probs)} (${(100 * Math.max(...probs)).toFixed(1)} %), stroke + prediction ${Date.now() - t0} ms`);
+  await v.screenshot({ path: path.join(lab.out, "views-02-draw-7.png") });
+  await check("02's MLP predicts a drawn 「7」 as 7", argmax(probs) === 7, JSON.stringify(probs));
+});

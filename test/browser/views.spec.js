@@ -163,7 +163,8 @@ test("draw a digit: the page predicts as the kernel does", async ({ page }) => {
 });
 
 // 02_mnist_mlp as step 4 of npm test executed it (scripts/run-notebooks.js): its last cell's view reads the lecture
-// MLP's 1.24 M weights from models/mlp.json (which that run saved) and predicts a drawn 「7」 in the page.
+// MLP's 1.24 M weights from models/mlp.json (which that run saved) and predicts a 「7」 drawn with the mouse, then a
+// 「1」 with touch and a 「7」 with pen pointer events.
 test("02_mnist_mlp's view: the lecture MLP from models/mlp.json predicts in the page", async ({ page }) => {
   const executed = path.join(lab.root, "artifacts", "notebooks", "02_mnist_mlp.ipynb");
   const weights = path.join(lab.root, "notebooks", "models", "mlp.json");
@@ -192,4 +193,22 @@ test("02_mnist_mlp's view: the lecture MLP from models/mlp.json predicts in the 
   console.log(`02's MLP in the page: 「7」 → ${argmax(probs)} (${(100 * Math.max(...probs)).toFixed(1)} %), stroke + prediction ${Date.now() - t0} ms`);
   await v.screenshot({ path: path.join(lab.out, "views-02-draw-7.png") });
   await check("02's MLP predicts a drawn 「7」 as 7", argmax(probs) === 7, JSON.stringify(probs));
+
+  // a finger and a pen: the same pointer events with another pointerType (dispatched: playwright's mouse is a mouse)
+  for (const [pointerType, digit, stroke] of [["touch", 1, [[0.5, 0.15], [0.48, 0.85]]], ["pen", 7, [[0.3, 0.2], [0.72, 0.2], [0.5, 0.85]]]]) {
+    await v.locator("button.lecture3-draw-clear").click();
+    await until("the cleared view", async () => (await v.getAttribute("data-state")) === "empty", 5000, 200);
+    await canvas.evaluate((c, [type, points]) => {
+      const r = c.getBoundingClientRect();
+      const at = ([x, y]) => ({ clientX: r.left + x * r.width, clientY: r.top + y * r.height });
+      const fire = (name, p) => c.dispatchEvent(new PointerEvent(name, { ...at(p), pointerId: 7, pointerType: type, isPrimary: true, bubbles: true, buttons: name === "pointerup" ? 0 : 1 }));
+      fire("pointerdown", points[0]);
+      for (let i = 1; i < points.length; i++)
+        for (let k = 1; k <= 12; k++) fire("pointermove", [points[i - 1][0] + ((points[i][0] - points[i - 1][0]) * k) / 12, points[i - 1][1] + ((points[i][1] - points[i - 1][1]) * k) / 12]);
+      fire("pointerup", points[points.length - 1]);
+    }, [pointerType, stroke]);
+    const p = await until(`02's prediction for the ${pointerType} stroke`, async () => ((await v.getAttribute("data-state")) === "predicted" ? JSON.parse(await v.getAttribute("data-probs")) : null), 20000, 200).catch(() => null);
+    console.log(`02's MLP, ${pointerType}: 「${digit}」 → ${p ? argmax(p) : "nothing"}`);
+    await check(`02's MLP predicts a 「${digit}」 drawn with ${pointerType} pointer events as ${digit}`, p && argmax(p) === digit, JSON.stringify(p));
+  }
 });

@@ -144,7 +144,11 @@ export function drawDigitRenderer(Widget: new () => HTMLWidget, resolver: Resolv
         return [((e.clientX - r.left) * SIDE) / r.width, ((e.clientY - r.top) * SIDE) / r.height];
       };
       canvas.addEventListener("pointerdown", (e) => {
-        canvas.setPointerCapture(e.pointerId);
+        try {
+          canvas.setPointerCapture(e.pointerId); // the stroke goes on when the pointer leaves the canvas
+        } catch {
+          /* a pointer the browser no longer tracks: draw without capture */
+        }
         last = at(e);
         ctx.beginPath();
         ctx.arc(last[0], last[1], PEN / 2, 0, 2 * Math.PI);

@@ -3,7 +3,9 @@
 //   - the view shows a canvas; a 「1」 and a 「7」 drawn with mouse events give probabilities, and the kernel's model,
 //     fed the 28×28 input the page exposes (data-input), gives the same ten probabilities (data-probs);
 //   - after "clear", the view predicts nothing and says so;
-//   - drawDigit(model, { file }): the same with the weights read from the saved model file through the server;
+//   - drawDigit(model, { file }): the same with the weights read from the saved model file through the server, and
+//     for the lecture's CNN (04's architecture, untrained: the page and the kernel agree on its 1.2 M weights);
+//   - a dot is "nearly empty": nothing predicted;
 //   - a model of another shape gets a Japanese error in its cell, and the page stays usable;
 //   - saved, the notebook holds the view's MIME type with its HTML fallback, stays small, and nbconvert's HTML
 //     export shows the fallback.
@@ -23,7 +25,7 @@ const CELLS = [
   `import { useBackend } from "lecture3";
 const backend = await useBackend();`,
   `import * as tf from "@tensorflow/tfjs";
-import { datasets, transforms, DataLoader, manualSeed, nn, optim, fit, drawDigit } from "lecture3";
+import { datasets, transforms, DataLoader, manualSeed, nn, optim, fit, drawDigit, ConvNet } from "lecture3";
 manualSeed(1);
 const trans = transforms.Compose([transforms.ToTensor(), transforms.Normalize([0.5], [1.0])]);
 const train_set = await datasets.MNIST({ train: true, transform: trans, download: true });
@@ -43,6 +45,8 @@ const history = await fit(model, optimizer, new DataLoader({ dataset: train_set.
   new DataLoader({ dataset: test_set.subset(2000), batch_size: 500 }), { epochs: 1 });`,
   `drawDigit(model);`,
   `drawDigit(model, { file: "models/small.json" }); // the page reads the weights from this file`,
+  `const cnn = new ConvNet(); // the lecture's CNN (04's architecture), untrained: 1.2 M weights
+drawDigit(cnn, { file: "models/cnn-untrained.json" });`,
   `drawDigit(new nn.Linear(10, 3)); // 28×28 の画像を受け付けないモデル`,
   `// the test types the kernel's side of each comparison here`,
 ];
@@ -60,10 +64,11 @@ function writeNotebook() {
 
 const INLINE = 2; // the code cell of the view whose output carries the weights
 const FILE = 3; // the view that reads them from models/small.json
-const WRONG = 4;
-const SCRATCH = 5;
+const CNN = 4; // the lecture CNN's view (weights from a file)
+const WRONG = 5;
+const SCRATCH = 6;
 const view = (page, cell = INLINE) => codeCell(page, cell).locator(".lecture3-draw-digit");
-const state = (page, cell = INLINE) => view(page, cell).evaluate((v) => ({ state: v.dataset.state, input: v.dataset.input, probs: v.dataset.probs, status: v.querySelector(".lecture3-draw-status").textContent }));
+const state = (page, cell = INLINE) => view(page, cell).evaluate((v) => ({ state: v.dataset.state, input: v.dataset.input, probs: v.dataset.probs, ms: v.dataset.ms, status: v.querySelector(".lecture3-draw-status").textContent }));
 
 /** Draws strokes (lists of points in 0..1 of the canvas) with the mouse; resolves with the view's state once it predicted. */
 async function draw(page, cell, strokes) {
@@ -85,10 +90,10 @@ async function draw(page, cell, strokes) {
 }
 
 /** The kernel's ten probabilities for the 28×28 input the page used (typed by the test into the last cell). */
-async function kernelProbs(page, input) {
+async function kernelProbs(page, input, model) {
   await setCellText(page, SCRATCH, `{
   const x = tf.tensor(${input}, [1, 28, 28, 1]);
-  console.log("probs " + JSON.stringify(Array.from(tf.softmax(model.forward(x)).dataSync())));
+  console.log("probs " + JSON.stringify(Array.from(tf.softmax(${model}.forward(x)).dataSync())));
 }`);
   await runCell(page, SCRATCH, 60000);
   const text = (await cellOutput(page, SCRATCH)).text;
@@ -99,17 +104,20 @@ async function kernelProbs(page, input) {
 
 const argmax = (a) => a.indexOf(Math.max(...a));
 
+const VIEWS = { [INLINE]: { model: "model", what: "", file: "" }, [FILE]: { model: "model", what: "weights from models/small.json, ", file: "-file" }, [CNN]: { model: "cnn", what: "the lecture CNN (untrained) from a file, ", file: "-cnn" } };
+
 async function compare(page, cell, digit, strokes) {
+  const { model, what, file } = VIEWS[cell];
   const s = await draw(page, cell, strokes);
-  await view(page, cell).screenshot({ path: path.join(lab.out, `views-draw-${digit}${cell === FILE ? "-file" : ""}.png`) });
+  await view(page, cell).screenshot({ path: path.join(lab.out, `views-draw-${digit}${file}.png`) });
   const input = JSON.parse(s.input);
   const probs = JSON.parse(s.probs);
   const ink = input.filter((v) => v > -0.5 + 1e-6).length;
   await check(`「${digit}」: the page shows a 28×28 input with ink and ten probabilities`, input.length === 784 && ink > 10 && probs.length === 10, `input ${input.length} values, ${ink} inked; probs ${probs.length}`);
-  const kernel = await kernelProbs(page, s.input);
+  const kernel = await kernelProbs(page, s.input, model);
   const diff = Math.max(...probs.map((p, i) => Math.abs(p - kernel[i])));
-  console.log(`${cell === FILE ? "(weights from the file) " : ""}「${digit}」 page predicts ${argmax(probs)} (${probs.map((p) => p.toFixed(4)).join(" ")}); kernel ${argmax(kernel)}; max |page − kernel| = ${diff.toExponential(2)}`);
-  await check(`${cell === FILE ? "weights from models/small.json, " : ""}「${digit}」: the page's probabilities equal the kernel's for the same 28×28 input (max difference ≤ 1e-5)`, diff <= 1e-5 && argmax(probs) === argmax(kernel), `page ${JSON.stringify(probs)}\nkernel ${JSON.stringify(kernel)}`);
+  console.log(`${what}「${digit}」 page predicts ${argmax(probs)} (${probs.map((p) => p.toFixed(4)).join(" ")}); kernel ${argmax(kernel)}; max |page − kernel| = ${diff.toExponential(2)}; the page's model took ${s.ms} ms`);
+  await check(`${what}「${digit}」: the page's probabilities equal the kernel's for the same 28×28 input (max difference ≤ 1e-5)`, diff <= 1e-5 && argmax(probs) === argmax(kernel), `page ${JSON.stringify(probs)}\nkernel ${JSON.stringify(kernel)}`);
   return argmax(probs);
 }
 
@@ -127,6 +135,8 @@ test("draw a digit: the page predicts as the kernel does", async ({ page }) => {
   await check("drawDigit(model) shows the view (canvas, input, bars), waiting for a stroke", shown, (await cellOutput(page, INLINE)).text.slice(0, 500));
   const fromFile = await ready(FILE);
   await check("drawDigit(model, { file }) shows the view, its weights read from the file", fromFile, (await cellOutput(page, FILE)).text.slice(0, 500));
+  const cnnShown = await ready(CNN);
+  await check("drawDigit(cnn, { file }) of the lecture CNN shows the view", cnnShown, (await cellOutput(page, CNN)).text.slice(0, 500));
   const wrong = await cellOutput(page, WRONG);
   await check("a model of another shape: a Japanese error in its cell, no view", /28×28 の数字の画像/.test(wrong.text) && (await codeCell(page, WRONG).locator(".lecture3-draw-digit").count()) === 0, wrong.text.slice(0, 500));
   if (!shown) return;
@@ -138,8 +148,16 @@ test("draw a digit: the page predicts as the kernel does", async ({ page }) => {
     return s.state === "empty" ? s : null;
   }, 5000, 200).catch(() => null);
   await check("after clear, nothing is predicted and the view says so", cleared && /予測しません/.test(cleared.status) && !cleared.probs, JSON.stringify(cleared));
+  // a dot is nearly empty: nothing to predict
+  const c = await view(page).locator("canvas.lecture3-draw-canvas").boundingBox();
+  await page.mouse.click(c.x + c.width / 2, c.y + c.height / 2);
+  await sleep(500);
+  const dot = await state(page);
+  await check("a dot (nearly empty canvas): nothing is predicted and the view says so", dot.state === "empty" && /予測しません/.test(dot.status) && !dot.probs, JSON.stringify(dot));
+  await view(page).locator("button.lecture3-draw-clear").click();
   const seven = await compare(page, INLINE, 7, [[[0.25, 0.2], [0.75, 0.2], [0.45, 0.85]]]);
   const sevenFile = fromFile ? await compare(page, FILE, 7, [[[0.3, 0.15], [0.7, 0.15], [0.5, 0.85]]]) : null;
+  if (cnnShown) await compare(page, CNN, 7, [[[0.3, 0.15], [0.7, 0.15], [0.5, 0.85]]]);
   console.log(`predicted digits: 「1」 → ${one}, 「7」 → ${seven}, 「7」 (weights from the file) → ${sevenFile}`);
 
   // saved: the view's data and its fallback are in the file, which stays small; the HTML export shows the fallback
@@ -160,4 +178,55 @@ test("draw a digit: the page predicts as the kernel does", async ({ page }) => {
   const conv = spawnSync("bash", ["-c", `source scripts/env.sh && jupyter nbconvert --to html --output views-draw-digit --output-dir "$0" "$1"`, path.dirname(html), file], { cwd: lab.root, encoding: "utf8", timeout: 120000 });
   const text = fs.existsSync(html) ? fs.readFileSync(html, "utf8") : "";
   await check("nbconvert's HTML export shows the fallback in place of the view", conv.status === 0 && text.includes("lecture3-draw-digit-fallback") && text.includes("手書き数字の入力欄"), `${conv.status} ${String(conv.stderr).slice(-800)}`);
+});
+
+// 02_mnist_mlp as step 4 of npm test executed it (scripts/run-notebooks.js): its last cell's view reads the lecture
+// MLP's 1.24 M weights from models/mlp.json (which that run saved) and predicts a 「7」 drawn with the mouse, then a
+// 「1」 with touch and a 「7」 with pen pointer events.
+test("02_mnist_mlp's view: the lecture MLP from models/mlp.json predicts in the page", async ({ page }) => {
+  const executed = path.join(lab.root, "artifacts", "notebooks", "02_mnist_mlp.ipynb");
+  const weights = path.join(lab.root, "notebooks", "models", "mlp.json");
+  for (const f of [executed, weights]) if (!fs.existsSync(f)) throw new Error(`${path.relative(lab.root, f)} is missing: run it first: npm run notebooks -- 02`);
+  const NB02 = "views02/02_mnist_mlp.ipynb";
+  lab.copyNotebook(path.relative(lab.root, executed), NB02, { keepOutputs: true });
+  fs.mkdirSync(path.join(lab.work, "views02", "models"), { recursive: true });
+  fs.copyFileSync(weights, path.join(lab.work, "views02", "models", "mlp.json"));
+  await lab.openNotebook(page, NB02);
+  const cell = await lab.findCodeCell(NB02, /drawDigit\(model, \{ file: "models\/mlp\.json" \}\)/);
+  const v = codeCell(page, cell).locator(".lecture3-draw-digit");
+  await codeCell(page, cell).scrollIntoViewIfNeeded();
+  const ready = await until("02's view with its weights loaded", async () => (await v.count()) === 1 && (await v.getAttribute("data-state")) === "empty", 60000).catch(() => false);
+  await check("02's view loaded the 1.24 M weights from models/mlp.json", ready, await v.textContent().catch(() => "no view"));
+  if (!ready) return;
+  const canvas = v.locator("canvas.lecture3-draw-canvas");
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  const t0 = Date.now();
+  await page.mouse.move(box.x + 0.25 * box.width, box.y + 0.2 * box.height);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 0.75 * box.width, box.y + 0.2 * box.height, { steps: 12 });
+  await page.mouse.move(box.x + 0.45 * box.width, box.y + 0.85 * box.height, { steps: 12 });
+  await page.mouse.up();
+  const probs = await until("02's prediction", async () => ((await v.getAttribute("data-state")) === "predicted" ? JSON.parse(await v.getAttribute("data-probs")) : null), 20000, 200);
+  console.log(`02's MLP in the page: 「7」 → ${argmax(probs)} (${(100 * Math.max(...probs)).toFixed(1)} %), stroke + prediction ${Date.now() - t0} ms`);
+  await v.screenshot({ path: path.join(lab.out, "views-02-draw-7.png") });
+  await check("02's MLP predicts a drawn 「7」 as 7", argmax(probs) === 7, JSON.stringify(probs));
+
+  // a finger and a pen: the same pointer events with another pointerType (dispatched: playwright's mouse is a mouse)
+  for (const [pointerType, digit, stroke] of [["touch", 1, [[0.5, 0.15], [0.48, 0.85]]], ["pen", 7, [[0.3, 0.2], [0.72, 0.2], [0.5, 0.85]]]]) {
+    await v.locator("button.lecture3-draw-clear").click();
+    await until("the cleared view", async () => (await v.getAttribute("data-state")) === "empty", 5000, 200);
+    await canvas.evaluate((c, [type, points]) => {
+      const r = c.getBoundingClientRect();
+      const at = ([x, y]) => ({ clientX: r.left + x * r.width, clientY: r.top + y * r.height });
+      const fire = (name, p) => c.dispatchEvent(new PointerEvent(name, { ...at(p), pointerId: 7, pointerType: type, isPrimary: true, bubbles: true, buttons: name === "pointerup" ? 0 : 1 }));
+      fire("pointerdown", points[0]);
+      for (let i = 1; i < points.length; i++)
+        for (let k = 1; k <= 12; k++) fire("pointermove", [points[i - 1][0] + ((points[i][0] - points[i - 1][0]) * k) / 12, points[i - 1][1] + ((points[i][1] - points[i - 1][1]) * k) / 12]);
+      fire("pointerup", points[points.length - 1]);
+    }, [pointerType, stroke]);
+    const p = await until(`02's prediction for the ${pointerType} stroke`, async () => ((await v.getAttribute("data-state")) === "predicted" ? JSON.parse(await v.getAttribute("data-probs")) : null), 20000, 200).catch(() => null);
+    console.log(`02's MLP, ${pointerType}: 「${digit}」 → ${p ? argmax(p) : "nothing"}`);
+    await check(`02's MLP predicts a 「${digit}」 drawn with ${pointerType} pointer events as ${digit}`, p && argmax(p) === digit, JSON.stringify(p));
+  }
 });

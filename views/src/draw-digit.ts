@@ -2,7 +2,8 @@
 // probabilities move. The strokes become the 28×28 input as MNIST's digits were made (mnistInput), normalized as the
 // notebook did, and the model the output carries (its forward as TensorFlow.js kernels, traced in the kernel) runs
 // here on the cpu backend (runTraced). For the tests the view exposes what it computed: data-state
-// ("empty" | "predicted" | "error"), data-input (the 784 normalized numbers) and data-probs (the ten probabilities).
+// ("empty" | "predicted" | "error"), data-input (the 784 normalized numbers), data-probs (the ten probabilities) and
+// data-ms (how long the model took).
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-cpu";
 import { DRAW_DIGIT_MIME, mnistInput, runTraced, tracedConstants, type DrawDigitData, type StateFile } from "../../lib/core/plot/views";
@@ -106,6 +107,7 @@ export function drawDigitRenderer(Widget: new () => HTMLWidget, resolver: Resolv
         const { mean, std } = data.normalize;
         const input = pixels.map((p) => (p - mean) / std);
         try {
+          const t0 = performance.now();
           const probs = tf.tidy(() => {
             const y = runTraced(data.graph, this.constants!, tf.tensor(input, data.graph.input.shape));
             return tf.softmax(y).dataSync() as Float32Array;
@@ -119,6 +121,7 @@ export function drawDigitRenderer(Widget: new () => HTMLWidget, resolver: Resolv
           root.dataset.state = "predicted";
           root.dataset.input = JSON.stringify(Array.from(input));
           root.dataset.probs = JSON.stringify(Array.from(probs));
+          root.dataset.ms = (performance.now() - t0).toFixed(1); // the model's time for this prediction
           status.textContent = `予測: ${best} (${(probs[best] * 100).toFixed(1)}%)`;
         } catch (e) {
           root.dataset.state = "error";
@@ -144,7 +147,11 @@ export function drawDigitRenderer(Widget: new () => HTMLWidget, resolver: Resolv
         return [((e.clientX - r.left) * SIDE) / r.width, ((e.clientY - r.top) * SIDE) / r.height];
       };
       canvas.addEventListener("pointerdown", (e) => {
-        canvas.setPointerCapture(e.pointerId);
+        try {
+          canvas.setPointerCapture(e.pointerId); // the stroke goes on when the pointer leaves the canvas
+        } catch {
+          /* a pointer the browser no longer tracks: draw without capture */
+        }
         last = at(e);
         ctx.beginPath();
         ctx.arc(last[0], last[1], PEN / 2, 0, 2 * Math.PI);

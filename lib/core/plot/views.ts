@@ -35,6 +35,18 @@ export interface TracedGraph {
 
 type Engine = { runKernel: (name: string, inputs: unknown, attrs?: unknown) => tf.Tensor | tf.Tensor[] };
 
+/** Attributes as JSON: ±Infinity and NaN (a max-pool's −∞ padding) as { $number: "-Infinity" }, which JSON lacks. */
+function toJson(attrs: unknown): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(attrs, (_, v) => (typeof v === "number" && !Number.isFinite(v) ? { $number: String(v) } : v)));
+}
+function fromJson(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(fromJson);
+  if (v === null || typeof v !== "object") return v;
+  const o = v as Record<string, unknown>;
+  if (Object.keys(o).length === 1 && typeof o.$number === "string") return Number(o.$number);
+  return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, fromJson(x)]));
+}
+
 /** Runs `f(x)` on zeros of `shape` once and records the kernels it ran at the top level (not those inside a kernel). */
 export function traceKernels(f: (x: tf.Tensor) => tf.Tensor, shape: number[]): TracedGraph {
   const engine = tf.engine() as unknown as Engine;
@@ -50,7 +62,7 @@ export function traceKernels(f: (x: tf.Tensor) => tf.Tensor, shape: number[]): T
       const named = Object.entries(inputs as Record<string, tf.Tensor>);
       named.forEach(([, t]) => seen.set(t.id, t));
       const outs = Array.isArray(out) ? out : [out];
-      kernels.push({ name, inputs: named.map(([k, t]) => [k, t.id]), list: Array.isArray(inputs), attrs: JSON.parse(JSON.stringify(attrs ?? {})), outputs: outs.map((t) => t.id) });
+      kernels.push({ name, inputs: named.map(([k, t]) => [k, t.id]), list: Array.isArray(inputs), attrs: toJson(attrs ?? {}), outputs: outs.map((t) => t.id) });
       return out;
     } finally {
       depth--;
@@ -110,7 +122,7 @@ export function runTraced(g: TracedGraph, constants: Map<number, tf.Tensor>, x: 
         return t;
       };
       const inputs = k.list ? k.inputs.map(([, id]) => get(id)) : Object.fromEntries(k.inputs.map(([n, id]) => [n, get(id)]));
-      const out = engine.runKernel(k.name, inputs, k.attrs);
+      const out = engine.runKernel(k.name, inputs, fromJson(k.attrs));
       (Array.isArray(out) ? out : [out]).forEach((t, i) => env.set(k.outputs[i], t));
     }
     const y = env.get(g.output);

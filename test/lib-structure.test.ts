@@ -224,6 +224,13 @@ test("loading the core's face installs what the training loop reports to (core/h
     const { ProgressLine } = require("../lib/core/progress");
     const { isGenuine } = require("../lib/core/provenance");
     expect(plain).not.toBeInstanceOf(ProgressLine);
+    // without the live line, an epoch's summary is printed when kept, as ProgressLine does outside a notebook
+    const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    plain.tick(1, 10, 0.5);
+    plain.finish("skipped", false);
+    plain.finish("kept");
+    expect(log.mock.calls).toEqual([["kept"]]);
+    log.mockRestore();
     expect(isGenuine(unregistered)).toBe(false);
     expect(hooks.epochLine(3, "epoch")).toBeInstanceOf(ProgressLine);
     expect(isGenuine(hooks.registerResult({ epochs: [] }))).toBe(true);

@@ -1,4 +1,5 @@
-// The slide's training loop, evaluation, early stopping and a per-epoch history.
+// The slide's training loop, evaluation and a per-epoch history (early stopping: early-stopping.ts; predict():
+// predict.ts). The live epoch line and the checkers' record of what fit() returns are reported through hooks.ts.
 //
 //   for (const [input, target] of train_loader) {   for (input, target) in train_loader:
 //     const output = model.forward(input)               output = model(input)

@@ -67,6 +67,11 @@ def main():
         doc = i.get("data", {}).get("text/plain", "")
         check("inspect_request: Shift+Tab on `fit` shows its signature and documentation",
               i["status"] == "ok" and i["found"] and "function fit(model: Module" in doc and "Trains for `epochs` epochs" in doc, i)
+        # JupyterLab asks comm_info when it connects; tslab typed its reply "complete_reply"
+        kc.comm_info()
+        ci = kc.get_shell_msg(timeout=30)
+        check("comm_info_request: a comm_info_reply with status ok and no comms",
+              ci["header"]["msg_type"] == "comm_info_reply" and ci["content"].get("status") == "ok" and ci["content"].get("comms") == {}, (ci["header"]["msg_type"], ci["content"]))
 
         # ---- errors as the protocol says
         reply, msgs, _, _ = run(kc, km, 'const ex3 = 1;\nthrow new TypeError("boom");')

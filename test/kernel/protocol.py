@@ -6,7 +6,7 @@ JupyterLab, nbclient and nbgrader drive it. Run by scripts/test.sh:
 Checks: failing cells answer with an `error` message and an execute_reply carrying ename/evalue/traceback (the
 Jupyter protocol; nbgrader's autograde needs them); stop_on_error=False keeps the next request, True drops it;
 TypeScript diagnostics in Japanese; a check cell run before its answer cell; a failed answer cell is known to the
-check; Kernel > Interrupt (SIGINT) stops a training loop at the next mini-batch with one line and leaves the kernel
+check; Tab and Shift+Tab (complete/inspect) and comm_info as JupyterLab asks them; Kernel > Interrupt (SIGINT) stops a training loop at the next mini-batch with one line and leaves the kernel
 usable; the language matrix (test/kernel/matrix.py: TypeScript as students write it, across cells), and
 jupyter_kernel_test's conformance suite (test/kernel/conformance.py, in parallel). Ends with
 "kernel: N passed, M failed".

@@ -8,6 +8,12 @@
 //   npm run bench                                 everything (about 5 minutes on 2 cores; wasm is the slow part)
 //   npm run bench -- --models cnn --backends tensorflow --no-kernel
 //   npm run bench -- --profile                    where one training step's time goes, tfjs (each backend) and PyTorch side by side
+//   npm run bench -- --kernel-only --repeats 5    only fit() in the kernel against plain node, 5 times each, interleaved
+//   npm run bench -- --kernel-costs               what the kernel adds per mini-batch, piece by piece (scripts/bench/kernel_costs.js)
+//
+// The kernel's overhead is a few percent at most, less than what other processes on a shared machine change from one
+// run to the next: --repeats N runs the node and kernel rows N times each, alternating (node, kernel, kernel, node, ...),
+// and compares their medians, of the wall time and of the CPU time the process spent (all its threads).
 //
 // PyTorch is optional and bench-only: the bench looks for it in .venv (or $BENCH_PYTHON) and says how to install
 // it when it is missing; the other rows are measured anyway.
@@ -26,6 +32,8 @@ const arg = (name, dflt) => {
 const models = arg("--models", ["mlp", "cnn"]);
 const backends = arg("--backends", ["tensorflow", "wasm"]);
 const withKernel = !process.argv.includes("--no-kernel");
+const kernelOnly = process.argv.includes("--kernel-only") || process.argv.includes("--kernel-costs");
+const repeats = Math.max(1, Number(arg("--repeats", ["1"])[0]) || 1);
 
 /** Runs one row in its own process; returns its JSON line, or {error}. */
 function row(cmd, args, label) {
@@ -39,8 +47,63 @@ function row(cmd, args, label) {
   } catch {
     res = { error: `${(r.stderr || r.stdout || String(r.error || "no output")).trim().split("\n").slice(-3).join(" | ")}` };
   }
-  console.log(res.error ? `failed: ${res.error}` : res.seconds !== undefined ? `${res.seconds.toFixed(1)} s (${((Date.now() - t0) / 1000).toFixed(0)} s with start-up)` : "done");
+  const cpu = res.cpu_seconds !== undefined ? `, CPU ${res.cpu_seconds.toFixed(1)} s` : "";
+  console.log(res.error ? `failed: ${res.error}` : res.seconds !== undefined ? `${res.seconds.toFixed(1)} s${cpu} (${((Date.now() - t0) / 1000).toFixed(0)} s with start-up)` : "done");
   return res;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** One row from `runs` of the same command: the medians of its wall and CPU seconds (all runs listed), or the first error. */
+function medianRow(label, model, runs) {
+  const failed = runs.find((r) => r.error);
+  if (failed) return { label, model, ...failed };
+  const rss = Math.max(...runs.map((r) => r.rss_mb));
+  return { ...runs[0], label, model, seconds: median(runs.map((r) => r.seconds)), cpu_seconds: median(runs.map((r) => r.cpu_seconds)),
+    gc_ms: median(runs.map((r) => r.gc_ms)), gc_full_ms: median(runs.map((r) => r.gc_full_ms)), rss_mb: rss,
+    runs: runs.map((r) => ({ seconds: r.seconds, cpu_seconds: r.cpu_seconds, gc_ms: r.gc_ms, gc_full_ms: r.gc_full_ms, heap_mb: r.heap_mb })) };
+}
+
+/** fit() in plain node and inside a tslab kernel, `repeats` times each, alternating so that a changing load weighs on both alike. */
+function kernelRows(model) {
+  const runs = { fit: [], kernel: [] };
+  for (let i = 0; i < repeats; i++) {
+    const tag = repeats > 1 ? ` (${i + 1}/${repeats})` : "";
+    for (const mode of i % 2 === 0 ? ["fit", "kernel"] : ["kernel", "fit"]) {
+      runs[mode].push(mode === "fit"
+        ? row("node", ["scripts/bench/epoch.js", "tensorflow", model, "--fit"], `fit() in node${tag}`)
+        : row(python, ["scripts/bench/kernel_epoch.py", "tensorflow", model], `fit() in a tslab kernel${tag}`));
+    }
+  }
+  return [medianRow("fit() in plain node, tensorflow", model, runs.fit), medianRow("fit() in a tslab kernel, tensorflow", model, runs.kernel)];
+}
+
+/**
+ * The kernel's own costs per mini-batch, in plain node and in a tslab kernel, and what they add to an epoch: fit()
+ * takes one loop turn and one interrupt poll per batch (600 training + 100 test batches of MNIST) and redraws its
+ * progress line at most 4 times a second (ProgressLine's 250 ms).
+ */
+function kernelCosts(startedAt) {
+  const node = row("node", ["scripts/bench/kernel_costs.js"], "costs in plain node");
+  const kernel = row(python, ["scripts/bench/kernel_epoch.py", "tensorflow", "--costs"], "costs in a tslab kernel");
+  if (node.error || kernel.error) return;
+  const us = (x) => `${x.toFixed(2)} µs`;
+  console.log(`\n${"".padEnd(34)}${"plain node".padStart(14)}${"tslab kernel".padStart(14)}`);
+  console.log(`${"loop turn (for await, per batch)".padEnd(34)}${us(node.turn_us).padStart(14)}${us(kernel.turn_us).padStart(14)}`);
+  console.log(`${"interrupt poll (per batch)".padEnd(34)}${us(node.interrupt_poll_us).padStart(14)}${us(kernel.interrupt_poll_us).padStart(14)}`);
+  console.log(`${"progress line redraw".padEnd(34)}${"(none)".padStart(14)}${us(kernel.display_update_us).padStart(14)}  (CPU ${us(kernel.display_update_cpu_us)})`);
+  // an upper bound: the kernel's whole turn and poll, as if plain node's cost nothing (the difference is below the noise)
+  const perEpoch = (700 * (kernel.turn_us + kernel.interrupt_poll_us)) / 1000;
+  const perSecond = (4 * Math.max(kernel.display_update_us, kernel.display_update_cpu_us)) / 1000;
+  console.log(`the kernel adds at most ${perEpoch.toFixed(1)} ms per MNIST epoch (700 batches) + ${perSecond.toFixed(2)} ms per second of training (redraws):` +
+    ` ${((perEpoch / 1000 / 3.8 + perSecond / 1000) * 100).toFixed(2)} % of a 3.8 s MLP epoch (environment.md's idle-machine run)`);
+  const dir = path.join(root, "artifacts", "bench");
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "kernel-costs.json"), JSON.stringify({ startedAt, node, kernel, per_epoch_ms: perEpoch, per_second_ms: perSecond }, null, 1) + "\n");
+  console.log("written: artifacts/bench/kernel-costs.json");
 }
 
 function torchAvailable() {
@@ -67,14 +130,15 @@ function profile(torch) {
 function main() {
   const startedAt = new Date().toISOString();
   console.log(`npm run bench: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), node ${process.version}`);
-  const torch = torchAvailable();
-  if (!torch) {
+  const torch = kernelOnly ? null : torchAvailable();
+  if (!torch && !kernelOnly) {
     console.log(
       `PyTorch is not installed in ${path.relative(root, python) || python}: the ratio column stays empty. To measure the reference, install\n` +
         `the CPU build (bench-only, not a project dependency): ${path.relative(root, python)} -m pip install torch  (on a machine without a GPU,\n` +
         `take the CPU-only wheel from PyTorch's CPU index so that pip does not fetch the CUDA build), or set BENCH_PYTHON.`,
     );
   }
+  if (process.argv.includes("--kernel-costs")) return kernelCosts(startedAt);
   if (process.argv.includes("--profile")) {
     const doc = { startedAt, cores: os.cpus().length, cpu: os.cpus()[0]?.model.trim(), torch, ...profile(torch) };
     fs.mkdirSync(path.join(root, "artifacts", "bench"), { recursive: true });
@@ -85,13 +149,10 @@ function main() {
   const rows = [];
   for (const model of models) {
     console.log(`\n${model.toUpperCase()}: one epoch of 60,000 images, batch 100, SGD`);
-    for (const backend of backends) rows.push({ label: `lib/ trainEpoch, ${backend}`, ...row("node", ["scripts/bench/epoch.js", backend, model], `${backend} trainEpoch`) , model });
+    if (!kernelOnly) for (const backend of backends) rows.push({ label: `lib/ trainEpoch, ${backend}`, ...row("node", ["scripts/bench/epoch.js", backend, model], `${backend} trainEpoch`) , model });
     const mnist = path.join(root, "datasets", "mnist");
-    if (torch) rows.push({ label: `PyTorch ${torch}`, ...row(python, ["scripts/bench/torch_epoch.py", model, mnist], "PyTorch"), model });
-    if (withKernel) {
-      rows.push({ label: "fit() in plain node, tensorflow", ...row("node", ["scripts/bench/epoch.js", "tensorflow", model, "--fit"], "fit() in node"), model });
-      rows.push({ label: "fit() in a tslab kernel, tensorflow", ...row(python, ["scripts/bench/kernel_epoch.py", "tensorflow", model], "fit() in a tslab kernel"), model });
-    }
+    if (torch && !kernelOnly) rows.push({ label: `PyTorch ${torch}`, ...row(python, ["scripts/bench/torch_epoch.py", model, mnist], "PyTorch"), model });
+    if (withKernel || kernelOnly) rows.push(...kernelRows(model));
   }
   // ratios: epochs against PyTorch's; the kernel's fit() against plain node's fit()
   for (const r of rows) {
@@ -100,7 +161,10 @@ function main() {
     const ref = rows.find((x) => x.model === r.model && x.label.startsWith("PyTorch") && !x.error);
     if (ref && r.mode === "epoch") r.vs_pytorch = r.seconds / ref.seconds;
     const plain = rows.find((x) => x.model === r.model && x.mode === "fit" && !x.error);
-    if (r.mode === "kernel" && plain) r.vs_plain_node = r.seconds / plain.seconds;
+    if (r.mode === "kernel" && plain) {
+      r.vs_plain_node = r.seconds / plain.seconds;
+      r.cpu_vs_plain_node = r.cpu_seconds / plain.cpu_seconds;
+    }
   }
   const fmt = (v, d) => (v === undefined ? "" : v.toFixed(d));
   console.log(`\n${"model".padEnd(6)}${"run".padEnd(40)}${"s/epoch".padStart(9)}${"images/s".padStart(10)}${"ratio".padStart(8)}${"peak RSS".padStart(10)}`);
@@ -110,7 +174,14 @@ function main() {
       ? `${r.model.padEnd(6)}${r.label.padEnd(40)}  failed: ${r.error.slice(0, 120)}`
       : `${r.model.padEnd(6)}${r.label.padEnd(40)}${fmt(r.seconds, 1).padStart(9)}${String(r.images_per_s).padStart(10)}${ratio.padStart(8)}${`${r.rss_mb} MB`.padStart(10)}`);
   }
-  console.log("ratio: seconds per epoch ÷ PyTorch's (all cores); ×n: fit() in the tslab kernel ÷ the same fit() in plain node;");
+  for (const r of rows.filter((x) => x.vs_plain_node !== undefined)) {
+    const plain = rows.find((x) => x.model === r.model && x.mode === "fit");
+    const list = (x, k) => x.runs.map((y) => y[k].toFixed(1)).join(" ");
+    console.log(`${r.model.toUpperCase()}: fit() in the kernel ÷ in plain node: wall ${fmt(r.vs_plain_node, 3)}×, CPU ${fmt(r.cpu_vs_plain_node, 3)}×` +
+      (repeats > 1 ? ` (medians of ${repeats}; wall s node ${list(plain, "seconds")} | kernel ${list(r, "seconds")}; CPU s node ${list(plain, "cpu_seconds")} | kernel ${list(r, "cpu_seconds")})` : ""));
+    console.log(`     garbage collection during fit(): node ${plain.gc_ms} ms (full GCs ${plain.gc_full_ms} ms), kernel ${r.gc_ms} ms (full GCs ${r.gc_full_ms} ms)${repeats > 1 ? " (medians)" : ""}`);
+  }
+  console.log("ratio: seconds per epoch ÷ PyTorch's (all cores); ×n: fit() in the tslab kernel ÷ the same fit() in plain node (medians with --repeats);");
   const dir = path.join(root, "artifacts", "bench");
   fs.mkdirSync(dir, { recursive: true });
   const doc = { startedAt, cores: os.cpus().length, cpu: os.cpus()[0]?.model.trim(), node: process.version, torch, rows };

@@ -151,8 +151,11 @@ def put(path, text):
     os.replace(path + ".tmp", path)
     changed.append(os.path.relpath(path, root))
 
+# the completer waits 5 s for the kernel instead of 1 s: tslab answers Tab in 0.2-1.2 s on a busy machine (the first
+# request of a kernel is the slowest), and past the timeout JupyterLab silently shows no completions (docs/kernel.md)
 put(os.path.join(venv, "share/jupyter/lab/settings/overrides.json"),
-    json.dumps({"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}, indent=1) + "\n")
+    json.dumps({"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+                "@jupyterlab/completer-extension:manager": {"providerTimeout": 5000}}, indent=1) + "\n")
 templates = os.path.join(venv, "share/jupyter/nbconvert/templates/lecture3")
 for name in os.listdir(os.path.join(root, "nbconvert/lecture3")):
     with open(os.path.join(root, "nbconvert/lecture3", name), encoding="utf-8") as f:

@@ -17,7 +17,7 @@
 //      are read here, before any cell runs (the key file is deleted, its variable removed), the library is loaded
 //      and its checkers frozen; each check's verdict leaves as a signed display_data record that the grader verifies.
 //   7. `{ aa }` with `aa` from an earlier cell, and a top-level `for await`, work (see expandShorthand).
-//   8. kernel_info (status, the TypeScript version) and is_complete answer as the protocol says.
+//   8. kernel_info (status, the TypeScript version), is_complete and comm_info answer as the protocol says.
 //   (docs/kernel.md: the language matrix these are tested with, and why the kernel is kept this way.)
 "use strict";
 require("./tslab-serial-send.js");
@@ -256,7 +256,7 @@ jupyter.ZmqServer.prototype.handleExecute = async function (sock, msg) {
   reply.signAndSend(this.connInfo.key, sock);
 };
 
-// ---- 8. kernel_info and is_complete as the protocol says -------------------------------------------------------
+// ---- 8. kernel_info, is_complete and comm_info as the protocol says -------------------------------------------------------
 // kernel_info_reply had no `status` and an empty language version: it gets "ok" and the version of the TypeScript
 // that compiles the cells (tslab's fork). is_complete looked for English messages (" expected.") that are Japanese
 // here (4. above), so an open `function f() {` counted as complete: the diagnostics' codes are compared instead.
@@ -266,6 +266,14 @@ jupyter.JupyterHandlerImpl.prototype.handleKernel = function () {
   reply.status = "ok";
   if (!this.isJs) reply.language_info.version = ts.version;
   return reply;
+};
+// comm_info_request was answered with a message typed "complete_reply" (tslab's copy-paste slip; JupyterLab asks it
+// when it connects): the reply is typed comm_info_reply, with a status, and still lists no comms (tslab has none)
+jupyter.ZmqServer.prototype.handleCommInfoRequest = function (sock, msg) {
+  const reply = msg.createReply();
+  reply.header.msg_type = "comm_info_reply";
+  reply.content = { status: "ok", comms: {} };
+  reply.signAndSend(this.connInfo.key, sock);
 };
 const EXPECTED = new Set(Object.values(ts.Diagnostics).filter((m) => / expected\.$/.test(m.message)).map((m) => m.code));
 jupyter.JupyterHandlerImpl.prototype.handleIsComplete = function (req) {

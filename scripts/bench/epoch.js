@@ -5,6 +5,7 @@
 // call of the notebooks: progress line, test pass); the same function runs inside a tslab kernel (kernel_epoch.py).
 "use strict";
 const path = require("path");
+const { PerformanceObserver, constants } = require("perf_hooks");
 const L = require(path.resolve(__dirname, "../../lib/dist"));
 
 /** Loads MNIST and makes the model, loaders and optimizer of the slides (SGD; lr 0.1 for the CNN, 0.5 for the MLP). */
@@ -23,13 +24,33 @@ async function prepare(model) {
   };
 }
 
-/** One epoch through fit(), with a live curve when `live` (a notebook); returns fit's seconds for the epoch. */
+/**
+ * One epoch through fit(), with a live curve when `live` (a notebook); returns fit's wall seconds for the epoch and
+ * the CPU seconds the whole process spent meanwhile (all its threads: TensorFlow's pools, and in a kernel tslab's
+ * and zeromq's too), which other processes on a shared machine disturb far less than the wall time, and the time spent
+ * in garbage collection (the kernel's heap also holds tslab's TypeScript program).
+ */
 async function fitEpoch(model, live) {
   const p = await prepare(model);
   const curve = live ? new L.plot.LiveCurve(`bench ${model}`) : null;
+  // garbage collection during fit(): all pauses, and the full (mark-compact) ones, whose cost grows with the heap
+  const gc = { ms: 0, full_ms: 0 };
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gc.ms += e.duration;
+      if (e.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gc.full_ms += e.duration;
+    }
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  const cpu0 = process.cpuUsage();
   const t0 = Date.now();
   const h = await L.fit(p.net, p.optimizer, p.train_loader, p.test_loader, { epochs: 1, label: model, on_epoch: curve ? (x) => curve.update(x) : undefined });
-  return { seconds: (Date.now() - t0) / 1000, test_acc: h.epochs[0].test_acc };
+  const seconds = (Date.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  await new Promise((resolve) => setTimeout(resolve, 50)); // the last gc entries arrive
+  observer.disconnect();
+  const heap_mb = Math.round(process.memoryUsage().heapUsed / 1e6);
+  return { seconds, cpu_seconds: (cpu.user + cpu.system) / 1e6, gc_ms: Math.round(gc.ms), gc_full_ms: Math.round(gc.full_ms), heap_mb, test_acc: h.epochs[0].test_acc };
 }
 
 async function main() {

@@ -2,6 +2,7 @@
 line and the live curve that a notebook shows: the notebook's overhead, measured. Run by scripts/bench.js:
 
     .venv/bin/python scripts/bench/kernel_epoch.py <tensorflow|wasm> <cnn|mlp>
+    .venv/bin/python scripts/bench/kernel_epoch.py tensorflow --costs    (scripts/bench/kernel_costs.js in the kernel)
 
 prints one JSON line {backend, model, mode: "kernel", seconds, rss_mb, display_messages}. The cell calls fitEpoch()
 of scripts/bench/epoch.js, the same function the plain node row runs with --fit.
@@ -27,11 +28,15 @@ def main():
         status = reply["status"]
         if status != "ok":
             raise SystemExit(json.dumps({"error": f"useBackend: {status} {msgs[-1:]}"}))
-        code = (
-            f'const {{ fitEpoch }} = require({json.dumps(os.path.join(ROOT, "scripts", "bench", "epoch.js"))});\n'
-            f'const bench_result = await fitEpoch("{model}", true);\n'
-            'console.log("BENCH " + JSON.stringify(bench_result));'
-        )
+        if model == "--costs":  # scripts/bench/kernel_costs.js inside the kernel
+            code = (f'const {{ costs }} = require({json.dumps(os.path.join(ROOT, "scripts", "bench", "kernel_costs.js"))});\n'
+                    'console.log("BENCH " + JSON.stringify({ mode: "costs", where: "kernel", ...(await costs()) }));')
+        else:
+            code = (
+                f'const {{ fitEpoch }} = require({json.dumps(os.path.join(ROOT, "scripts", "bench", "epoch.js"))});\n'
+                f'const bench_result = await fitEpoch("{model}", true);\n'
+                'console.log("BENCH " + JSON.stringify(bench_result));'
+            )
         reply, msgs, _, _ = execute(km, kc, code, timeout=3600)
         status = reply["status"]
         texts = [m["content"].get("text", "") for m in msgs if m["msg_type"] == "stream"]
@@ -39,6 +44,9 @@ def main():
         if status != "ok" or line is None:
             raise SystemExit(json.dumps({"error": f"fit in the kernel: {status} {''.join(texts)[-500:]}"}))
         result = json.loads(line[len("BENCH "):])
+        if model == "--costs":
+            print(json.dumps(result))
+            return
         with open(f"/proc/{pid}/status") as f:
             hwm = next(int(l.split()[1]) for l in f if l.startswith("VmHWM:"))
         displays = sum(m["msg_type"] in ("display_data", "update_display_data") for m in msgs)

@@ -6,7 +6,7 @@ JupyterLab, nbclient and nbgrader drive it. Run by scripts/test.sh:
 Checks: failing cells answer with an `error` message and an execute_reply carrying ename/evalue/traceback (the
 Jupyter protocol; nbgrader's autograde needs them); stop_on_error=False keeps the next request, True drops it;
 TypeScript diagnostics in Japanese; a check cell run before its answer cell; a failed answer cell is known to the
-check; Kernel > Interrupt (SIGINT) stops a training loop at the next mini-batch with one line and leaves the kernel
+check; Tab and Shift+Tab (complete/inspect) and comm_info as JupyterLab asks them; Kernel > Interrupt (SIGINT) stops a training loop at the next mini-batch with one line and leaves the kernel
 usable; the language matrix (test/kernel/matrix.py: TypeScript as students write it, across cells), and
 jupyter_kernel_test's conformance suite (test/kernel/conformance.py, in parallel). Ends with
 "kernel: N passed, M failed".
@@ -67,6 +67,11 @@ def main():
         doc = i.get("data", {}).get("text/plain", "")
         check("inspect_request: Shift+Tab on `fit` shows its signature and documentation",
               i["status"] == "ok" and i["found"] and "function fit(model: Module" in doc and "Trains for `epochs` epochs" in doc, i)
+        # JupyterLab asks comm_info when it connects; tslab typed its reply "complete_reply"
+        kc.comm_info()
+        ci = kc.get_shell_msg(timeout=30)
+        check("comm_info_request: a comm_info_reply with status ok and no comms",
+              ci["header"]["msg_type"] == "comm_info_reply" and ci["content"].get("status") == "ok" and ci["content"].get("comms") == {}, (ci["header"]["msg_type"], ci["content"]))
 
         # ---- errors as the protocol says
         reply, msgs, _, _ = run(kc, km, 'const ex3 = 1;\nthrow new TypeError("boom");')

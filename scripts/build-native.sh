@@ -43,7 +43,7 @@ fetch_libtensorflow() {
   "$root/.venv/bin/python" -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
     --platform manylinux_2_27_x86_64 --python-version 3.11 --implementation cp --abi cp311 \
     --require-hashes -r "$lt_tmp/requirement.txt" -d "$lt_tmp/wheel" || {
-    echo "libtensorflow: pip download of $req failed (see above; is PyPI reachable?)" >&2; return 1; }
+    echo "libtensorflow: pip download of $req failed: see pip's message above (PyPI not reachable, or the wheel does not match the sha256 in scripts/libtensorflow.txt)" >&2; return 1; }
   "$root/.venv/bin/python" - "$lt_tmp/wheel" "$lt_tmp/out" $headers <<'PY' || { echo "libtensorflow: could not extract the wheel" >&2; return 1; }
 import glob, os, shutil, sys, zipfile
 wheel_dir, out, headers = sys.argv[1], sys.argv[2], sys.argv[3:]

@@ -24,7 +24,9 @@ esbuild=node_modules/.bin/esbuild
 # Node's modules that the library's core still names (fs for Module.save, crypto, zlib, path) resolve to the
 # browser versions in site/kernel/shims/; typescript.js mentions others only on paths a browser never takes.
 shims=site/kernel/shims
-"$esbuild" site/kernel/worker.ts --bundle --format=iife --platform=browser --target=es2022 --minify --keep-names --log-level=warning \
+# no identifier renaming (--minify-whitespace/-syntax only) and no --keep-names (its __name helper): TF.js starts its WebAssembly threads from the source
+# text of a bundled function (Function.toString), which must not name a renamed variable of the bundle
+"$esbuild" site/kernel/worker.ts --bundle --format=iife --platform=browser --target=es2022 --minify-whitespace --minify-syntax --log-level=warning \
   --inject:$shims/globals.ts --alias:fs=./$shims/fs.ts --alias:path=./$shims/path.ts --alias:crypto=./$shims/crypto.ts \
   --alias:zlib=./$shims/zlib.ts --alias:tslab=./$shims/tslab --external:os --external:perf_hooks --external:inspector --external:source-map-support \
   --external:worker_threads --external:util --external:buffer --external:node-fetch --external:string_decoder \
@@ -38,6 +40,9 @@ for d in ${mirror//:/ } datasets; do [ -f "$d/mnist/t10k-labels-idx1-ubyte.gz" ]
 [ -n "$mnist" ] || { echo "[site] MNIST のファイルがありません: npm run notebooks -- 02 で datasets/mnist に入れるか、LECTURE3_DATA_MIRROR を設定してください" >&2; exit 1; }
 # site/jupyter_lite_config.json names the extensions (ours and plotly's from .venv), the notebooks and the output
 (cd site && "$root/$venv/jupyter" lite build --lite-dir . 2>&1 | grep -v "^\s*$" | tail -5)
+# cross-origin isolation (threads): JupyterLite's service worker adds COOP/COEP to every response (site/isolation.js)
+grep -q "^async function maybeFromCache\|function maybeFromCache(" "$out/service-worker.js" || { echo "[site] $out/service-worker.js has no maybeFromCache: site/isolation.js needs a look at this JupyterLite version" >&2; exit 1; }
+cat site/isolation.js >> "$out/service-worker.js"
 mkdir -p "$out/data/mnist"
 for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
   gunzip -c "$mnist/$f.gz" > "$out/data/mnist/$f"

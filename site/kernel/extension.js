@@ -120,6 +120,20 @@ function makePlugins(services) {
   return [kernel, interrupt];
 }
 
+// Threads for TF.js's WebAssembly need a cross-origin isolated page: the site's service worker adds the headers
+// (site/isolation.js), but the first visit is loaded before the worker controls the page. Reload once (a tab's
+// session) when the worker controls it, as the coi-serviceworker pattern does; the kernel then runs threaded.
+(() => {
+  const KEY = "lecture3-isolation-reload";
+  if (window.crossOriginIsolated || !window.isSecureContext || !navigator.serviceWorker || sessionStorage.getItem(KEY)) return;
+  const reload = () => {
+    sessionStorage.setItem(KEY, "1");
+    location.reload();
+  };
+  if (navigator.serviceWorker.controller) reload();
+  else navigator.serviceWorker.addEventListener("controllerchange", reload, { once: true });
+})();
+
 (window._JUPYTERLAB = window._JUPYTERLAB || {})[NAME] = {
   init(scope) { shareScope = scope; },
   async get(module) {

@@ -53,7 +53,7 @@ console.log(JSON.stringify({ ...__ms, ratio: __med(__ms.stock) / __med(__ms.proj
     const page = await browser.newPage();
     for (let i = 0; i < 100 && !(await fetch(`http://127.0.0.1:${port}/lab/index.html`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
     await page.goto(`http://127.0.0.1:${port}/lab/index.html?path=02_mnist_mlp.ipynb`);
-    await page.waitForFunction(() => window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel?.status === "idle", null, { timeout: 120000 });
+    await page.waitForFunction(() => window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel?.status === "idle" && self.crossOriginIsolated, null, { timeout: 120000 });
     const run = (code) => page.evaluate(async (code) => {
       const future = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.requestExecute({ code });
       let out = "";

@@ -36,8 +36,9 @@ async function waitKernelIdle(page) {
   const ready = () => {
     const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
     const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
-    return !!(k && k.status === "idle" && w.content.model);
+    return !!(k && k.status === "idle" && w.content.model && self.crossOriginIsolated);
   };
+  // cross-origin isolated (threads): the site's service worker controls the page, after one reload on the first visit
   await page.waitForFunction(ready, null, { timeout: 120000 });
 }
 
@@ -127,6 +128,11 @@ test("02_mnist_mlp runs to the end in the site, its checks hold, its saved model
   const doc = await runNotebook(page, "02_mnist_mlp.ipynb", 15 * 60 * 1000);
   console.log(`[site] 02: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   expect(errorsOf(doc)).toEqual([]);
+  // threaded WebAssembly: a thread a logical core (at most 8), the page being cross-origin isolated
+  const cores = await page.evaluate(() => Math.min(8, navigator.hardwareConcurrency));
+  const backendLine = doc.cells[1].outputs.map((o) => [].concat(o.text || "").join("")).join("");
+  expect(backendLine).toMatch(new RegExp(`^backend: wasm \\(ブラウザ\\), tfjs 4\\.22\\.0, ${cores} スレッド`));
+  console.log(`[site] ${backendLine.split(" — ")[0]}`);
   // the plotly figures are drawn by the plotly extension (16 images, the loss curve, 24 predictions)
   await expect(page.locator(".js-plotly-plot .main-svg").first()).toBeVisible();
   const drawn = await page.locator(".js-plotly-plot").count();

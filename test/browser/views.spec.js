@@ -156,6 +156,22 @@ test("draw a digit: the page predicts as the kernel does", async ({ page }) => {
   await check("a dot (nearly empty canvas): nothing is predicted and the view says so", dot.state === "empty" && /予測しません/.test(dot.status) && !dot.probs, JSON.stringify(dot));
   await view(page).locator("button.lecture3-draw-clear").click();
   const seven = await compare(page, INLINE, 7, [[[0.25, 0.2], [0.75, 0.2], [0.45, 0.85]]]);
+  // inside the CNN (item 4, the drawn digit): conv1's 8 filters, and the feature maps the page computed equal the
+  // kernel's conv1 (with its bias) and pooled ReLU outputs for the same input
+  const s7 = await state(page);
+  const inside = await view(page).evaluate((n) => ({ filters: Number(n.dataset.filters), maps: JSON.parse(n.dataset.maps || "[]"), canvases: n.querySelectorAll(".lecture3-draw-inside canvas").length }));
+  await setCellText(page, SCRATCH, `{
+  const x = tf.tensor(${s7.input}, [1, 28, 28, 1]);
+  const c = model.conv1.forward(x);
+  console.log("maps " + JSON.stringify([tf.sum(c).dataSync()[0], tf.sum(model.pool.forward(tf.relu(c))).dataSync()[0]]));
+}`);
+  await runCell(page, SCRATCH, 60000);
+  const mk = JSON.parse(((await cellOutput(page, SCRATCH)).text.match(/maps (\[[^\]]*\])/) || [null, "[]"])[1]);
+  const sumOf = (name) => (inside.maps.find((m) => m.name === name) || {}).sum;
+  const close = (a, b) => typeof a === "number" && typeof b === "number" && Math.abs(a - b) <= 1e-4 * (1 + Math.abs(b));
+  console.log(`inside: ${inside.filters} filters, maps ${inside.maps.map((m) => `${m.name} [${m.shape}] Σ ${m.sum.toFixed(3)}`).join(", ")}; kernel conv1 Σ ${mk[0]}, pool Σ ${mk[1]}; ${inside.canvases} pictures`);
+  await view(page).screenshot({ path: path.join(lab.out, "views-inside-7.png") });
+  await check("inside the CNN: conv1's 8 filters, and the page's conv1 and pooled maps equal the kernel's (sums within 1e-4)", inside.filters === 8 && close(sumOf("Add"), mk[0]) && close(sumOf("MaxPool"), mk[1]) && inside.canvases === 8 + 8 * inside.maps.length, JSON.stringify({ inside, mk }));
   const sevenFile = fromFile ? await compare(page, FILE, 7, [[[0.3, 0.15], [0.7, 0.15], [0.5, 0.85]]]) : null;
   if (cnnShown) await compare(page, CNN, 7, [[[0.3, 0.15], [0.7, 0.15], [0.5, 0.85]]]);
   console.log(`predicted digits: 「1」 → ${one}, 「7」 → ${seven}, 「7」 (weights from the file) → ${sevenFile}`);

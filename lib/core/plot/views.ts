@@ -110,8 +110,11 @@ export function tracedConstants(g: TracedGraph, state?: StateFile): Map<number, 
   }));
 }
 
-/** Replays a traced graph on `x` (same shape as traced) with its constants; returns the output. */
-export function runTraced(g: TracedGraph, constants: Map<number, tf.Tensor>, x: tf.Tensor): tf.Tensor {
+/**
+ * Replays a traced graph on `x` (same shape as traced) with its constants; returns the output. `seen`, if given, is
+ * called with each kernel and its outputs as they are computed (the page shows the feature maps from it).
+ */
+export function runTraced(g: TracedGraph, constants: Map<number, tf.Tensor>, x: tf.Tensor, seen?: (k: TracedKernel, outputs: tf.Tensor[]) => void): tf.Tensor {
   const engine = tf.engine() as unknown as Engine;
   return tf.tidy(() => {
     const env = new Map<number, tf.Tensor>(constants);
@@ -124,7 +127,9 @@ export function runTraced(g: TracedGraph, constants: Map<number, tf.Tensor>, x: 
       };
       const inputs = k.list ? k.inputs.map(([, id]) => get(id)) : Object.fromEntries(k.inputs.map(([n, id]) => [n, get(id)]));
       const out = engine.runKernel(k.name, inputs, fromJson(k.attrs));
-      (Array.isArray(out) ? out : [out]).forEach((t, i) => env.set(k.outputs[i], t));
+      const outs = Array.isArray(out) ? out : [out];
+      outs.forEach((t, i) => env.set(k.outputs[i], t));
+      seen?.(k, outs);
     }
     const y = env.get(g.output);
     if (!y) throw new Error("the traced graph has no output");

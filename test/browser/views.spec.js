@@ -159,7 +159,7 @@ test("draw a digit: the page predicts as the kernel does", async ({ page }) => {
   // inside the CNN (item 4, the drawn digit): conv1's 8 filters, and the feature maps the page computed equal the
   // kernel's conv1 (with its bias) and pooled ReLU outputs for the same input
   const s7 = await state(page);
-  const inside = await view(page).evaluate((n) => ({ filters: Number(n.dataset.filters), maps: JSON.parse(n.dataset.maps || "[]"), canvases: n.querySelectorAll(".lecture3-draw-inside canvas").length }));
+  const inside = await until("the feature maps (drawn when the stroke ends)", () => view(page).evaluate((n) => (n.dataset.maps ? { filters: Number(n.dataset.filters), maps: JSON.parse(n.dataset.maps), canvases: n.querySelectorAll(".lecture3-draw-inside canvas").length } : null)), 10000, 200);
   await setCellText(page, SCRATCH, `{
   const x = tf.tensor(${s7.input}, [1, 28, 28, 1]);
   const c = model.conv1.forward(x);

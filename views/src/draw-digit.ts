@@ -125,7 +125,8 @@ export function drawDigitRenderer(Widget: new () => HTMLWidget, resolver: Resolv
         delete root.dataset.maps;
         inside.replaceChildren(...filters);
       };
-      const predict = () => {
+      // the feature maps cost most of a prediction for a large CNN (drawing 96 maps): shown when a stroke ends
+      const predict = (withMaps = false) => {
         const ink = ctx.getImageData(0, 0, SIDE, SIDE).data.filter((_, i) => i % 4 === 3); // alpha: the strokes
         const pixels = mnistInput(ink, SIDE, SIDE);
         if (!pixels) return empty("何も描かれていないので予測しません。枠の中に数字を大きく描いてください。");
@@ -139,12 +140,14 @@ export function drawDigitRenderer(Widget: new () => HTMLWidget, resolver: Resolv
           const maps: { name: string; shape: number[]; values: Float32Array }[] = [];
           const probs = tf.tidy(() => {
             const y = runTraced(data.graph, this.constants!, tf.tensor(input, data.graph.input.shape), (k, outs) => {
-              if (MAP_KERNELS.has(k.name) && outs[0].rank === 4) maps.push({ name: k.name, shape: outs[0].shape, values: outs[0].dataSync() as Float32Array });
+              if (withMaps && MAP_KERNELS.has(k.name) && outs[0].rank === 4) maps.push({ name: k.name, shape: outs[0].shape, values: outs[0].dataSync() as Float32Array });
             });
             return tf.softmax(y).dataSync() as Float32Array;
           });
-          inside.replaceChildren(...filters, ...maps.map((m) => mapRow(`${m.name} [${m.shape}]`, m.values, m.shape[1], m.shape[2], m.shape[3], 2)));
-          root.dataset.maps = JSON.stringify(maps.map((m) => ({ name: m.name, shape: m.shape, sum: m.values.reduce((a, b) => a + b, 0) })));
+          if (withMaps) {
+            inside.replaceChildren(...filters, ...maps.map((m) => mapRow(`${m.name} [${m.shape}]`, m.values, m.shape[1], m.shape[2], m.shape[3], 2)));
+            root.dataset.maps = JSON.stringify(maps.map((m) => ({ name: m.name, shape: m.shape, sum: m.values.reduce((a, b) => a + b, 0) })));
+          } else delete root.dataset.maps; // the maps shown are the last stroke's
           const best = probs.indexOf(Math.max(...probs));
           probs.forEach((p, d) => {
             fills[d].style.width = `${(p * 100).toFixed(1)}%`;
@@ -162,12 +165,16 @@ export function drawDigitRenderer(Widget: new () => HTMLWidget, resolver: Resolv
         }
       };
       let queued = false;
-      const later = () => {
+      let full = false;
+      const later = (withMaps = false) => {
+        full ||= withMaps;
         if (queued) return;
         queued = true;
         requestAnimationFrame(() => {
           queued = false;
-          predict();
+          const f = full;
+          full = false;
+          predict(f);
         });
       };
 
@@ -202,7 +209,7 @@ export function drawDigitRenderer(Widget: new () => HTMLWidget, resolver: Resolv
         later();
       });
       const up = () => {
-        if (last) later();
+        if (last) later(true);
         last = null;
       };
       canvas.addEventListener("pointerup", up);

@@ -37,7 +37,7 @@ export { topk, topkAccuracy } from "./metrics";
 
 // ---- plots (plotly, offline): figures, show..., live curves
 export * as plot from "./plot";
-export { drawDigit } from "./plot/views"; // draw a digit, the trained model predicts in the page (views/: the JupyterLab extension)
+export { drawDigit, confusionView } from "./plot/views"; // draw a digit, click the confusion matrix: in the page (views/: the JupyterLab extension)
 
 // ---- exercises: the check cells and the report the teacher collects
 export { check } from "./exercises";

@@ -156,6 +156,22 @@ test("draw a digit: the page predicts as the kernel does", async ({ page }) => {
   await check("a dot (nearly empty canvas): nothing is predicted and the view says so", dot.state === "empty" && /予測しません/.test(dot.status) && !dot.probs, JSON.stringify(dot));
   await view(page).locator("button.lecture3-draw-clear").click();
   const seven = await compare(page, INLINE, 7, [[[0.25, 0.2], [0.75, 0.2], [0.45, 0.85]]]);
+  // inside the CNN (item 4, the drawn digit): conv1's 8 filters, and the feature maps the page computed equal the
+  // kernel's conv1 (with its bias) and pooled ReLU outputs for the same input
+  const s7 = await state(page);
+  const inside = await until("the feature maps (drawn when the stroke ends)", () => view(page).evaluate((n) => (n.dataset.maps ? { filters: Number(n.dataset.filters), maps: JSON.parse(n.dataset.maps), canvases: n.querySelectorAll(".lecture3-draw-inside canvas").length } : null)), 10000, 200);
+  await setCellText(page, SCRATCH, `{
+  const x = tf.tensor(${s7.input}, [1, 28, 28, 1]);
+  const c = model.conv1.forward(x);
+  console.log("maps " + JSON.stringify([tf.sum(c).dataSync()[0], tf.sum(model.pool.forward(tf.relu(c))).dataSync()[0]]));
+}`);
+  await runCell(page, SCRATCH, 60000);
+  const mk = JSON.parse(((await cellOutput(page, SCRATCH)).text.match(/maps (\[[^\]]*\])/) || [null, "[]"])[1]);
+  const sumOf = (name) => (inside.maps.find((m) => m.name === name) || {}).sum;
+  const close = (a, b) => typeof a === "number" && typeof b === "number" && Math.abs(a - b) <= 1e-4 * (1 + Math.abs(b));
+  console.log(`inside: ${inside.filters} filters, maps ${inside.maps.map((m) => `${m.name} [${m.shape}] Σ ${m.sum.toFixed(3)}`).join(", ")}; kernel conv1 Σ ${mk[0]}, pool Σ ${mk[1]}; ${inside.canvases} pictures`);
+  await view(page).screenshot({ path: path.join(lab.out, "views-inside-7.png") });
+  await check("inside the CNN: conv1's 8 filters, and the page's conv1 and pooled maps equal the kernel's (sums within 1e-4)", inside.filters === 8 && close(sumOf("Add"), mk[0]) && close(sumOf("MaxPool"), mk[1]) && inside.canvases === 8 + 8 * inside.maps.length, JSON.stringify({ inside, mk }));
   const sevenFile = fromFile ? await compare(page, FILE, 7, [[[0.3, 0.15], [0.7, 0.15], [0.5, 0.85]]]) : null;
   if (cnnShown) await compare(page, CNN, 7, [[[0.3, 0.15], [0.7, 0.15], [0.5, 0.85]]]);
   console.log(`predicted digits: 「1」 → ${one}, 「7」 → ${seven}, 「7」 (weights from the file) → ${sevenFile}`);
@@ -229,4 +245,108 @@ test("02_mnist_mlp's view: the lecture MLP from models/mlp.json predicts in the 
     console.log(`02's MLP, ${pointerType}: 「${digit}」 → ${p ? argmax(p) : "nothing"}`);
     await check(`02's MLP predicts a 「${digit}」 drawn with ${pointerType} pointer events as ${digit}`, p && argmax(p) === digit, JSON.stringify(p));
   }
+});
+
+// confusionView(model, test_loader): a linear model trained briefly (many mistakes), then in chromium a click on a
+// wrong cell shows exactly that cell's count of images, and they are the test images the kernel's predict() puts
+// there (indices, and the first image's pixels); a diagonal cell shows its first few and says how many it has.
+// Screenshot: artifacts/browser/views-confusion.png.
+const CONFUSION_NB = "views/confusion.ipynb";
+const CONFUSION_CELLS = [
+  CELLS[0],
+  `import * as tf from "@tensorflow/tfjs";
+import { datasets, transforms, DataLoader, manualSeed, nn, optim, fit, predict, confusionView } from "lecture3";
+manualSeed(2);
+const trans = transforms.Compose([transforms.ToTensor(), transforms.Normalize([0.5], [1.0])]);
+const train_set = await datasets.MNIST({ train: true, transform: trans, download: true });
+const test_set = (await datasets.MNIST({ train: false, transform: trans })).subset(1000);
+const model = new nn.Sequential(new nn.Linear(784, 10), new nn.LogSoftmax(1)); // fit's loss is nll_loss
+const optimizer = optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+const test_loader = new DataLoader({ dataset: test_set, batch_size: 500, flatten: true });
+await fit(model, optimizer, new DataLoader({ dataset: train_set.subset(10000), batch_size: 100, shuffle: true, flatten: true }), test_loader, { epochs: 1 });`,
+  `const matrix = await confusionView(model, test_loader);`,
+  `const r = await predict(model, test_loader); // the kernel's own predictions, for the test`,
+  `// the test types the kernel's side of each comparison here`,
+];
+
+test("confusionView: a click on a cell shows that cell's test images, those the kernel predicts there", async ({ page }) => {
+  test.setTimeout(6 * 60 * 1000);
+  const doc = { cells: CONFUSION_CELLS.map(code), metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" }, language_info: { name: "typescript" } }, nbformat: 4, nbformat_minor: 5 };
+  fs.mkdirSync(path.join(lab.work, path.dirname(CONFUSION_NB)), { recursive: true });
+  fs.writeFileSync(path.join(lab.work, CONFUSION_NB), JSON.stringify(doc, null, 1) + "\n");
+  await lab.openNotebook(page, CONFUSION_NB);
+  const r = await lab.runAll(page, CONFUSION_NB, 4 * 60 * 1000);
+  console.log(`${CONFUSION_NB} ran in ${r.seconds.toFixed(0)} s, prompts ${r.prompts.join(" ")}`);
+  const VIEW = 2;
+  const SCRATCH2 = 4;
+  const v = codeCell(page, VIEW).locator(".lecture3-confusion");
+  const ready = await until("the confusion view", async () => (await v.count()) === 1 && (await v.getAttribute("data-state")) === "ready", 30000).catch(() => false);
+  await check("confusionView shows the clickable matrix", ready, (await cellOutput(page, VIEW)).text.slice(0, 500));
+  if (!ready) return;
+
+  /** The kernel's list of test-set indices in cell (t, p), and the byte sum of the first one's image. */
+  const kernelCell = async (t, p) => {
+    await setCellText(page, SCRATCH2, `{
+  const idx: number[] = [];
+  r.pred.forEach((q, i) => { if (r.target[i] === ${t} && q === ${p}) idx.push(i); });
+  console.log("cell " + JSON.stringify(idx) + " sum " + (idx.length ? test_set.image(idx[0]).reduce((a, b) => a + b, 0) : -1));
+}`);
+    await runCell(page, SCRATCH2, 60000);
+    const text = (await cellOutput(page, SCRATCH2)).text;
+    const m = text.match(/cell (\[[^\]]*\]) sum (-?\d+)/);
+    if (!m) throw new Error(`the kernel printed no cell: ${text.slice(0, 500)}`);
+    return { idx: JSON.parse(m[1]), sum: Number(m[2]) };
+  };
+  /** Clicks cell (t, p); the view's count, the indices it shows, and the byte sum of its first image (red channel). */
+  const click = async (t, p) => {
+    await v.locator(`button.lecture3-confusion-cell[data-cell="${t},${p}"]`).click();
+    await until(`cell ${t},${p} shown`, async () => (await v.getAttribute("data-cell")) === `${t},${p}`, 5000, 100);
+    return v.evaluate((n) => {
+      const first = n.querySelector("canvas.lecture3-confusion-image");
+      let sum = -1;
+      if (first) {
+        const d = first.getContext("2d").getImageData(0, 0, first.width, first.height).data;
+        sum = 0;
+        for (let i = 0; i < d.length; i += 4) sum += d[i];
+      }
+      return { count: Number(n.dataset.count), indices: JSON.parse(n.dataset.indices), images: n.querySelectorAll("canvas.lecture3-confusion-image").length, title: n.querySelector(".lecture3-confusion-detail div").textContent, sum };
+    });
+  };
+
+  // the page's matrix: the largest wrong cell, and a second one
+  const matrix = await v.evaluate((n) => [...n.querySelectorAll("button.lecture3-confusion-cell")].map((b) => [b.dataset.cell, Number(b.textContent)]));
+  const wrong = matrix.filter(([c]) => c.split(",")[0] !== c.split(",")[1]).sort((a, b) => b[1] - a[1]);
+  const total = matrix.reduce((s, [, n]) => s + n, 0);
+  await check("the matrix has 10 × 10 cells counting the 1,000 test images", matrix.length === 100 && total === 1000, `${matrix.length} cells, ${total} images`);
+  for (const [cell] of [wrong[0], wrong[3]]) {
+    const [t, p] = cell.split(",").map(Number);
+    const page1 = await click(t, p);
+    const kernel = await kernelCell(t, p);
+    console.log(`cell 正解 ${t} → 予測 ${p}: page ${page1.images} images ${JSON.stringify(page1.indices)} (first image's byte sum ${page1.sum}); kernel ${JSON.stringify(kernel.idx)} (${kernel.sum}); "${page1.title}"`);
+    await check(`a click on 正解 ${t} → 予測 ${p} shows exactly that cell's count of images (${kernel.idx.length})`, page1.count === kernel.idx.length && page1.images === kernel.idx.length && kernel.idx.length > 0, JSON.stringify(page1));
+    await check(`those images are the test images the kernel predicts as ${p} with label ${t} (indices and pixels)`, JSON.stringify(page1.indices) === JSON.stringify(kernel.idx) && page1.sum === kernel.sum, `page ${JSON.stringify(page1.indices)} ${page1.sum}\nkernel ${JSON.stringify(kernel.idx)} ${kernel.sum}`);
+    if (cell === wrong[0][0]) await v.screenshot({ path: path.join(lab.out, "views-confusion.png") });
+  }
+  const d = matrix.filter(([c]) => c.split(",")[0] === c.split(",")[1]).sort((a, b) => b[1] - a[1])[0][0].split(",").map(Number);
+  const diag = await click(...d);
+  const kernel3 = await kernelCell(...d);
+  await check("a diagonal cell shows its first 8 images and says how many it has", diag.count === kernel3.idx.length && diag.images === 8 && JSON.stringify(diag.indices) === JSON.stringify(kernel3.idx.slice(0, 8)) && diag.title.includes(`${kernel3.idx.length} 枚 (最初の 8 枚を表示)`), JSON.stringify(diag));
+
+  // saved: the output carries the view and the table of counts; nbconvert's HTML export shows the table
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Control+s");
+  const saved = await until(`${CONFUSION_NB} saved`, async () => {
+    const nb = await lab.savedNotebook(CONFUSION_NB);
+    return nb.cells[VIEW].outputs.some((o) => o.data && o.data["application/vnd.lecture3.confusion+json"]) ? nb : null;
+  }, 30000);
+  const out = saved.cells[VIEW].outputs.find((o) => o.data && o.data["application/vnd.lecture3.confusion+json"]);
+  const file = path.join(lab.work, CONFUSION_NB);
+  const bytes = fs.statSync(file).size;
+  const data = out.data["application/vnd.lecture3.confusion+json"];
+  console.log(`saved ${CONFUSION_NB}: ${bytes} bytes; the view's output ${JSON.stringify(out.data).length} bytes, ${data.examples.index.length} images (limit ${JSON.stringify(data.limit)})`);
+  await check("the saved output carries the view and a table fallback; the notebook stays under 2 MB", typeof out.data["text/html"] === "string" && out.data["text/html"].includes("<table") && bytes < 2e6, `${bytes} bytes`);
+  const html = path.join(lab.out, "views-confusion.html");
+  const conv = spawnSync("bash", ["-c", `source scripts/env.sh && jupyter nbconvert --to html --output views-confusion --output-dir "$0" "$1"`, path.dirname(html), file], { cwd: lab.root, encoding: "utf8", timeout: 120000 });
+  const text = fs.existsSync(html) ? fs.readFileSync(html, "utf8") : "";
+  await check("nbconvert's HTML export shows the table of counts", conv.status === 0 && text.includes("lecture3-confusion-fallback") && text.includes("正解＼予測"), `${conv.status} ${String(conv.stderr).slice(-800)}`);
 });

@@ -14,6 +14,29 @@ const PEN = 20; // stroke width: about 2 of MNIST's pixels once the digit is sca
 
 let backend: Promise<boolean> | null = null;
 
+/** The kernels whose [1, H, W, C] outputs the view shows as feature maps (a convolution, its bias, ReLU, pooling). */
+const MAP_KERNELS = new Set(["Conv2D", "FusedConv2D", "Add", "BiasAdd", "Relu", "MaxPool", "AvgPool"]);
+
+/** C maps of H×W (channels last, as TF.js keeps them) as small grey pictures, each scaled to its own min..max. */
+function mapRow(title: string, values: Float32Array, h: number, w: number, c: number, zoom: number): HTMLElement {
+  const row = el("div", "display:flex;flex-wrap:wrap;gap:3px;align-items:center;margin:3px 0");
+  row.append(el("span", "width:12em;color:#555", title));
+  for (let ch = 0; ch < c; ch++) {
+    let [lo, hi] = [Infinity, -Infinity];
+    for (let i = 0; i < h * w; i++) [lo, hi] = [Math.min(lo, values[i * c + ch]), Math.max(hi, values[i * c + ch])];
+    const canvas = el("canvas", `width:${w * zoom}px;height:${h * zoom}px;image-rendering:pixelated;border:1px solid #ddd`);
+    [canvas.width, canvas.height] = [w, h];
+    const img = new ImageData(w, h);
+    for (let i = 0; i < h * w; i++) {
+      const g = hi > lo ? ((values[i * c + ch] - lo) / (hi - lo)) * 255 : 0;
+      img.data.set([g, g, g, 255], i * 4);
+    }
+    canvas.getContext("2d")!.putImageData(img, 0, 0);
+    row.append(canvas);
+  }
+  return row;
+}
+
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, style = "", text = ""): HTMLElementTagNameMap[K] => {
   const e = document.createElement(tag);
   e.style.cssText = style;
@@ -86,7 +109,10 @@ export function drawDigitRenderer(Widget: new () => HTMLWidget, resolver: Resolv
       const status = el("div", "padding:4px;font-size:13px");
       status.className = "lecture3-draw-status";
       row.append(canvas, side, bars);
-      root.append(row, status);
+      const inside = el("div", "padding:4px;font-size:12px");
+      inside.className = "lecture3-draw-inside";
+      root.append(row, status, inside);
+      const filters = this.filters(data);
 
       const empty = (why: string) => {
         root.dataset.state = "empty";
@@ -96,8 +122,11 @@ export function drawDigitRenderer(Widget: new () => HTMLWidget, resolver: Resolv
         fills.forEach((f) => (f.style.width = "0"));
         values.forEach((v) => (v.textContent = ""));
         preview.getContext("2d")!.clearRect(0, 0, 28, 28);
+        delete root.dataset.maps;
+        inside.replaceChildren(...filters);
       };
-      const predict = () => {
+      // the feature maps cost most of a prediction for a large CNN (drawing 96 maps): shown when a stroke ends
+      const predict = (withMaps = false) => {
         const ink = ctx.getImageData(0, 0, SIDE, SIDE).data.filter((_, i) => i % 4 === 3); // alpha: the strokes
         const pixels = mnistInput(ink, SIDE, SIDE);
         if (!pixels) return empty("何も描かれていないので予測しません。枠の中に数字を大きく描いてください。");
@@ -108,10 +137,17 @@ export function drawDigitRenderer(Widget: new () => HTMLWidget, resolver: Resolv
         const input = pixels.map((p) => (p - mean) / std);
         try {
           const t0 = performance.now();
+          const maps: { name: string; shape: number[]; values: Float32Array }[] = [];
           const probs = tf.tidy(() => {
-            const y = runTraced(data.graph, this.constants!, tf.tensor(input, data.graph.input.shape));
+            const y = runTraced(data.graph, this.constants!, tf.tensor(input, data.graph.input.shape), (k, outs) => {
+              if (withMaps && MAP_KERNELS.has(k.name) && outs[0].rank === 4) maps.push({ name: k.name, shape: outs[0].shape, values: outs[0].dataSync() as Float32Array });
+            });
             return tf.softmax(y).dataSync() as Float32Array;
           });
+          if (withMaps) {
+            inside.replaceChildren(...filters, ...maps.map((m) => mapRow(`${m.name} [${m.shape}]`, m.values, m.shape[1], m.shape[2], m.shape[3], 2)));
+            root.dataset.maps = JSON.stringify(maps.map((m) => ({ name: m.name, shape: m.shape, sum: m.values.reduce((a, b) => a + b, 0) })));
+          } else delete root.dataset.maps; // the maps shown are the last stroke's
           const best = probs.indexOf(Math.max(...probs));
           probs.forEach((p, d) => {
             fills[d].style.width = `${(p * 100).toFixed(1)}%`;
@@ -129,12 +165,16 @@ export function drawDigitRenderer(Widget: new () => HTMLWidget, resolver: Resolv
         }
       };
       let queued = false;
-      const later = () => {
+      let full = false;
+      const later = (withMaps = false) => {
+        full ||= withMaps;
         if (queued) return;
         queued = true;
         requestAnimationFrame(() => {
           queued = false;
-          predict();
+          const f = full;
+          full = false;
+          predict(f);
         });
       };
 
@@ -169,7 +209,7 @@ export function drawDigitRenderer(Widget: new () => HTMLWidget, resolver: Resolv
         later();
       });
       const up = () => {
-        if (last) later();
+        if (last) later(true);
         last = null;
       };
       canvas.addEventListener("pointerup", up);
@@ -179,6 +219,16 @@ export function drawDigitRenderer(Widget: new () => HTMLWidget, resolver: Resolv
         predict();
       });
       empty("枠の中に 0〜9 の数字を 1 つ描いてください。描くそばからモデルが予測します。");
+    }
+
+    /** conv1's filters (the first Conv2D's [kh, kw, 1, out] weights), one small picture each; none for an MLP. */
+    private filters(data: DrawDigitData): HTMLElement[] {
+      const conv = data.graph.kernels.find((k) => k.name === "Conv2D" || k.name === "FusedConv2D");
+      const id = conv?.inputs.find(([n]) => n === "filter")?.[1];
+      const w = id === undefined ? undefined : this.constants!.get(id);
+      if (!w || w.rank !== 4 || w.shape[2] !== 1) return [];
+      this.node.dataset.filters = String(w.shape[3]);
+      return [el("div", "margin-top:6px", "モデルの中: conv1 のフィルタ (最初の Conv2D の重み) と、描いた数字に対する各層の出力 (特徴マップ)"), mapRow(`conv1 のフィルタ [${w.shape}]`, w.dataSync() as Float32Array, w.shape[0]!, w.shape[1]!, w.shape[3]!, 8)];
     }
 
     private free(): void {

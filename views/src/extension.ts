@@ -4,7 +4,9 @@
 // share scope it takes only @lumino/widgets (the one Widget class the page uses); TensorFlow.js (core + the cpu
 // backend) is bundled in, so nothing is fetched. A renderer per MIME type:
 //   application/vnd.lecture3.draw-digit+json   draw-digit.ts (drawDigit in lib/core/plot/views.ts)
-import { DRAW_DIGIT_MIME } from "../../lib/core/plot/views";
+//   application/vnd.lecture3.confusion+json    confusion.ts (confusionView, same file)
+import { CONFUSION_MIME, DRAW_DIGIT_MIME } from "../../lib/core/plot/views";
+import { confusionRenderer } from "./confusion";
 import { drawDigitRenderer } from "./draw-digit";
 
 const NAME = "@lecture3/views";
@@ -32,7 +34,13 @@ async function shared<T>(name: string): Promise<T> {
       rank: 0,
       dataType: "json",
     };
-    return () => ({ __esModule: true, default: [extension] });
+    const confusion = {
+      id: `${NAME}:confusion`,
+      rendererFactory: { safe: true, mimeTypes: [CONFUSION_MIME], defaultRank: 0, createRenderer: () => confusionRenderer(Widget) },
+      rank: 0,
+      dataType: "json",
+    };
+    return () => ({ __esModule: true, default: [extension, confusion] });
   },
 };
 

@@ -9,6 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { fromBase64, toBase64 } from "../bytes";
 import { show, type MimeBundle } from "../display";
+import { DataLoader } from "../data/loader";
 import { inEvalMode, type Module } from "../nn";
 
 export const DRAW_DIGIT_MIME = "application/vnd.lecture3.draw-digit+json";
@@ -109,8 +110,11 @@ export function tracedConstants(g: TracedGraph, state?: StateFile): Map<number, 
   }));
 }
 
-/** Replays a traced graph on `x` (same shape as traced) with its constants; returns the output. */
-export function runTraced(g: TracedGraph, constants: Map<number, tf.Tensor>, x: tf.Tensor): tf.Tensor {
+/**
+ * Replays a traced graph on `x` (same shape as traced) with its constants; returns the output. `seen`, if given, is
+ * called with each kernel and its outputs as they are computed (the page shows the feature maps from it).
+ */
+export function runTraced(g: TracedGraph, constants: Map<number, tf.Tensor>, x: tf.Tensor, seen?: (k: TracedKernel, outputs: tf.Tensor[]) => void): tf.Tensor {
   const engine = tf.engine() as unknown as Engine;
   return tf.tidy(() => {
     const env = new Map<number, tf.Tensor>(constants);
@@ -123,7 +127,9 @@ export function runTraced(g: TracedGraph, constants: Map<number, tf.Tensor>, x: 
       };
       const inputs = k.list ? k.inputs.map(([, id]) => get(id)) : Object.fromEntries(k.inputs.map(([n, id]) => [n, get(id)]));
       const out = engine.runKernel(k.name, inputs, fromJson(k.attrs));
-      (Array.isArray(out) ? out : [out]).forEach((t, i) => env.set(k.outputs[i], t));
+      const outs = Array.isArray(out) ? out : [out];
+      outs.forEach((t, i) => env.set(k.outputs[i], t));
+      seen?.(k, outs);
     }
     const y = env.get(g.output);
     if (!y) throw new Error("the traced graph has no output");
@@ -265,5 +271,115 @@ export function drawDigitBundle(data: DrawDigitData): MimeBundle {
     [DRAW_DIGIT_MIME]: data,
     "text/html": `<div class="lecture3-draw-digit-fallback" style="border:1px dashed #888;padding:8px;max-width:36em">✎ ${what}: JupyterLab (拡張機能 @lecture3/views) で開くと、ここに数字を描くと学習したモデルが 0〜9 の確率を棒グラフで示します。この静的な表示では描けません。</div>`,
     "text/plain": `[${what.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)))}]`,
+  };
+}
+
+// ---------------------------------------------------------------- a confusion matrix you can click
+
+export const CONFUSION_MIME = "application/vnd.lecture3.confusion+json";
+
+/** What confusionView sends: the counts, and the test images the page shows when a cell is clicked. */
+export interface ConfusionData {
+  format: "lecture3-confusion/1";
+  classes: string[];
+  /** [true class][predicted class] counts over the whole test set */
+  matrix: number[][];
+  /** [H, W, C] of one image; the images are the dataset's own bytes (before the transform) */
+  shape: [number, number, number];
+  /** the examples carried, cell after cell: their index in the dataset, true and predicted class, probabilities */
+  examples: { index: number[]; target: number[]; pred: number[]; probs: number[][]; pixels: string };
+  /** at most this many images are carried for a wrong cell (all of them when it has fewer), `correct` for a diagonal one */
+  limit: { wrong: number; correct: number };
+}
+
+/** The bytes of images an output may carry (base64 makes them a third larger): notebooks must stay small. */
+export const MAX_IMAGE_BYTES = 300_000;
+
+/** An ImageDataset as confusionView needs it: its images' bytes and labels. */
+type Images = { length: number; shape: [number, number, number]; labels: ArrayLike<number>; classes?: string[]; image(i: number): Uint8Array };
+
+/**
+ * The confusion matrix of `model` on the test set of `loader` (read in order, not shuffled), as a table you can
+ * click: a click on a cell shows the test images of that (true, predicted) pair with their probabilities
+ * (JupyterLab with the project's extension; an HTML export shows the table of counts). Every wrong image travels
+ * as its own bytes (28×28 = 784 bytes for MNIST) up to MAX_IMAGE_BYTES in all, and the first `correct` (default 8)
+ * of each diagonal cell. Returns the counts.
+ */
+export async function confusionView(model: Module, loader: DataLoader, opts: { correct?: number } = {}): Promise<number[][]> {
+  const data = await confusionData(model, loader, opts);
+  show(confusionBundle(data));
+  return data.matrix;
+}
+
+export async function confusionData(model: Module, loader: DataLoader, opts: { correct?: number } = {}): Promise<ConfusionData> {
+  const set = loader.dataset as Partial<Images>;
+  if (typeof set.image !== "function" || !set.shape || !set.labels) {
+    throw new Error("confusionView: 画像のデータセット (datasets.MNIST などの ImageDataset) の DataLoader を渡してください。");
+  }
+  const images = set as Images;
+  const ordered = new DataLoader({ dataset: loader.dataset, batch_size: loader.batch_size, flatten: loader.flatten });
+  const pred: number[] = [];
+  const probs: Float32Array[] = [];
+  await inEvalMode(model, async () => {
+    for await (const [input] of ordered) {
+      tf.tidy(() => {
+        const y = model.forward(input);
+        if (y.shape.length !== 2) throw new Error(`confusionView: モデルの出力は [N, クラス数] でなければなりません (今は [${y.shape}])。`);
+        const k = y.shape[1]!;
+        const p = tf.softmax(y).dataSync() as Float32Array; // log-probabilities or logits: softmax gives probabilities
+        for (let i = 0; i < y.shape[0]; i++) probs.push(p.slice(i * k, (i + 1) * k));
+        pred.push(...tf.argMax(y, 1).dataSync());
+      });
+    }
+  });
+  const k = probs[0]?.length ?? 0;
+  const classes = images.classes && images.classes.length === k ? images.classes : Array.from({ length: k }, (_, i) => String(i));
+  const matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const cells = new Map<number, number[]>(); // t * k + p → dataset indices, in order
+  pred.forEach((p, i) => {
+    const t = images.labels[i];
+    if (!(t >= 0 && t < k)) throw new Error(`confusionView: ${i} 枚目の正解 ${t} がモデルのクラス数 ${k} の範囲外です。`);
+    matrix[t][p]++;
+    cells.set(t * k + p, [...(cells.get(t * k + p) ?? []), i]);
+  });
+  // the largest per-cell limit for wrong cells whose images fit in MAX_IMAGE_BYTES with the diagonal's first few
+  const per = images.shape[0] * images.shape[1] * images.shape[2];
+  const correct = opts.correct ?? 8;
+  const wrongCounts = [...cells].filter(([c]) => Math.floor(c / k) !== c % k).map(([, v]) => v.length);
+  const budget = Math.floor(MAX_IMAGE_BYTES / per) - k * correct;
+  let wrong = Math.max(0, ...wrongCounts);
+  while (wrong > 0 && wrongCounts.reduce((s, n) => s + Math.min(n, wrong), 0) > budget) wrong--;
+  const chosen = [...cells].sort(([a], [b]) => a - b).flatMap(([c, v]) => v.slice(0, Math.floor(c / k) === c % k ? correct : wrong));
+  const pixels = new Uint8Array(chosen.length * per);
+  chosen.forEach((i, j) => pixels.set(images.image(i), j * per));
+  return {
+    format: "lecture3-confusion/1",
+    classes,
+    matrix,
+    shape: images.shape,
+    examples: {
+      index: chosen,
+      target: chosen.map((i) => images.labels[i]),
+      pred: chosen.map((i) => pred[i]),
+      probs: chosen.map((i) => Array.from(probs[i], (p) => Math.round(p * 1e4) / 1e4)),
+      pixels: toBase64(pixels),
+    },
+    limit: { wrong, correct },
+  };
+}
+
+/** The output: the clickable matrix for JupyterLab, and the counts as a plain table where no script runs. */
+export function confusionBundle(data: ConfusionData): MimeBundle {
+  const esc = (s: string) => s.replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  const td = "border:1px solid #ccc;padding:2px 6px;text-align:right";
+  const head = data.classes.map((c) => `<th style="${td}">${esc(c)}</th>`).join("");
+  const rows = data.matrix.map((row, t) => `<tr><th style="${td}">${esc(data.classes[t])}</th>${row.map((n, p) => `<td style="${td}${t === p ? ";background:#dde8f5" : ""}">${n}</td>`).join("")}</tr>`).join("");
+  const total = data.matrix.flat().reduce((a, b) => a + b, 0);
+  const right = data.matrix.reduce((s, row, t) => s + row[t], 0);
+  const note = `混同行列 (confusionView: テスト画像 ${total} 枚、正解率 ${((100 * right) / total).toFixed(2)}%、行 = 正解、列 = 予測)`;
+  return {
+    [CONFUSION_MIME]: data,
+    "text/html": `<div class="lecture3-confusion-fallback"><div>${note}。JupyterLab (拡張機能 @lecture3/views) で開くと、マスをクリックしてその画像を見られます。</div><table style="border-collapse:collapse;font-size:13px"><tr><th style="${td}">正解＼予測</th>${head}</tr>${rows}</table></div>`,
+    "text/plain": `[${note}]\n` + data.matrix.map((row) => row.map((n) => String(n).padStart(5)).join("")).join("\n"),
   };
 }

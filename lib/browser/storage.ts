@@ -29,6 +29,11 @@ export async function loadFiles(): Promise<void> {
 /** "./models/mlp.json" and "models/mlp.json" are one file. */
 const key = (name: string) => name.replace(/^(\.\/)+/, "");
 
+/** Whether a file was saved under `name`. */
+export function hasFile(name: string): boolean {
+  return files.has(key(name));
+}
+
 /** The bytes of a saved file; a Japanese error that says what to run when there is none. */
 export function readFile(name: string): Uint8Array {
   const bytes = files.get(key(name));

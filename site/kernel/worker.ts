@@ -6,18 +6,36 @@ import * as tf from "@tensorflow/tfjs";
 import * as lecture3 from "./lecture3-entry";
 import { transformCell, CellSyntaxError } from "./transform";
 import { inspect } from "./inspect";
-import { loadFiles } from "../../lib/browser/storage";
+import { hasFile, loadFiles, readFile, writeFile } from "../../lib/browser/storage";
 
 declare const self: DedicatedWorkerGlobalScope & { __lecture3: unknown };
 const post = (msg: unknown) => self.postMessage(msg);
-const modules: Record<string, unknown> = { "lecture3": lecture3, "@tensorflow/tfjs": tf, "@tensorflow/tfjs-core": tf };
+// "fs" in a notebook (04 keeps its training history beside its saved model): the synchronous calls notebooks use,
+// on the browser's files (lib/browser/storage.ts: memory + IndexedDB); any other fails with a Japanese message
+const fsCalls: Record<string, unknown> = {
+  existsSync: (name: string) => hasFile(name),
+  readFileSync: (name: string, options?: string | { encoding?: string }) => {
+    const bytes = readFile(name);
+    return (typeof options === "string" ? options : options?.encoding) ? new TextDecoder().decode(bytes) : bytes;
+  },
+  writeFileSync: (name: string, data: string | Uint8Array) => writeFile(name, typeof data === "string" ? new TextEncoder().encode(data) : data),
+  mkdirSync: () => undefined, // folders are part of a file's name here
+};
+const fs: Record<string, unknown> = new Proxy(fsCalls, {
+  get: (calls, name) => {
+    if (typeof name !== "string" || name in calls) return calls[name as string];
+    if (name === "then" || name === "default" || name === "__esModule") return name === "default" ? fs : undefined;
+    throw new Error(`ブラウザ版の fs には ${name} がありません (使えるのは ${Object.keys(calls).join(", ")})。`);
+  },
+});
+const modules: Record<string, unknown> = { "lecture3": lecture3, "@tensorflow/tfjs": tf, "@tensorflow/tfjs-core": tf, "fs": fs, "node:fs": fs };
 const scope: Record<string, unknown> = Object.create(null);
 const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<unknown>;
 
 function __import(name: string): unknown {
   const m = modules[name];
   if (m === undefined) {
-    const node = ["fs", "path", "os", "child_process", "node:fs", "node:path"].includes(name);
+    const node = ["path", "os", "child_process", "node:path"].includes(name);
     throw new Error(node
       ? `ブラウザ版では Node のモジュール "${name}" は使えません。ファイルの保存と読み込みは lecture3 の関数 (model.save / nn.Module.load など) を使ってください。`
       : `モジュール "${name}" はブラウザ版に入っていません。使えるのは "lecture3" と "@tensorflow/tfjs" です。`);

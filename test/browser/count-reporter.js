@@ -10,10 +10,12 @@ class CountReporter {
     this.passed = 0;
     this.failed = 0;
     this.failedSteps = new Set(); // tests with a failed check
+    this.withSteps = new Set(); // tests with checks of their own
   }
 
   onStepEnd(test, result, step) {
     if (step.category !== "test.step") return;
+    this.withSteps.add(test);
     if (step.error) {
       this.failed++;
       this.failedSteps.add(test);
@@ -23,6 +25,7 @@ class CountReporter {
   }
 
   onTestEnd(test, result) {
+    if (result.status === "passed" && !this.withSteps.has(test)) this.passed++; // a test without checks counts as one
     if (!["passed", "skipped"].includes(result.status) && !this.failedSteps.has(test)) this.failed++;
   }
 

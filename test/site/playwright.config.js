@@ -16,7 +16,7 @@ module.exports = defineConfig({
   globalSetup: require.resolve("./server.js"),
   workers: 1,
   timeout: 20 * 60 * 1000,
-  reporter: [["list"]],
+  reporter: [["list"], [require.resolve("../browser/count-reporter.js"), { name: "site" }]], // the last line: "site: N passed, M failed" (scripts/test.sh)
   use: {
     ...require("../browser/chromium"),
     screenshot: "only-on-failure",

@@ -14,7 +14,8 @@
 #      its log-in (sign-up + approval, lock-out, tokens), HTTPS, idle culling, LTI 1.3 and OIDC configurations;
 #      ten students at once (load: every run ends with its accuracy, the hub's API answers within a second)
 #   8. the static site (npm run site, JupyterLite) served by a plain static server, 02 run in chromium in it, its outputs
-#      checked, no request leaving the origin (test/site/); it runs beside step 7's first parts
+#      checked, Kernel > Interrupt, a saved model after a reload, no request leaving the origin (test/site/); it runs
+#      beside step 7's first three tests, which run side by side
 # Ends with one line "N passed, M failed" and a non-zero exit status when anything failed.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -92,29 +93,32 @@ if [ -n "$browser" ]; then
 fi
 timed "5. real browser + 6. nbgrader beside it"
 
-# Step 8, the static site (JupyterLite) in chromium, runs beside the hub's first steps: chromium trains in one
-# WebAssembly thread (about one core) while the hub's tests leave about 0.7 core idle; never beside the load test,
-# which asserts the hub's API answers within a second. Its log is shown after step 7.
+# Step 7's first three tests (the hub, nbgrader across accounts, log-in) run side by side, and step 8 (the static
+# site in chromium) beside them: each starts its own hub on free ports with its own state folder and accounts of its
+# own names; together they keep both cores busy (hub 1.2, nbgrader 1.5, log-in little, the site's training up to 2
+# cores in short bursts). Never beside the load test, which asserts the hub's API answers within a second.
+# Their logs are shown one after another.
 site=""
 if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then
   playwright test -c test/site > artifacts/site.log 2>&1 &
   site=$!
 fi
-echo; echo "=== 7. JupyterHub: three students run 02 at once on the class hub, kept apart (test/hub/hub_test.py)"
-python test/hub/hub_test.py 2>&1 | tee artifacts/hub.log
-suite hub artifacts/hub.log
-timed "7. hub"
-# the log-in test needs little CPU (hubs starting, pages, waits): it runs beside the nbgrader one, its log shown after
 python test/hub/login_test.py > artifacts/hub-login.log 2>&1 &
 login=$!
-echo "--- nbgrader across the students' accounts: release, fetch and submit through their servers, autograde as the lecturer's own account, feedback (test/hub/nbgrader_test.py; after step 6: reuses its trained CNN)"
-python test/hub/nbgrader_test.py 2>&1 | tee artifacts/nbgrader-hub.log
+python test/hub/nbgrader_test.py > artifacts/nbgrader-hub.log 2>&1 &
+nbgrader_hub=$!
+echo; echo "=== 7. JupyterHub: three students run 02 at once on the class hub, kept apart (test/hub/hub_test.py; beside the next two and step 8)"
+python test/hub/hub_test.py 2>&1 | tee artifacts/hub.log
+suite hub artifacts/hub.log
+wait $nbgrader_hub
+echo "--- nbgrader across the students' accounts: release, fetch and submit through their servers, autograde as the lecturer's own account, feedback (test/hub/nbgrader_test.py; after step 6: reuses its trained CNN; ran beside hub_test.py)"
+cat artifacts/nbgrader-hub.log
 suite nbgrader-hub artifacts/nbgrader-hub.log
 wait $login
-timed "7. hub's nbgrader + log-in beside it"
-echo "--- the hub's log-in (sign-up + approval, lock-out, tokens), HTTPS, idle culling, LTI 1.3 / OIDC (test/hub/login_test.py; ran beside the nbgrader test)"
+echo "--- the hub's log-in (sign-up + approval, lock-out, tokens), HTTPS, idle culling, LTI 1.3 / OIDC (test/hub/login_test.py; ran beside hub_test.py)"
 cat artifacts/hub-login.log
 suite login artifacts/hub-login.log
+timed "7. hub, its nbgrader and log-in side by side"
 t_site=$SECONDS
 [ -n "$site" ] && wait $site
 echo "(waited $((SECONDS - t_site)) s for step 8 before the load test)"

@@ -133,7 +133,7 @@ export function runTraced(g: TracedGraph, constants: Map<number, tf.Tensor>, x: 
     }
     const y = env.get(g.output);
     if (!y) throw new Error("the traced graph has no output");
-    return tf.keep(y.clone());
+    return y.clone(); // tidy keeps what it returns; tf.keep would also outlive the caller's tidy (one tensor a call)
   });
 }
 

@@ -10,6 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 import { fromBase64, toBase64 } from "../bytes";
 import { show, type MimeBundle } from "../display";
 import { DataLoader } from "../data/loader";
+import { confusionCounts } from "../metrics";
 import { inEvalMode, type Module } from "../nn";
 
 export const DRAW_DIGIT_MIME = "application/vnd.lecture3.draw-digit+json";
@@ -40,6 +41,9 @@ type Engine = { runKernel: (name: string, inputs: unknown, attrs?: unknown) => t
 function toJson(attrs: unknown): Record<string, unknown> {
   return JSON.parse(JSON.stringify(attrs, (_, v) => (typeof v === "number" && !Number.isFinite(v) ? { $number: String(v) } : v)));
 }
+/** Text as HTML (the static fallbacks of the views): &, <, > and " as character references. */
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
 function fromJson(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(fromJson);
   if (v === null || typeof v !== "object") return v;
@@ -265,12 +269,11 @@ export function drawDigitData(model: Module, opts: DrawDigitOptions = {}): DrawD
 
 /** The output: the view for JupyterLab, and a static picture-in-words for places where no script runs. */
 export function drawDigitBundle(data: DrawDigitData): MimeBundle {
-  const file = (data.file ?? "").replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
-  const what = `手書き数字の入力欄 (drawDigit, モデルのパラメータ ${data.parameters.toLocaleString("en-US")} 個${file ? `、重みは ${file}` : ""})`;
+  const what = `手書き数字の入力欄 (drawDigit, モデルのパラメータ ${data.parameters.toLocaleString("en-US")} 個${data.file ? `、重みは ${data.file}` : ""})`;
   return {
     [DRAW_DIGIT_MIME]: data,
-    "text/html": `<div class="lecture3-draw-digit-fallback" style="border:1px dashed #888;padding:8px;max-width:36em">✎ ${what}: JupyterLab (拡張機能 @lecture3/views) で開くと、ここに数字を描くと学習したモデルが 0〜9 の確率を棒グラフで示します。この静的な表示では描けません。</div>`,
-    "text/plain": `[${what.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)))}]`,
+    "text/html": `<div class="lecture3-draw-digit-fallback" style="border:1px dashed #888;padding:8px;max-width:36em">✎ ${escapeHtml(what)}: JupyterLab (拡張機能 @lecture3/views) で開くと、ここに数字を描くと学習したモデルが 0〜9 の確率を棒グラフで示します。この静的な表示では描けません。</div>`,
+    "text/plain": `[${what}]`,
   };
 }
 
@@ -334,14 +337,15 @@ export async function confusionData(model: Module, loader: DataLoader, opts: { c
   });
   const k = probs[0]?.length ?? 0;
   const classes = images.classes && images.classes.length === k ? images.classes : Array.from({ length: k }, (_, i) => String(i));
-  const matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const cells = new Map<number, number[]>(); // t * k + p → dataset indices, in order
   pred.forEach((p, i) => {
     const t = images.labels[i];
     if (!(t >= 0 && t < k)) throw new Error(`confusionView: ${i} 枚目の正解 ${t} がモデルのクラス数 ${k} の範囲外です。`);
-    matrix[t][p]++;
-    cells.set(t * k + p, [...(cells.get(t * k + p) ?? []), i]);
+    const cell = cells.get(t * k + p);
+    if (cell) cell.push(i);
+    else cells.set(t * k + p, [i]);
   });
+  const matrix = confusionCounts(pred, Array.from(pred, (_, i) => images.labels[i]), k);
   // the largest per-cell limit for wrong cells whose images fit in MAX_IMAGE_BYTES with the diagonal's first few
   const per = images.shape[0] * images.shape[1] * images.shape[2];
   const correct = opts.correct ?? 8;
@@ -370,10 +374,9 @@ export async function confusionData(model: Module, loader: DataLoader, opts: { c
 
 /** The output: the clickable matrix for JupyterLab, and the counts as a plain table where no script runs. */
 export function confusionBundle(data: ConfusionData): MimeBundle {
-  const esc = (s: string) => s.replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
   const td = "border:1px solid #ccc;padding:2px 6px;text-align:right";
-  const head = data.classes.map((c) => `<th style="${td}">${esc(c)}</th>`).join("");
-  const rows = data.matrix.map((row, t) => `<tr><th style="${td}">${esc(data.classes[t])}</th>${row.map((n, p) => `<td style="${td}${t === p ? ";background:#dde8f5" : ""}">${n}</td>`).join("")}</tr>`).join("");
+  const head = data.classes.map((c) => `<th style="${td}">${escapeHtml(c)}</th>`).join("");
+  const rows = data.matrix.map((row, t) => `<tr><th style="${td}">${escapeHtml(data.classes[t])}</th>${row.map((n, p) => `<td style="${td}${t === p ? ";background:#dde8f5" : ""}">${n}</td>`).join("")}</tr>`).join("");
   const total = data.matrix.flat().reduce((a, b) => a + b, 0);
   const right = data.matrix.reduce((s, row, t) => s + row[t], 0);
   const note = `混同行列 (confusionView: テスト画像 ${total} 枚、正解率 ${((100 * right) / total).toFixed(2)}%、行 = 正解、列 = 予測)`;

@@ -7,40 +7,9 @@
 const path = require("path");
 const { test, expect } = require("@playwright/test");
 const { runChecks } = require("../notebooks/checks");
+const { site, guardOrigin, openNotebook, waitKernelIdle, runNotebook, errorsOf } = require("./page");
 
 const root = path.resolve(__dirname, "..", "..");
-const site = () => {
-  if (!process.env.LECTURE3_SITE) throw new Error("no site: run with npx playwright test -c test/site");
-  return process.env.LECTURE3_SITE;
-};
-
-/** Refuses and records every request to another origin (the page's and its workers'). */
-async function guardOrigin(context) {
-  const foreign = [];
-  await context.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url.startsWith(site() + "/") || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
-    foreign.push(url);
-    return route.abort();
-  });
-  return foreign;
-}
-
-/** Opens a notebook of the site and waits until its kernel is idle. */
-async function openNotebook(page, name) {
-  await page.goto(`${site()}/lab/index.html?path=${encodeURIComponent(name)}`);
-  await waitKernelIdle(page);
-}
-
-async function waitKernelIdle(page) {
-  const ready = () => {
-    const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-    const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
-    return !!(k && k.status === "idle" && w.content.model && self.crossOriginIsolated);
-  };
-  // cross-origin isolated (threads): the site's service worker controls the page, after one reload on the first visit
-  await page.waitForFunction(ready, null, { timeout: 120000 });
-}
 
 /** Runs `code` in the open notebook's kernel (not in a cell): what it printed, and its error or null. */
 async function execute(page, code) {
@@ -71,22 +40,6 @@ async function runCell(page, i, wait = true) {
 /** The outputs of cell `i`, as the notebook's model has them now. */
 const cellOutputs = (page, i) => page.evaluate((i) => window.jupyterapp.shell.currentWidget.content.model.toJSON().cells[i].outputs, i);
 
-/** Opens a notebook of the site, runs all its cells (Run > Run All Cells) and returns the notebook as JupyterLab has it. */
-async function runNotebook(page, name, timeoutMs) {
-  await openNotebook(page, name);
-  await page.evaluate(() => window.jupyterapp.commands.execute("notebook:run-all-cells"));
-  // done: every code cell has run (or one failed, which stops the rest) and the kernel is idle
-  await page.waitForFunction(() => {
-    const w = window.jupyterapp.shell.currentWidget;
-    const nb = w.content.model.toJSON();
-    const code = nb.cells.filter((c) => c.cell_type === "code" && c.source.length > 0);
-    const failed = code.some((c) => c.outputs.some((o) => o.output_type === "error"));
-    return w.sessionContext.session.kernel.status === "idle" && (failed || code.every((c) => c.execution_count !== null));
-  }, null, { timeout: timeoutMs, polling: 1000 });
-  return page.evaluate(() => window.jupyterapp.shell.currentWidget.content.model.toJSON());
-}
-
-const errorsOf = (doc) => doc.cells.flatMap((c) => c.outputs || []).filter((o) => o.output_type === "error").map((o) => `${o.ename}: ${o.evalue}`);
 const source = (doc, i) => [].concat(doc.cells[i].source).join("");
 
 // 02's cells: 1 backend, 4 data, 10 the model (class Net), 12 training (3 epochs of 600 mini-batches), 14 the loss curve

@@ -850,15 +850,6 @@ describe("what a check cell shows", () => {
     expect(describeValue([1, 2, 3])).toBe("長さ 3 の配列");
     expectHint(() => check.ex7({ matrix: m, pair: [4, 9] }, { pred: [1, 2], target: [1, 2] }), /今は 10×9 の配列/);
   });
-  test("terminology: チャネル (never チャンネル), 差 (never ギャップ) in every checker", () => {
-    const fs = require("fs") as typeof import("fs");
-    const path = require("path") as typeof import("path");
-    const dir = path.join(__dirname, "..", "lib", "core", "exercises");
-    for (const f of fs.readdirSync(dir)) {
-      const src = fs.readFileSync(path.join(dir, f), "utf8");
-      expect([f, /チャンネル|ギャップ/.test(src)]).toEqual([f, false]);
-    }
-  });
 });
 
 test("a checker called without its facts says what to pass instead of crashing", () => {

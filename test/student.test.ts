@@ -129,9 +129,4 @@ describe("04: what the exercises show and ask", () => {
     expect(checks).toHaveLength(8);
     checks.forEach((c, i) => expect(code(c).trim()).toMatch(new RegExp(`^check\\.ex${i + 1}\\([^;\\n]*\\);$`)));
   });
-  test("terminology in the notebooks' text: チャネル, not チャンネル", () => {
-    for (const p of ["notebooks/solutions/04_mnist_conv.ipynb", "notebooks/04_mnist_conv.ipynb"]) {
-      expect(fs.readFileSync(path.join(root, p), "utf8")).not.toMatch(/チャンネル|ギャップ/);
-    }
-  });
 });

@@ -4,11 +4,13 @@
  *                `npm run test:unit` runs them on the cpu backend (the core is pure TensorFlow.js: any backend)
  *   integration  everything else: data files, backends and accelerators, kernels, notebooks, servers, faults
  * `npm test` (scripts/test.sh) runs both, each file once, on the native backend.
+ * Every file runs in test/open-handles-environment.js: Node's environment, and the file fails when it leaves a server,
+ * socket, child process, timer or worker open (what would keep jest's worker from exiting).
  */
 const UNIT = ["metrics", "plot-figures", "plot", "progress", "report", "augment", "layers", "provenance"].map((n) => `<rootDir>/test/${n}.test.ts`);
 
 const project = {
-  testEnvironment: "node",
+  testEnvironment: "<rootDir>/test/open-handles-environment.js",
   roots: ["<rootDir>/test"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: false }] },
   // every test runs with the Node platform, as notebooks do (lib/index.ts installs it)

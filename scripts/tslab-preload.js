@@ -18,6 +18,7 @@
 //      and its checkers frozen; each check's verdict leaves as a signed display_data record that the grader verifies.
 //   7. `{ aa }` with `aa` from an earlier cell, and a top-level `for await`, work (see expandShorthand).
 //   8. kernel_info (status, the TypeScript version), is_complete and comm_info answer as the protocol says.
+//   9. A cell ending in an expression with a value shows it as the cell's execute_result (Out[n]), not on stdout.
 //   (docs/kernel.md: the language matrix these are tested with, and why the kernel is kept this way.)
 "use strict";
 require("./tslab-serial-send.js");
@@ -118,9 +119,11 @@ executorModule.createExecutor = function (rootDir, convs, out) {
   // the node converter: add the Japanese lines to its diagnostics, remember the first one for the cell record
   const conv = convs.node;
   const convert = conv.convert;
+  let lastVar = null; // the name under which the running cell's last expression value is kept (section 9)
   conv.convert = function (prevDecl, cell) {
     const { src, back } = expandShorthand(cell);
     const r = convert.call(this, prevDecl, src);
+    lastVar = r.lastExpressionVar || null;
     if (r.diagnostics) for (const d of r.diagnostics) if (!d.fileName) (d.start = back(d.start)), (d.end = back(d.end));
     if (r.diagnostics && r.diagnostics.length > 0) {
       // a check cell run before its answer cell: that is the only thing to say
@@ -146,7 +149,9 @@ executorModule.createExecutor = function (rootDir, convs, out) {
     if (!rec.error) rec.error = firstLine(evalue);
   };
   const console2 = {
-    log: (...args) => out.log(...args),
+    // called only with the value of a cell's last expression statement (by tslab when it is not undefined or null,
+    // below for null): it is sent as the cell's execute_result (section 9), not printed on stdout
+    log: (...args) => (args.length === 1 && currentResult ? currentResult(args[0]) : out.log(...args)),
     error: (...args) => {
       const rec = state.current;
       const e = args[0];
@@ -171,12 +176,19 @@ executorModule.createExecutor = function (rootDir, convs, out) {
   const executor = createExecutor(rootDir, convs, console2);
   const execute = executor.execute;
   executor.execute = async function (src) {
+    lastVar = null;
     const rec = { n: ++counter, code: src, ok: null };
     state.cells.push(rec);
     if (state.cells.length > KEEP_CELLS) state.cells.splice(0, state.cells.length - KEEP_CELLS);
     state.current = rec;
     try {
       rec.ok = !!(await execute(src));
+      // tslab shows neither undefined nor null and keeps a null in its exports: null is shown, as Node's REPL does
+      if (rec.ok && lastVar && Object.prototype.hasOwnProperty.call(executor.locals, lastVar)) {
+        const value = executor.locals[lastVar];
+        delete executor.locals[lastVar];
+        if (value === null) console2.log(value);
+      }
       // diagnostics of a cell that still ran (a module cell) are printed as before
       if (rec.ok && rec.failure) out.error(rec.failure.traceback.join("\n"));
       return rec.ok;
@@ -200,13 +212,39 @@ executorModule.createExecutor = function (rootDir, convs, out) {
   return executor;
 };
 
+let currentDisplay = null; // the display_data sender of the cell running now (set by handleExecute below)
+let currentResult = null; // the execute_result sender of the cell running now (section 9)
+
+// ---- 9. a cell's last expression as its execute_result ------------------------------------------------------
+// tslab printed the value of a cell's last expression statement on stdout (console.log: "ab" for "a" + "b"). It is
+// the cell's execute_result, as IPython's Out[n], with text/plain as Node's REPL shows it (util.inspect: 'ab').
+// undefined shows nothing (like IPython's None); null shows `null`, as in Node's REPL and the site's kernel (tslab
+// showed nothing). A `;` at the end does not hide it: TypeScript ends statements with `;` anyway (tslab, IJavascript
+// and Node's REPL show `1 + 2;`); `void expr;` hides it (docs/kernel.md).
+// One exception, as in the site's kernel (site/kernel/inspect.ts): an object whose class has a toString() of its own
+// written in JavaScript (not a built-in's) and no [util.inspect.custom] is shown by that toString, as Python shows
+// __repr__: tf.Tensor's is its values (what tensor.print() prints); util.inspect would show tfjs's internal fields.
+function showValue(value) {
+  try {
+    if (value !== null && typeof value === "object" && !(util.inspect.custom in value) && typeof value.toString === "function" &&
+        value.toString !== Object.prototype.toString && !/\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(value.toString))) {
+      return String(value.toString());
+    }
+  } catch {} // a toString that throws (a disposed tensor): util.inspect below
+  try {
+    return util.inspect(value);
+  } catch (e) {
+    return `(表示できない値: ${e && e.message})`; // an [util.inspect.custom] that throws
+  }
+}
+
 // ---- 5. errors as the protocol says -----------------------------------------------------------------------
 const jupyter = require(path.join(tslabDir, "dist", "jupyter.js"));
 const { TaskCanceledError } = require(path.join(tslabDir, "dist", "util.js"));
 
 // tslab's JupyterHandlerImpl.handleExecute, except that the queue is reset after an error only when the request
 // asks for it (stop_on_error, true by default as in ipykernel)
-jupyter.JupyterHandlerImpl.prototype.handleExecute = async function (req, writeStream, writeDisplayData) {
+jupyter.JupyterHandlerImpl.prototype.handleExecute = async function (req, writeStream, writeDisplayData, writeResult) {
   const stop = req.stop_on_error !== false;
   let status = "ok";
   let count = null;
@@ -216,6 +254,7 @@ jupyter.JupyterHandlerImpl.prototype.handleExecute = async function (req, writeS
     let failure = null;
     count = await this.execQueue.add(() => (
       (currentDisplay = writeDisplayData),
+      (currentResult = writeResult ? (value) => writeResult(this.execCount, value) : null),
       stop ? this.handleExecuteImpl(req, writeStream, writeDisplayData) : this.handleExecuteImpl(req, writeStream, writeDisplayData).catch((e) => void (failure = e))
     ));
     if (failure) throw failure;
@@ -242,8 +281,9 @@ jupyter.ZmqServer.prototype.handleExecute = async function (sock, msg) {
   };
   const writeStream = (name, text) => send("stream", { name, text });
   const writeDisplayData = (data, update) => send(update ? "update_display_data" : "display_data", data);
+  const writeResult = (count, value) => send("execute_result", { execution_count: count, data: { "text/plain": showValue(value) }, metadata: {} });
   const before = counter;
-  const content = await this.handler.handleExecute(msg.content, writeStream, writeDisplayData);
+  const content = await this.handler.handleExecute(msg.content, writeStream, writeDisplayData, writeResult);
   if (content.status === "error") {
     const rec = counter > before ? state.cells[state.cells.length - 1] : null;
     const failure = (rec && rec.failure) || { ename: "Error", evalue: "セルの実行に失敗しました", traceback: ["セルの実行に失敗しました"] };
@@ -290,7 +330,6 @@ jupyter.JupyterHandlerImpl.prototype.handleIsComplete = function (req) {
 // ---- 6. grading ---------------------------------------------------------------------------------------------
 // Read once, now, before the first cell: a cell that later deletes NBGRADER_EXECUTION or reads the environment
 // changes nothing here. The key (32 random bytes from scripts/grade_verify.py) is kept only in this closure.
-let currentDisplay = null; // the display_data sender of the cell running now (set by handleExecute above)
 const grading = (() => {
   const fs = require("fs");
   const crypto = require("crypto");

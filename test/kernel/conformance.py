@@ -3,7 +3,7 @@
     .venv/bin/python test/kernel/conformance.py
 
 kernel_info (status, the language version = the TypeScript used), execute (stdout, stderr, an error with
-ename/evalue/traceback, display_data; execute_result is an expected failure, see below),
+ename/evalue/traceback, display_data, execute_result: `1 + 2` → 3, `"a" + "b"` → 'ab'),
 complete_request, inspect_request, is_complete_request. history_request is optional in the Jupyter protocol and tslab
 answers none: jupyter_kernel_test skips it (supported_history_operations is empty); so are the pager and
 clear_output samples (tslab has neither). Run beside the protocol tests by test/kernel/protocol.py.
@@ -43,19 +43,12 @@ class TslabKernelTests(jupyter_kernel_test.KernelTests):
         self.assertRegex(version, r"^\d+\.\d+\.\d+")
         self.assertEqual(reply["content"]["language_info"]["version"], version)
 
-    # tslab prints a cell's last expression on stdout (a `stream`), not as an `execute_result`; the notebooks' outputs
-    # and checks read it there (docs/kernel.md, "Not done"). Marked as an expected failure: when it is fixed, this test
-    # reports an unexpected success and the mark must go.
-    @unittest.expectedFailure
-    def test_execute_result(self):
-        super().test_execute_result()
-
 
 if __name__ == "__main__":
     os.chdir(os.path.join(ROOT, "notebooks"))
     result = unittest.main(module=__name__, exit=False, verbosity=2).result
-    bad = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
+    bad = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses) + len(result.expectedFailures)
     skipped = {getattr(t, "test_case", t).id() for t, _ in result.skipped}  # a test skipped in subtests counts once
-    print(f"kernel conformance: {result.testsRun - bad - len(skipped) - len(result.expectedFailures)} passed, {bad} failed, "
-          f"{len(result.expectedFailures)} expected failure (execute_result), {len(skipped)} skipped (history, pager, clear_output: optional)")
+    print(f"kernel conformance: {result.testsRun - bad - len(skipped)} passed, {bad} failed, "
+          f"{len(skipped)} skipped (history, pager, clear_output: optional)")
     sys.exit(0 if result.wasSuccessful() else 1)

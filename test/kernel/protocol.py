@@ -6,7 +6,8 @@ JupyterLab, nbclient and nbgrader drive it. Run by scripts/test.sh:
 Checks: failing cells answer with an `error` message and an execute_reply carrying ename/evalue/traceback (the
 Jupyter protocol; nbgrader's autograde needs them); stop_on_error=False keeps the next request, True drops it;
 TypeScript diagnostics in Japanese; a check cell run before its answer cell; a failed answer cell is known to the
-check; Tab and Shift+Tab (complete/inspect) and comm_info as JupyterLab asks them; Kernel > Interrupt (SIGINT) stops a training loop at the next mini-batch with one line and leaves the kernel
+check; Tab and Shift+Tab (complete/inspect) and comm_info as JupyterLab asks them; a cell's last expression as
+its execute_result (nothing for undefined, declarations, statements, `void`); Kernel > Interrupt (SIGINT) stops a training loop at the next mini-batch with one line and leaves the kernel
 usable; the language matrix (test/kernel/matrix.py: TypeScript as students write it, across cells), and
 jupyter_kernel_test's conformance suite (test/kernel/conformance.py, in parallel). Ends with
 "kernel: N passed, M failed".
@@ -72,6 +73,30 @@ def main():
         ci = kc.get_shell_msg(timeout=30)
         check("comm_info_request: a comm_info_reply with status ok and no comms",
               ci["header"]["msg_type"] == "comm_info_reply" and ci["content"].get("status") == "ok" and ci["content"].get("comms") == {}, (ci["header"]["msg_type"], ci["content"]))
+
+        # ---- a cell's last expression: its execute_result (preload section 9), as IPython's Out[n]
+        reply, msgs, _, _ = run(kc, km, 'console.log("before");\n1 + 2;')
+        res = of(msgs, "execute_result")
+        check("a cell ending in an expression: one execute_result, text/plain 3, the reply's execution_count, after the cell's stdout",
+              reply["status"] == "ok" and len(res) == 1 and res[0]["data"] == {"text/plain": "3"} and res[0]["execution_count"] == reply["execution_count"]
+              and text(msgs) == "before\n" and [m["msg_type"] for m in msgs if m["msg_type"] in ("stream", "execute_result")] == ["stream", "execute_result"], (reply, msgs))
+        reply, msgs, _, _ = run(kc, km, 'const rr = { a: 1, s: "x", list: [1, 2] };\nrr')
+        check("an object shows as Node's REPL shows it (util.inspect)", [c["data"]["text/plain"] for c in of(msgs, "execute_result")] == ["{ a: 1, s: 'x', list: [ 1, 2 ] }"], msgs)
+        reply, msgs, _, _ = run(kc, km, 'await Promise.resolve("done")')
+        check("an awaited value shows resolved", [c["data"]["text/plain"] for c in of(msgs, "execute_result")] == ["'done'"], msgs)
+        reply, msgs, _, _ = run(kc, km, 'null;')
+        check("null shows null (as Node's REPL and the site's kernel)", [c["data"]["text/plain"] for c in of(msgs, "execute_result")] == ["null"], msgs)
+        shown = {'tf.tensor([[1, 2], [3, 4]])': "Tensor\n    [[1, 2],\n     [3, 4]]",  # tfjs's toString: the values
+                 'optim.SGD([], { lr: 0.01 })': "SGD(lr=0.01)",  # the library's toString, PyTorch's repr
+                 'new Date(0)': "1970-01-01T00:00:00.000Z",  # a built-in's toString is not used: util.inspect
+                 'class Pt { [Symbol.for("nodejs.util.inspect.custom")]() { return "Pt(1)"; } toString() { return "no"; } }\nnew Pt()': "Pt(1)"}
+        for code, want in shown.items():
+            reply, msgs, _, _ = run(kc, km, code)
+            got = [c["data"]["text/plain"] for c in of(msgs, "execute_result")]
+            check(f"{code.splitlines()[-1]} shows {want!r}", got == [want], (got, msgs))
+        for code in ['undefined;', 'const zz = 5;', 'console.log("x");', 'void (1 + 2);', 'if (zz > 0) { zz + 1; }', 'function ff() { return 1; }']:
+            reply, msgs, _, _ = run(kc, km, code)
+            check(f"no execute_result for {code!r}", reply["status"] == "ok" and of(msgs, "execute_result") == [] and text(msgs) in ("", "x\n"), msgs)
 
         # ---- errors as the protocol says
         reply, msgs, _, _ = run(kc, km, 'const ex3 = 1;\nthrow new TypeError("boom");')

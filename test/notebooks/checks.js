@@ -687,6 +687,19 @@ checks["solutions/04_mnist_conv.ipynb"] = [
   },
   claimsCheck(CLAIMS_04_SOLUTION, "every number the markdown claims: PyTorch's and the seed tables quoted, the seed-1 rows equal to this run (gaps ± 0.3 points, losses ± 0.01)"),
   percentsCovered(CLAIMS_04_SOLUTION),
+  {
+    // the kernel shows a cell's last expression as its result (docs/kernel.md, "A cell's last expression"); tslab printed it on stdout
+    name: "演習1's answer cell, ending in Object.assign(ex1, …), shows the answer as its Out (one execute_result), nothing on stdout",
+    test: ({ doc }) => {
+      const cell = doc.cells.find((c) => c.cell_type === "code" && /^Object\.assign\(ex1, \{/m.test([].concat(c.source).join("")));
+      if (!cell) return "no code cell with Object.assign(ex1, {";
+      const outs = cell.outputs ?? [];
+      const res = outs.filter((o) => o.output_type === "execute_result");
+      const plain = res.length === 1 ? [].concat(res[0].data?.["text/plain"] ?? "").join("") : "";
+      const ok = res.length === 1 && outs.length === 1 && /conv1: \{ shape: \[ 26, 26, 32 \], params: 320 \}/.test(plain) && /fc2: \{ shape: \[ 10 \], params: 1290 \}/.test(plain);
+      return ok || `outputs: ${JSON.stringify(outs).slice(0, 400)}`;
+    },
+  },
 ];
 
 checks["05_conv_pooling.ipynb"] = [

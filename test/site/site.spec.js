@@ -7,25 +7,9 @@
 const path = require("path");
 const { test, expect } = require("@playwright/test");
 const { runChecks } = require("../notebooks/checks");
-const { site, guardOrigin, openNotebook, waitKernelIdle, runNotebook, errorsOf } = require("./page");
+const { guardOrigin, openNotebook, waitKernelIdle, runNotebook, errorsOf, execute } = require("./page");
 
 const root = path.resolve(__dirname, "..", "..");
-
-/** Runs `code` in the open notebook's kernel (not in a cell): what it printed, and its error or null. */
-async function execute(page, code) {
-  return page.evaluate(async (code) => {
-    const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-    const future = kernel.requestExecute({ code });
-    let out = "";
-    let error = null;
-    future.onIOPub = (msg) => {
-      if (msg.header.msg_type === "stream") out += msg.content.text;
-      if (msg.header.msg_type === "error") error = `${msg.content.ename}: ${msg.content.evalue}`;
-    };
-    await future.done;
-    return { out, error };
-  }, code);
-}
 
 /** Runs the notebook's code cell `i` (as Shift+Enter would, without moving on); waits for its end unless `wait` is false. */
 async function runCell(page, i, wait = true) {

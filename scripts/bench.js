@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // npm run bench: one training epoch of the lecture's MLP and CNN on real MNIST (batch 100, SGD) on each backend,
 // the PyTorch reference (the seed's models, CPU, the same batch size and thread count) in the same invocation, and
-// one epoch through fit() inside a real tslab kernel against the same fit() in plain node (the notebook's overhead).
+// one epoch through fit() inside a real tslab kernel against the same fit() in plain node (the notebook's overhead),
+// and the same epoch in the browser: the JupyterLite site's kernel in Debian's chromium (scripts/bench/browser_epoch.js),
+// WebAssembly against node's WebAssembly row, and WebGL on chromium's software renderer (SwiftShader: no GPU here).
 // Every row runs in a fresh process, one after another. Prints a table and writes it as JSON to artifacts/bench/.
 // Not part of npm test: timings depend on the machine and its load; only ratios from one run mean anything.
 //
@@ -10,6 +12,10 @@
 //   npm run bench -- --profile                    where one training step's time goes, tfjs (each backend) and PyTorch side by side
 //   npm run bench -- --kernel-only --repeats 5    only fit() in the kernel against plain node, 5 times each, interleaved
 //   npm run bench -- --kernel-costs               what the kernel adds per mini-batch, piece by piece (scripts/bench/kernel_costs.js)
+//   npm run bench -- --browser                    only the browser part: node's wasm epoch, then the same in the site in chromium
+//   npm run bench -- --browser --webgl-batches 0  ... without the WebGL row (default: 10 mini-batches, scaled to the epoch)
+//   npm run bench -- --browser --batches 60       ... the wasm rows on 60 mini-batches each, scaled to the epoch (a loaded machine)
+//   npm run bench -- --no-browser                 everything but the browser rows
 //
 // The kernel's overhead is a few percent at most, less than what other processes on a shared machine change from one
 // run to the next: --repeats N runs the node and kernel rows N times each, alternating (node, kernel, kernel, node, ...),
@@ -34,6 +40,13 @@ const backends = arg("--backends", ["tensorflow", "wasm"]);
 const withKernel = !process.argv.includes("--no-kernel");
 const kernelOnly = process.argv.includes("--kernel-only") || process.argv.includes("--kernel-costs");
 const repeats = Math.max(1, Number(arg("--repeats", ["1"])[0]) || 1);
+// the browser part (the site, `npm run site`, built first): --browser runs only it (with node's wasm row to compare)
+const browserOnly = process.argv.includes("--browser");
+const withBrowser = browserOnly || (!process.argv.includes("--no-browser") && !kernelOnly && !process.argv.includes("--profile"));
+const webglBatches = Number(arg("--webgl-batches", ["10"])[0]); // WebGL in software: N mini-batches scaled to 600 (0: no row)
+// --batches N: node's and the browser's wasm rows time N mini-batches, scaled to the epoch (a loaded machine, the CNN)
+const wasmBatches = arg("--batches", null);
+const batchArgs = wasmBatches ? ["--batches", wasmBatches[0]] : [];
 
 /** Runs one row in its own process; returns its JSON line, or {error}. */
 function row(cmd, args, label) {
@@ -130,8 +143,8 @@ function profile(torch) {
 function main() {
   const startedAt = new Date().toISOString();
   console.log(`npm run bench: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), node ${process.version}`);
-  const torch = kernelOnly ? null : torchAvailable();
-  if (!torch && !kernelOnly) {
+  const torch = kernelOnly || browserOnly ? null : torchAvailable();
+  if (!torch && !kernelOnly && !browserOnly) {
     console.log(
       `PyTorch is not installed in ${path.relative(root, python) || python}: the ratio column stays empty. To measure the reference, install\n` +
         `the CPU build (bench-only, not a project dependency): ${path.relative(root, python)} -m pip install torch  (on a machine without a GPU,\n` +
@@ -147,12 +160,24 @@ function main() {
     return;
   }
   const rows = [];
+  if (withBrowser) {
+    // the site as `npm run site` builds it from this checkout (about 10 s), so that the browser runs this code
+    const built = spawnSync("bash", ["scripts/site.sh"], { cwd: root, encoding: "utf8" });
+    if (built.status !== 0) throw new Error(`scripts/site.sh failed: ${(built.stderr || built.stdout).trim().split("\n").slice(-3).join(" | ")}`);
+  }
   for (const model of models) {
     console.log(`\n${model.toUpperCase()}: one epoch of 60,000 images, batch 100, SGD`);
-    if (!kernelOnly) for (const backend of backends) rows.push({ label: `lib/ trainEpoch, ${backend}`, ...row("node", ["scripts/bench/epoch.js", backend, model], `${backend} trainEpoch`) , model });
+    const nodeBackends = browserOnly ? ["wasm"] : kernelOnly ? [] : backends;
+    for (const backend of nodeBackends) rows.push({ label: `lib/ trainEpoch, ${backend}`, ...row("node", ["scripts/bench/epoch.js", backend, model, ...(backend === "wasm" ? batchArgs : [])], `${backend} trainEpoch`) , model });
+    if (withBrowser) {
+      rows.push({ label: "browser (chromium, site) wasm", ...row("node", ["scripts/bench/browser_epoch.js", "wasm", model, ...batchArgs], "browser wasm trainEpoch"), model });
+      if (webglBatches > 0) {
+        rows.push({ label: `browser webgl SwiftShader (${webglBatches} b.)`, ...row("node", ["scripts/bench/browser_epoch.js", "webgl", model, "--batches", String(webglBatches)], `browser webgl, ${webglBatches} mini-batches`), model });
+      }
+    }
     const mnist = path.join(root, "datasets", "mnist");
     if (torch && !kernelOnly) rows.push({ label: `PyTorch ${torch}`, ...row(python, ["scripts/bench/torch_epoch.py", model, mnist], "PyTorch"), model });
-    if (withKernel || kernelOnly) rows.push(...kernelRows(model));
+    if (!browserOnly && (withKernel || kernelOnly)) rows.push(...kernelRows(model));
   }
   // ratios: epochs against PyTorch's; the kernel's fit() against plain node's fit()
   for (const r of rows) {
@@ -160,6 +185,8 @@ function main() {
     r.images_per_s = Math.round(r.images / r.seconds);
     const ref = rows.find((x) => x.model === r.model && x.label.startsWith("PyTorch") && !x.error);
     if (ref && r.mode === "epoch") r.vs_pytorch = r.seconds / ref.seconds;
+    const nodeWasm = rows.find((x) => x.model === r.model && x.label === "lib/ trainEpoch, wasm" && !x.error);
+    if (r.where === "browser" && nodeWasm) r.vs_node_wasm = r.seconds / nodeWasm.seconds;
     const plain = rows.find((x) => x.model === r.model && x.mode === "fit" && !x.error);
     if (r.mode === "kernel" && plain) {
       r.vs_plain_node = r.seconds / plain.seconds;
@@ -172,7 +199,13 @@ function main() {
     const ratio = r.vs_pytorch !== undefined ? `${fmt(r.vs_pytorch, 2)}×` : r.vs_plain_node !== undefined ? `${fmt(r.vs_plain_node, 3)}×n` : "";
     console.log(r.error
       ? `${r.model.padEnd(6)}${r.label.padEnd(40)}  failed: ${r.error.slice(0, 120)}`
-      : `${r.model.padEnd(6)}${r.label.padEnd(40)}${fmt(r.seconds, 1).padStart(9)}${String(r.images_per_s).padStart(10)}${ratio.padStart(8)}${`${r.rss_mb} MB`.padStart(10)}`);
+      : `${r.model.padEnd(6)}${r.label.padEnd(40)}${fmt(r.seconds, 1).padStart(9)}${String(r.images_per_s).padStart(10)}${ratio.padStart(8)}${(r.rss_mb === null ? "" : `${r.rss_mb} MB`).padStart(10)}`);
+  }
+  for (const r of rows.filter((x) => x.vs_node_wasm !== undefined)) {
+    const scaled = r.scaled_from ? ` (${r.scaled_from.batches} mini-batches in ${r.scaled_from.seconds.toFixed(1)} s, scaled to 600)` : "";
+    const node = rows.find((x) => x.model === r.model && x.label === "lib/ trainEpoch, wasm");
+    const cpu = r.cpu_seconds !== undefined && node.cpu_seconds !== undefined ? `, CPU ${fmt(r.cpu_seconds, 1)} s ÷ ${fmt(node.cpu_seconds, 1)} s = ${fmt(r.cpu_seconds / node.cpu_seconds, 2)}×` : "";
+    console.log(`${r.model.toUpperCase()}: ${r.label} ÷ node's wasm trainEpoch: wall ${fmt(r.seconds, 1)} s ÷ ${fmt(node.seconds, 1)} s = ${fmt(r.vs_node_wasm, 2)}×${r.backend === "wasm" ? " (target ≤ 1.2×)" : ""}${cpu}; ${r.threads ?? "no"} wasm threads${scaled}`);
   }
   for (const r of rows.filter((x) => x.vs_plain_node !== undefined)) {
     const plain = rows.find((x) => x.model === r.model && x.mode === "fit");

@@ -4,8 +4,10 @@
 #   1. .venv gets jupyterlite-core (requirements-site.txt; once)
 #   2. esbuild bundles the TypeScript kernel: site/kernel/extension.js (the JupyterLite extension) and
 #      site/kernel/worker.ts (the Web Worker: typescript + TensorFlow.js + lecture3's browser face)
-#   3. jupyter lite build: JupyterLab, the kernel, plotly's extension, the notebooks
-#   4. the data the notebooks read (MNIST) from the mirror or the project's cache, and TF.js's WebAssembly files
+#   3. the views extension (@lecture3/views: drawDigit, confusionView) built from views/ by views/build.sh, and
+#      jupyter lite build: JupyterLab, the kernel, plotly's extension, the views, the notebooks
+#   4. site/saved-files.js and site/isolation.js appended to JupyterLite's service worker; the data the notebooks
+#      read (MNIST) from the mirror or the project's cache, and TF.js's WebAssembly files
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -33,6 +35,9 @@ shims=site/kernel/shims
   --outfile="$ext/static/kernel-worker.js"
 cp node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm "$ext/static/"
 cp notebooks/0[0-9]_*.ipynb "$build/content/"
+# the lecture's views (drawDigit, confusionView): the same extension as JupyterLab's (setup.sh step 7), built here
+# from views/ so that the site always carries the views of this checkout (about 1 s)
+bash views/build.sh "$root/$build/views"
 # MNIST, uncompressed (the browser has no synchronous gunzip): from $LECTURE3_DATA_MIRROR's folders or datasets/
 mnist=""
 mirror=${LECTURE3_DATA_MIRROR:-}
@@ -42,7 +47,8 @@ for d in ${mirror//:/ } datasets; do [ -f "$d/mnist/t10k-labels-idx1-ubyte.gz" ]
 (cd site && "$root/$venv/jupyter" lite build --lite-dir . 2>&1 | grep -v "^\s*$" | tail -5)
 # cross-origin isolation (threads): JupyterLite's service worker adds COOP/COEP to every response (site/isolation.js)
 grep -q "^async function maybeFromCache\|function maybeFromCache(" "$out/service-worker.js" || { echo "[site] $out/service-worker.js has no maybeFromCache: site/isolation.js needs a look at this JupyterLite version" >&2; exit 1; }
-cat site/isolation.js >> "$out/service-worker.js"
+# and answers the site's files/ URLs with the files a notebook saved in the browser (site/saved-files.js: drawDigit's { file })
+cat site/saved-files.js site/isolation.js >> "$out/service-worker.js"
 mkdir -p "$out/data/mnist"
 for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
   gunzip -c "$mnist/$f.gz" > "$out/data/mnist/$f"

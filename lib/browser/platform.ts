@@ -1,8 +1,10 @@
 // The core's platform (lib/core/platform.ts) in the site's kernel, a Web Worker (site/kernel/worker.ts): displays
 // become the kernel's display_data / update_display_data messages (the worker posts them to the page), the
-// interrupt count and the cells come from the worker's own record, files live in the browser (storage.ts), and the
-// data files are fetched from the site's own origin.
+// interrupt count and the cells come from the worker's own record, files live in the browser (storage.ts), the
+// data files are fetched from the site's own origin, and PNGs (plot.showPng) are made by the node edition's encoder
+// (pure code on Buffer and zlib's deflateSync, which the site's bundle provides: site/kernel/shims/).
 import { setPlatform, type CellRecord, type Platform } from "../core/platform";
+import { encodePng } from "../node/png";
 import { readFile, writeFile } from "./storage";
 
 /** What the worker records: every cell run and the number of Kernel > Interrupt requests. */
@@ -26,6 +28,7 @@ export function installBrowserPlatform(options: { post: (message: unknown) => vo
     autograding: () => false,
     readFile,
     writeFile,
+    encodePng,
   };
   setPlatform(browserPlatform);
 }

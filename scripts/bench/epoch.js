@@ -1,8 +1,9 @@
 // One training epoch of the lecture's MLP or CNN on real MNIST (batch 100, SGD), through the library as a notebook
 // uses it. Run by scripts/bench.js in a fresh node process per row:
-//   node scripts/bench/epoch.js <tensorflow|wasm|cpu> <cnn|mlp> [--fit]
+//   node scripts/bench/epoch.js <tensorflow|wasm|cpu> <cnn|mlp> [--fit | --batches N]
 // prints one JSON line {backend, model, seconds, images, rss_mb, ...}. With --fit, the epoch goes through fit() (the
 // call of the notebooks: progress line, test pass); the same function runs inside a tslab kernel (kernel_epoch.py).
+// With --batches N, N mini-batches of trainStep are timed and scaled to the epoch's 600 (as browser_epoch.js does).
 "use strict";
 const path = require("path");
 const { PerformanceObserver, constants } = require("perf_hooks");
@@ -69,11 +70,24 @@ async function main() {
     L.trainStep(p.net, p.optimizer, x, y);
     if (++n === 3) break;
   }
+  // --batches N (the browser bench's comparison on a loaded machine): N mini-batches of trainStep, scaled to the 600
+  const i = process.argv.indexOf("--batches");
+  const batches = i >= 0 ? Number(process.argv[i + 1]) : null;
+  const cpu0 = process.cpuUsage(); // the process's CPU time, all its threads (wasm's too), for the browser row beside it
   const t0 = process.hrtime.bigint();
-  const r = await L.trainEpoch(p.net, p.optimizer, p.train_loader, { progress: false });
+  let r = { count: 0, loss: null };
+  if (batches === null) r = await L.trainEpoch(p.net, p.optimizer, p.train_loader, { progress: false });
+  else for await (const [x, y] of p.train_loader) { L.trainStep(p.net, p.optimizer, x, y); r.count += x.shape[0]; if (++n === 3 + batches) break; }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  if (batches !== null) {
+    const cpu_seconds = (cpu.user + cpu.system) / 1e6;
+    const scale = 600 / batches;
+    console.log(JSON.stringify({ backend, model, mode: "epoch", seconds: seconds * scale, cpu_seconds: cpu_seconds * scale, images: r.count * scale, scaled_from: { batches, seconds, cpu_seconds }, rss_mb: rss() }));
+    return;
+  }
   const test = await L.evaluate(p.net, p.test_loader);
-  console.log(JSON.stringify({ backend, model, mode: "epoch", seconds, images: r.count, train_loss: r.loss, test_acc: test.accuracy, rss_mb: rss() }));
+  console.log(JSON.stringify({ backend, model, mode: "epoch", seconds, cpu_seconds: (cpu.user + cpu.system) / 1e6, images: r.count, train_loss: r.loss, test_acc: test.accuracy, rss_mb: rss() }));
 }
 
 if (require.main === module) {

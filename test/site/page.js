@@ -1,5 +1,6 @@
-// The site's page as the tests drive it (site.spec.js, solutions-04.slow.js): the origin guard, opening a notebook,
-// Run All and waiting for its end, the errors it shows.
+// The site's page as the tests drive it (site.spec.js, solutions-04.slow.js) and the browser bench
+// (scripts/bench/browser_epoch.js): the origin guard, opening a notebook, Run All and waiting for its end, the errors
+// it shows, code run in the kernel outside the cells.
 "use strict";
 
 const site = () => {
@@ -51,6 +52,22 @@ async function runNotebook(page, name, timeoutMs) {
   return page.evaluate(() => window.jupyterapp.shell.currentWidget.content.model.toJSON());
 }
 
+/** Runs `code` in the open notebook's kernel (not in a cell): what it printed, and its error or null. */
+async function execute(page, code) {
+  return page.evaluate(async (code) => {
+    const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+    const future = kernel.requestExecute({ code });
+    let out = "";
+    let error = null;
+    future.onIOPub = (msg) => {
+      if (msg.header.msg_type === "stream") out += msg.content.text;
+      if (msg.header.msg_type === "error") error = `${msg.content.ename}: ${msg.content.evalue}`;
+    };
+    await future.done;
+    return { out, error };
+  }, code);
+}
+
 const errorsOf = (doc) => doc.cells.flatMap((c) => c.outputs || []).filter((o) => o.output_type === "error").map((o) => `${o.ename}: ${o.evalue}`);
 
-module.exports = { site, guardOrigin, openNotebook, waitKernelIdle, runNotebook, errorsOf };
+module.exports = { site, guardOrigin, openNotebook, waitKernelIdle, runNotebook, errorsOf, execute };

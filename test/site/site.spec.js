@@ -7,25 +7,9 @@
 const path = require("path");
 const { test, expect } = require("@playwright/test");
 const { runChecks } = require("../notebooks/checks");
-const { site, guardOrigin, openNotebook, waitKernelIdle, runNotebook, errorsOf } = require("./page");
+const { guardOrigin, openNotebook, waitKernelIdle, runNotebook, errorsOf, execute } = require("./page");
 
 const root = path.resolve(__dirname, "..", "..");
-
-/** Runs `code` in the open notebook's kernel (not in a cell): what it printed, and its error or null. */
-async function execute(page, code) {
-  return page.evaluate(async (code) => {
-    const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-    const future = kernel.requestExecute({ code });
-    let out = "";
-    let error = null;
-    future.onIOPub = (msg) => {
-      if (msg.header.msg_type === "stream") out += msg.content.text;
-      if (msg.header.msg_type === "error") error = `${msg.content.ename}: ${msg.content.evalue}`;
-    };
-    await future.done;
-    return { out, error };
-  }, code);
-}
 
 /** Runs the notebook's code cell `i` (as Shift+Enter would, without moving on); waits for its end unless `wait` is false. */
 async function runCell(page, i, wait = true) {
@@ -41,6 +25,33 @@ async function runCell(page, i, wait = true) {
 const cellOutputs = (page, i) => page.evaluate((i) => window.jupyterapp.shell.currentWidget.content.model.toJSON().cells[i].outputs, i);
 
 const source = (doc, i) => [].concat(doc.cells[i].source).join("");
+
+/**
+ * drawDigit's view (@lecture3/views) in the open notebook: waits until it has loaded its model (data-state "empty"),
+ * draws a 「7」 with the mouse and returns the view's 28×28 input and ten probabilities (data-input, data-probs).
+ */
+async function drawSeven(page) {
+  const view = page.locator(".lecture3-draw-digit");
+  await expect(view).toHaveCount(1, { timeout: 60 * 1000 });
+  await view.scrollIntoViewIfNeeded();
+  await expect(view, await view.textContent()).toHaveAttribute("data-state", "empty", { timeout: 60 * 1000 });
+  const box = await view.locator("canvas.lecture3-draw-canvas").boundingBox();
+  const at = (x, y) => [box.x + x * box.width, box.y + y * box.height];
+  await page.mouse.move(...at(0.25, 0.2));
+  await page.mouse.down();
+  await page.mouse.move(...at(0.75, 0.2), { steps: 12 });
+  await page.mouse.move(...at(0.45, 0.85), { steps: 12 });
+  await page.mouse.up();
+  await expect(view).toHaveAttribute("data-state", "predicted", { timeout: 20 * 1000 });
+  return { input: JSON.parse(await view.getAttribute("data-input")), probs: JSON.parse(await view.getAttribute("data-probs")) };
+}
+
+/** The open notebook's `model` on the view's input, computed in the kernel: its ten probabilities. */
+async function kernelProbs(page, input, shape) {
+  const { out, error } = await execute(page, `console.log(JSON.stringify(Array.from(tf.softmax(model.forward(tf.tensor(${JSON.stringify(input)}, ${JSON.stringify(shape)}))).dataSync())))`);
+  expect(error).toBeNull();
+  return JSON.parse(out);
+}
 
 // 02's cells: 1 backend, 4 data, 10 the model (class Net), 12 training (3 epochs of 600 mini-batches), 14 the loss curve
 test("Kernel > Interrupt stops 02's training at a mini-batch, and the kernel stays usable", async ({ page, context }) => {
@@ -92,6 +103,18 @@ test("02_mnist_mlp runs to the end in the site, its checks hold, its saved model
   const failed = runChecks({ doc, edition: "site", backend: "wasm", drawn }, "02_mnist_mlp.ipynb").filter((c) => !c.ok);
   expect(failed).toEqual([]);
   await page.screenshot({ path: path.join(root, "artifacts", "site", "02_mnist_mlp.png"), fullPage: false });
+
+  // the last cell's drawDigit(model, { file: "models/mlp.json" }): the views extension draws it, the page reads the
+  // weights the kernel saved in the browser (the service worker answers files/models/mlp.json from IndexedDB), a
+  // 「7」 drawn with the mouse is predicted as 7, with the kernel's own probabilities for the same input
+  expect(source(doc, doc.cells.length - 1)).toMatch(/drawDigit\(model, \{ file: "models\/mlp\.json" \}\)/);
+  const drawn7 = await drawSeven(page);
+  const best = drawn7.probs.indexOf(Math.max(...drawn7.probs));
+  console.log(`[site] drawDigit: a 「7」 drawn in the page → ${best} (${(100 * drawn7.probs[best]).toFixed(1)} %)`);
+  expect(best).toBe(7);
+  const inKernel = await kernelProbs(page, drawn7.input, [1, 784]);
+  expect(Math.max(...inKernel.map((p, d) => Math.abs(p - drawn7.probs[d])))).toBeLessThan(1e-5);
+  await page.locator(".lecture3-draw-digit").screenshot({ path: path.join(root, "artifacts", "site", "02_draw_digit.png") });
 
   // model.save("models/mlp.json") (cell 18) went to IndexedDB: after a reload (a new worker, memory empty) the same
   // weights load into a new Net and evaluate to the same accuracy on the 10,000 test images

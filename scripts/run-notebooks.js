@@ -85,11 +85,15 @@ const requested = process.env.TFJS_BACKEND ?? "auto";
 const runs = selected.map((nb) => ({ nb, backend: requested }));
 if (only.length === 0 && ["auto", "tensorflow"].includes(requested)) {
   for (const nb of WASM_CI) if (selected.includes(nb)) runs.push({ nb, backend: "wasm" });
-  // Two at a time, the suite ends when its last run does: the long runs start first and the short ones fill the end
-  // (a CI run's times, two at a time: 03 406 s, 04 319 s, solutions' 04 199 s, 04 on wasm 187 s, 06 167 s, 07 119 s,
-  // 02 on wasm 118 s, 08 and solutions' 08 100 s, 02 61 s, 01 39 s, 05 20 s). Printed results keep this order.
-  const LONG_FIRST = ["04_mnist_conv", "03_generalization", "solutions/04_mnist_conv", "05_conv_pooling", "04_mnist_conv wasm",
-    "06_transfer_learning", "07_cifar10", "02_mnist_mlp", "02_mnist_mlp wasm", "08_deep_networks", "solutions/08_deep_networks", "01_imagenet"];
+  // Two at a time, the suite ends when its last run does: the long runs start first and the short ones fill the end,
+  // so that both places end close together. A clean-clone CI run's times, two at a time (d78ba79): 03 322 s, the
+  // students' 04 252 s, 04 on wasm 255 s, the solutions' 04 188 s, 06 149 s, 02 on wasm 128 s, 07 115 s, the
+  // solutions' 08 87 s, 08 84 s, 02 46 s, 01 17 s, 05 16 s (1,656 s: at best 828 s for the two places). In the order
+  // below (the solutions' 04 and 05 wait for the students' 04, which writes models/cnn.json; the wasm 04 for both)
+  // those times end the places at about 842 and 814 s; the order before (05 right after 03, 06 and 07 before the
+  // wasm runs, 01 last) ended at 883 s, one place alone for the last 65 s. Printed results keep this order.
+  const LONG_FIRST = ["04_mnist_conv", "03_generalization", "solutions/04_mnist_conv", "06_transfer_learning", "05_conv_pooling",
+    "04_mnist_conv wasm", "02_mnist_mlp wasm", "07_cifar10", "solutions/08_deep_networks", "08_deep_networks", "02_mnist_mlp", "01_imagenet"];
   const rank = (r) => {
     const k = LONG_FIRST.indexOf(path.relative("notebooks", r.nb).replace(/\.ipynb$/, "") + (r.backend === "wasm" ? " wasm" : ""));
     return k < 0 ? LONG_FIRST.length : k;

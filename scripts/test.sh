@@ -6,30 +6,34 @@
 #   4. every notebook executed with nbconvert under tslab, outputs checked (scripts/run-notebooks.js, two at a time);
 #      02 and the students' 04 a second time with TFJS_BACKEND=wasm (artifacts/notebooks-wasm/)
 #   5. a real browser: every notebook in JupyterLab in Debian's chromium, @playwright/test's runner (playwright.config.js,
-#      test/browser/), when chromium is installed; it runs beside step 6
+#      test/browser/), when chromium is installed
 #   6. nbgrader: four submissions of 04's exercises (one tampers with its checks) autograded by npm run grade's script
 #      (test/nbgrader/autograde.py, test/nbgrader/tampering.py; they load the CNN step 4 trained, not train it again)
-#   7. the class hub (hub/jupyterhub_config.py): three students log in and run 02 at the same time, kept apart;
+#   7. the class hub (hub/jupyterhub_config.py): three students log in, kept apart;
 #      nbgrader across their accounts (release, fetch, submit, autograde as the lecturer's account, feedback);
 #      its log-in (sign-up + approval, lock-out, tokens), HTTPS, idle culling, LTI 1.3 and OIDC configurations;
-#      ten students at once (load: every run ends with its accuracy, the hub's API answers within a second)
+#      ten students at once run 02 (load: every run ends with its accuracy and passes 02's checks, the hub's API
+#      answers within a second)
 #   8. the static site (npm run site, JupyterLite) served by a plain static server, 02 run in chromium in it, its outputs
-#      checked, Kernel > Interrupt, a saved model after a reload, no request leaving the origin (test/site/); it runs
-#      beside step 7's first three tests, which run side by side
+#      checked, Kernel > Interrupt, a saved model after a reload, no request leaving the origin (test/site/)
+# Steps 5 to 8 but the load test run as six jobs, at most four at a time (LECTURE3_TEST_JOBS), the load test alone last.
 # Ends with one line "N passed, M failed" and a non-zero exit status when anything failed.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 # Each step's wall time and CPU time (user + system of everything it ran that has ended, from this shell's
 # /proc/PID/stat), printed at the end: a step whose CPU time is near 2 x its wall time keeps both cores busy, one far
-# below leaves a core idle (what could run beside it).
+# below leaves a core idle (what could run beside it). That count misses processes that outlive their parent
+# (chromium's renderers, reparented when playwright closes the browser): the machine's busy time (/proc/stat: every
+# process on the machine, whoever started it) is printed beside it; on a machine that runs only the CI, it is the truth.
 tick=$(getconf CLK_TCK)
 cpu_now() { awk -v t="$tick" '{ printf "%.1f", ($16 + $17) / t }' "/proc/$$/stat"; }
-timings=(); t_mark=$SECONDS; c_mark=$(cpu_now)
+busy_now() { awk -v t="$tick" '$1 == "cpu" { printf "%.1f", ($2 + $3 + $4 + $7 + $8 + $9) / t }' /proc/stat; }
+timings=(); t_mark=$SECONDS; c_mark=$(cpu_now); b_mark=$(busy_now)
 timed() { # timed <label>: the wall and CPU seconds since the last mark, as one row of the table
-  local c; c=$(cpu_now)
-  timings+=("$(awk -v l="$1" -v w=$((SECONDS - t_mark)) -v c="$c" -v m="$c_mark" 'BEGIN { printf "  %-40s %6d s wall %8.1f s CPU", l, w, c - m }')")
-  t_mark=$SECONDS; c_mark=$c
+  local c b; c=$(cpu_now); b=$(busy_now)
+  timings+=("$(awk -v l="$1" -v w=$((SECONDS - t_mark)) -v c="$c" -v m="$c_mark" -v b="$b" -v bm="$b_mark" 'BEGIN { printf "  %-40s %6d s wall %8.1f s CPU %8.1f s machine busy", l, w, c - m, b - bm }')")
+  t_mark=$SECONDS; c_mark=$c; b_mark=$b
 }
 bash scripts/setup.sh || { echo "set-up failed: 0 passed, 1 failed"; exit 1; }
 timed "set-up (scripts/setup.sh)"
@@ -71,72 +75,94 @@ node scripts/run-notebooks.js 2>&1 | tee artifacts/notebooks.log
 suite notebooks artifacts/notebooks.log
 timed "4. notebooks"
 
-# Steps 5 and 6 run side by side: the browser test leaves a core idle (one notebook at a time in JupyterLab, chromium
-# waiting on the kernel: 240 CPU-s in 295 s), nbgrader's step uses about 1.4 cores; they share no files (the browser's
-# JupyterLab works in a copy under artifacts/browser/, nbgrader in its own course folders). Logs are shown in order.
-echo; echo "=== 5. real browser (JupyterLab + chromium, playwright test: test/browser/), beside step 6"
-browser=""
-if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then
-  playwright test > artifacts/browser.log 2>&1 &
-  browser=$!
+# Steps 5 to 8, all but the load test, are six independent jobs run by a small scheduler, at most four at a time, each
+# started as soon as a place is free, in this order: nbgrader across the hub's accounts (the longest: its correct
+# submission's exercise trainings take ~300 s), the browser, step 6's nbgrader, the hub's log-in test, then the hub
+# test and the site. The first two phases they ran in before (5 ∥ 6, then 7's first parts ∥ 8) left a core idle
+# for minutes (the browser waits on its kernel, the hub tests on their servers), and nbgrader across accounts waited
+# for step 6; it now takes the CNN step 4 trained as step 6 does (test/hub/nbgrader_test.py). They share no files or
+# ports: each hub test starts its own hub on free ports with its own state folder and accounts of its own names, the
+# browser's JupyterLab works in a copy under artifacts/browser/, nbgrader in its own course folders, the site in
+# site/_output. Their logs are shown afterwards, one after another in the steps' order, each with its own wall and
+# CPU time. The hub's load test's timed part runs after them, alone (it asserts that the hub's API answers within a
+# second); its hub and servers start beside the last of them.
+JOBS=${LECTURE3_TEST_JOBS:-4}
+job_cpu() { awk -v t="$tick" '{ printf "%.1f", ($16 + $17) / t }' "/proc/$1/stat"; } # job_cpu <pid of the job's subshell>
+job() { # job <log> <command...>: runs it in the background, output into <log>; when it ends, <log>.time holds
+  # "<start s> <wall s> <CPU s>" (start: seconds since these jobs began; CPU: user + system of what it ran and waited for)
+  local log=$1; shift
+  rm -f "$log.time"
+  ( me=$BASHPID; t0=$SECONDS; "$@" > "$log" 2>&1; echo "$((t0 - jobs_t0)) $((SECONDS - t0)) $(job_cpu "$me")" > "$log.time.part"; mv "$log.time.part" "$log.time" ) &
+}
+running() { # how many of the given logs have no .time yet
+  local n=0 log
+  for log in "$@"; do [ -f "$log.time" ] || n=$((n + 1)); done
+  echo "$n"
+}
+have_chromium() { command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; }
+queue=(artifacts/nbgrader-hub.log artifacts/browser.log artifacts/nbgrader.log artifacts/hub-login.log artifacts/hub.log artifacts/site.log)
+declare -A run_of=(
+  [artifacts/nbgrader-hub.log]="python test/hub/nbgrader_test.py"
+  [artifacts/browser.log]="playwright test"
+  [artifacts/nbgrader.log]="python test/nbgrader/autograde.py"
+  [artifacts/hub-login.log]="python test/hub/login_test.py"
+  [artifacts/hub.log]="python test/hub/hub_test.py"
+  [artifacts/site.log]="playwright test -c test/site"
+)
+have_chromium || queue=(artifacts/nbgrader-hub.log artifacts/nbgrader.log artifacts/hub-login.log artifacts/hub.log)
+echo; echo "=== 5.-8. (all but the hub's load test): ${#queue[@]} jobs, at most $JOBS at a time; their logs follow when all have ended"
+jobs_t0=$SECONDS
+started=()
+for log in "${queue[@]}"; do
+  while [ "$(running "${started[@]}")" -ge "$JOBS" ]; do sleep 2; done
+  echo "[$((SECONDS - jobs_t0)) s] ${run_of[$log]} (> $log)"
+  job "$log" ${run_of[$log]}
+  started+=("$log")
+done
+# The load test starts its hub and its ten students' servers (untimed) while the last of these jobs runs; its timed
+# part (the ten running 02, the hub's API probed) waits until all of them have ended (LECTURE3_LOAD_GO).
+while [ "$(running "${started[@]}")" -gt 1 ]; do sleep 2; done
+go=artifacts/.load-go
+rm -f "$go"
+echo "[$((SECONDS - jobs_t0)) s] python test/hub/load_test.py (> artifacts/hub-load.log; its timed part waits for the others)"
+LECTURE3_LOAD_GO=$go python test/hub/load_test.py > artifacts/hub-load.log 2>&1 &
+load=$!
+while [ "$(running "${started[@]}")" -gt 0 ]; do sleep 2; done
+touch "$go"
+show() { # show <suite> <log> <header>: the header, the job's times, its log, counted
+  echo "$3"
+  [ -f "$2.time" ] && read -r s w c < "$2.time" && echo "(started at $s s, ran $w s, $c CPU-s)"
+  cat "$2"
+  suite "$1" "$2"
+}
+if have_chromium; then
+  show browser artifacts/browser.log "
+=== 5. real browser (JupyterLab + chromium, playwright test: test/browser/)"
 else
-  echo "SKIPPED: chromium is not installed (Debian: apt-get install chromium); .ci/run installs it, so CI always runs this."
+  echo; echo "=== 5. real browser: SKIPPED: chromium is not installed (Debian: apt-get install chromium); .ci/run installs it, so CI always runs this."
 fi
-echo; echo "=== 6. nbgrader: four submissions of 04 autograded (one tampers with its checks), scores and feedback (test/nbgrader/autograde.py)"
-python test/nbgrader/autograde.py 2>&1 | tee artifacts/nbgrader.log
-suite nbgrader artifacts/nbgrader.log
-if [ -n "$browser" ]; then
-  wait $browser
-  echo "--- 5. real browser (ran beside step 6)"
-  cat artifacts/browser.log
-  suite browser artifacts/browser.log
-fi
-timed "5. real browser + 6. nbgrader beside it"
-
-# Step 7's first three tests (the hub, nbgrader across accounts, log-in) run side by side, and step 8 (the static
-# site in chromium) beside them: each starts its own hub on free ports with its own state folder and accounts of its
-# own names; together they keep both cores busy (hub 1.2, nbgrader 1.5, log-in little, the site's training up to 2
-# cores in short bursts). Never beside the load test, which asserts the hub's API answers within a second.
-# Their logs are shown one after another.
-site=""
-if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then
-  playwright test -c test/site > artifacts/site.log 2>&1 &
-  site=$!
-fi
-python test/hub/login_test.py > artifacts/hub-login.log 2>&1 &
-login=$!
-python test/hub/nbgrader_test.py > artifacts/nbgrader-hub.log 2>&1 &
-nbgrader_hub=$!
-echo; echo "=== 7. JupyterHub: three students run 02 at once on the class hub, kept apart (test/hub/hub_test.py; beside the next two and step 8)"
-python test/hub/hub_test.py 2>&1 | tee artifacts/hub.log
-suite hub artifacts/hub.log
-wait $nbgrader_hub
-echo "--- nbgrader across the students' accounts: release, fetch and submit through their servers, autograde as the lecturer's own account, feedback (test/hub/nbgrader_test.py; after step 6: reuses its trained CNN; ran beside hub_test.py)"
-cat artifacts/nbgrader-hub.log
-suite nbgrader-hub artifacts/nbgrader-hub.log
-wait $login
-echo "--- the hub's log-in (sign-up + approval, lock-out, tokens), HTTPS, idle culling, LTI 1.3 / OIDC (test/hub/login_test.py; ran beside hub_test.py)"
-cat artifacts/hub-login.log
-suite login artifacts/hub-login.log
-timed "7. hub, its nbgrader and log-in side by side"
-t_site=$SECONDS
-[ -n "$site" ] && wait $site
-echo "(waited $((SECONDS - t_site)) s for step 8 before the load test)"
-timed "8. site: the wait for it after step 7's first parts"
-echo "--- load: ten students at once, each in their own account, run 02 while the hub's API is probed every 0.5 s (test/hub/load_test.py)"
-python test/hub/load_test.py 2>&1 | tee artifacts/hub-load.log
+show nbgrader artifacts/nbgrader.log "
+=== 6. nbgrader: four submissions of 04 autograded (one tampers with its checks), scores and feedback (test/nbgrader/autograde.py)"
+show hub artifacts/hub.log "
+=== 7. JupyterHub: the class hub with three students, kept apart (test/hub/hub_test.py)"
+show nbgrader-hub artifacts/nbgrader-hub.log "--- nbgrader across the students' accounts: release, fetch and submit through their servers, autograde as the lecturer's own account, feedback (test/hub/nbgrader_test.py; reuses step 4's trained CNN)"
+show login artifacts/hub-login.log "--- the hub's log-in (sign-up + approval, lock-out, tokens), HTTPS, idle culling, LTI 1.3 / OIDC (test/hub/login_test.py)"
+timed "5.-8. six jobs, at most $JOBS at a time"
+wait "$load"
+rm -f "$go"
+echo "--- load: ten students at once, each in their own account, run 02 while the hub's API is probed every 0.5 s (test/hub/load_test.py; the timed part alone)"
+cat artifacts/hub-load.log
 suite "hub load" artifacts/hub-load.log
-timed "7. hub load"
+timed "7. hub load (its timed part alone)"
 
-echo; echo "=== 8. the static site (JupyterLite, scripts/site.sh) in chromium: 02 run in the browser (test/site/; ran beside step 7's first parts)"
-if [ -n "$site" ]; then
-  cat artifacts/site.log
-  suite site artifacts/site.log
+if have_chromium; then
+  show site artifacts/site.log "
+=== 8. the static site (JupyterLite, scripts/site.sh) in chromium: 02 run in the browser (test/site/; ran among the jobs above)"
 else
-  echo "SKIPPED: chromium is not installed (Debian: apt-get install chromium); .ci/run installs it, so CI always runs this."
+  echo; echo "=== 8. the static site: SKIPPED: chromium is not installed (Debian: apt-get install chromium); .ci/run installs it, so CI always runs this."
 fi
 
-echo; echo "time per step (CPU: user + system, all processes; 2 x wall = both cores busy the whole step):"
+echo; echo "time per step (CPU: user + system of the step's processes; machine busy: of every process on the machine; 2 x wall = both cores busy the whole step):"
 printf '%s\n' "${timings[@]}"
 echo "  total $((SECONDS / 60)) min $((SECONDS % 60)) s"
 echo

@@ -7,8 +7,16 @@ Ten students (load01..load10) sign up, are approved and log in (test/hub/hubctl.
 notebooks/02_mnist_mlp.ipynb in their own kernels all at the same time through the servers' API (run_notebook.py).
 Meanwhile a thread asks the hub's API (GET /hub/api/user with a student's token, through the proxy) every 0.5 s and
 records how long each answer took, and samples the machine's memory. Checks: every student's run ends with its
-accuracy, none fails; the hub answered every probe, each within 1 s. Writes the measurements (seconds, CPU-seconds,
-each student's peak memory from their cgroup, the machine's memory) to artifacts/hub-load.json and prints them.
+accuracy, none fails; the hub answered every probe, each within 1 s; the ten trainings overlapped in time; each saved
+notebook passes test/notebooks/checks.js (what npm run notebooks checks of 02: no errors, the backend line, the
+falling loss, the accuracy, the plots, the markdown's numbers); MNIST landed in each student's own data cache and
+02's model in their own folder; the mirror is unchanged (these were test/hub/hub_test.py's checks of its three
+students' run of 02, the same run: here they hold for ten). Writes the measurements (seconds, CPU-seconds, each
+student's kernel and server memory at each stage and their cgroup's peak, the machine's memory; hub_test.run_02's
+sizing rows) to artifacts/hub-load.json and prints them.
+With LECTURE3_LOAD_GO=<file> (npm test), the hub, the sign-ups and the ten servers start at once, and the timed part
+(the ten running 02, the hub's API probed) waits until that file exists: npm test creates it when its other tests
+have ended, so the timed part runs alone.
 Ends with "hub load: N passed, M failed".
 """
 import asyncio
@@ -25,9 +33,9 @@ import requests
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).parent))
-from hub_test import ACCURACY, NOTEBOOK, ROOT, Student, check, cgroup_of, usage  # noqa: E402
+from hub_test import ACCURACY, MNIST_FILES, NOTEBOOK, ROOT, Student, check, cgroup_of, print_rows, run_02, sizing_rows, tree, usage  # noqa: E402
 from hubctl import Hub, account_cmd, run_test  # noqa: E402
-from run_notebook import printed_by, run_notebook  # noqa: E402
+from run_notebook import printed_by  # noqa: E402
 
 N = int(os.environ.get("LOAD_STUDENTS") or 10)
 NAMES = [f"load{i:02d}" for i in range(1, N + 1)]
@@ -52,8 +60,25 @@ class Probe(threading.Thread):
             self.stop.wait(max(0.0, 0.5 - (time.time() - t)))
 
 
+def notebook_checks(executed, state):
+    """test/notebooks/checks.js on each student's saved 02 (test/hub/check-notebooks.js exports each to HTML first):
+    two node processes on halves of the list, after the probes stopped (the test's own CPU must not slow the hub's
+    answers while they are timed)."""
+    halves = [executed[0::2], executed[1::2]]
+    procs = [subprocess.Popen(["node", str(ROOT / "test" / "hub" / "check-notebooks.js"), str(state / "html" / str(k)), *part],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT) for k, part in enumerate(halves) if part]
+    outs = [(*p.communicate(), p.returncode) for p in procs]
+    lines = [x for out, _, _ in outs for x in out.splitlines() if x[:1] in "✔✘"]
+    for x in sorted(lines, key=lambda x: x.split(": ", 1)[0]):  # student by student
+        check("checks.js: " + x[2:].replace(str(state) + "/users/", ""), x.startswith("✔"))
+    check(f"the notebook checks of test/notebooks/checks.js ran on the {len(executed)} saved notebooks",
+          len(executed) == N and len(lines) > 0 and all(rc == 0 for _, _, rc in outs), [err[-500:] for _, err, _ in outs])
+
+
 def main():
     mirror = os.environ.get("LECTURE3_DATA_MIRROR", "")
+    folders = [d for d in mirror.split(os.pathsep) if d]
+    before = [tree(d) for d in folders]
     existed = {n for n in NAMES if subprocess.run(["id", n], capture_output=True).returncode == 0}
     hub = Hub(env={"LECTURE3_DATA_MIRROR": mirror, "LECTURE3_HUB_CULL_TIMEOUT": "0"})
     t_start, times, out = time.time(), {}, {}
@@ -70,26 +95,18 @@ def main():
             s.start_server()
         check(f"{N} servers start", all(s.wait_ready(300) for s in students))
         times["servers start"] = time.time() - t0
+        go = os.environ.get("LECTURE3_LOAD_GO")
+        if go:  # npm test starts this while its last other test ends; the timed part waits until that one has
+            t0 = time.time()
+            while not Path(go).exists() and time.time() - t0 < 7200:
+                time.sleep(1)
+            check(f"the other tests ended before the timed part ({time.time() - t0:.0f} s waited for {go})", Path(go).exists())
+            times["waited for the other tests"] = time.time() - t0
 
-        runs = {}
-
-        async def one(s):
-            snaps = runs.setdefault(s.name, {})
-
-            async def after_cell(i, cell, kernel):
-                if i < 0:
-                    s.kernel_pid = s.pid_of(f"kernel-{kernel.kernel_id}.json")
-                    snaps["start"] = usage(s.kernel_pid)
-                else:
-                    snaps["end"] = usage(s.kernel_pid)
-
-            t = time.time()
-            nb = await run_notebook(s.api, NOTEBOOK, after_cell=after_cell, timeout=1200)
-            snaps["seconds"] = time.time() - t
-            return nb
+        sizing = {}  # hub_test.run_02's snapshots of each kernel: started, after each cell, idle; the server
 
         async def everyone():
-            return await asyncio.gather(*(one(s) for s in students), return_exceptions=True)
+            return await asyncio.gather(*(run_02(s, sizing, timeout=1200) for s in students), return_exceptions=True)
 
         t0 = time.time()
         started = len(probe.answers)  # the probes before this point: while the servers started
@@ -97,7 +114,7 @@ def main():
         times[f"02 x{N} at once"] = time.time() - t0
         probe.stop.set()
         probe.join()
-        accuracies = []
+        executed = []
         for s, nb in zip(students, nbs):
             if isinstance(nb, BaseException):
                 check(f"{s.name}: 02 ran to its end", False, repr(nb))
@@ -105,9 +122,9 @@ def main():
             text = printed_by(nb)
             errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
             m = ACCURACY.search(text)
-            accuracies.append(m and m.group(1))
             check(f"{s.name}: 02 ran to its end with its accuracy ({m.group(0) if m else 'none'})", m and not errors and float(m.group(1)) > 0.8,
                   text[-300:] + str(errors)[:300])
+            executed.append(str(s.home / "notebooks" / NOTEBOOK))
         during = probe.answers[started:]  # while the ten ran 02
         lat = [x for _, x in during if x is not None]
         failed = sum(1 for _, x in during if x is None)
@@ -115,25 +132,40 @@ def main():
         check(f"while the {N} ran 02 the hub's API answered all {len(during)} probes (every 0.5 s), each within 1 s "
               f"(slowest {max(lat) if lat else 0:.3f} s, median {sorted(lat)[len(lat) // 2] if lat else 0:.3f} s)",
               lat and failed == 0 and max(lat) < 1.0, f"{failed} failed, slowest {max(lat) if lat else None}")
-        print(f"  (while the {N} servers started: {len(spawn)} probes, slowest {max(spawn) if spawn else 0:.3f} s, "
-              f"{started - len(spawn)} failed)", flush=True)
+        print(f"  (while the {N} servers started{' and the other tests ended' if go else ''}: {len(spawn)} probes, slowest "
+              f"{max(spawn) if spawn else 0:.3f} s, {started - len(spawn)} failed)", flush=True)
+
+        spans = [sizing[s.name]["training_cell"] for s in students if "training_cell" in sizing.get(s.name, {})]
+        check(f"the {N} trainings ran at the same time (their training cells overlap)",
+              len(spans) == N and max(x["iopub.status.busy"] for x in spans) < min(x["iopub.status.idle"] for x in spans), spans)
+        t0 = time.time()
+        notebook_checks(executed, hub.state)
+        times["checks.js on the saved 02s"] = time.time() - t0
+        for s in students:
+            cache = s.home / "datasets" / "mnist"
+            check(f"{s.name}: MNIST in the student's own data cache (LECTURE3_DATA_CACHE)",
+                  sorted(f.name for f in cache.glob("*.gz")) == MNIST_FILES, sorted(f.name for f in cache.glob("*")))
+            check(f"{s.name}: the model saved by 02 is in the student's own folder", (s.home / "notebooks" / "models" / "mlp.json").is_file())
+        check(f"the dataset mirror ({mirror}) was not changed", [tree(d) for d in folders] == before)
 
         peaks = {}
         for s in students:
             g = cgroup_of(s.pid_of("jupyterhub-singleuser"))
             f = g / "memory.max_usage_in_bytes"
             peaks[s.name] = int(f.read_text()) / 2**20 if f.exists() else None
+        rows = sizing_rows(sizing)  # per student (docs/hub.md "Sizing")
         out = {
             "students_at_once": N, "cpu_count": os.cpu_count(), "times_s": times,
-            "run_02_seconds": [runs[s.name].get("seconds") for s in students],
-            "run_02_cpu_s": [runs[s.name]["end"]["cpu_s"] - runs[s.name]["start"]["cpu_s"] for s in students if "end" in runs[s.name]],
-            "kernel_peak_rss_mb": [runs[s.name]["end"]["peak_rss_mb"] for s in students if "end" in runs[s.name]],
+            "run_02_seconds": [sizing.get(s.name, {}).get("seconds") for s in students],
+            "run_02_cpu_s": [r["run_02_cpu_s"] for r in rows],
+            "kernel_peak_rss_mb": [r["kernel_peak_rss_mb"] for r in rows],
             "student_cgroup_peak_mb": list(peaks.values()),
             "machine_memory_used_mb": {"before": idle_memory / 2**20, "peak": max(probe.memory) / 2**20 if probe.memory else None},
             "hub_api_probe_s": {"count": len(during), "failed": failed, "max": max(lat) if lat else None,
                                 "median": sorted(lat)[len(lat) // 2] if lat else None,
                                 "while_servers_started": {"count": started, "max": max(spawn) if spawn else None}},
             "hub": usage(hub.proc.pid),
+            "mlp_02": rows,
         }
         (ROOT / "artifacts").mkdir(exist_ok=True)
         (ROOT / "artifacts" / "hub-load.json").write_text(json.dumps(out, indent=1) + "\n")
@@ -142,6 +174,8 @@ def main():
               f"({r(out['run_02_cpu_s'])} CPU-s each); kernel peak RSS {r(out['kernel_peak_rss_mb'])} MB; each student's peak "
               f"(server + kernels, cgroup) {r(out['student_cgroup_peak_mb'])} MB; machine memory used {out['machine_memory_used_mb']['before']:.0f} MB "
               f"before, {out['machine_memory_used_mb']['peak']:.0f} MB at the peak; hub API slowest {out['hub_api_probe_s']['max']:.3f} s", flush=True)
+        print("  per student (MB; CPU-s of the kernel; artifacts/hub-load.json's mlp_02):")
+        print_rows(rows)
     finally:
         t0 = time.time()
         left = hub.stop()

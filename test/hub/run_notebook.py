@@ -58,7 +58,10 @@ class Kernel:
 
     async def connect(self):
         url = self.api.base.replace("http", "ws", 1) + f"api/kernels/{self.kernel_id}/channels?session_id={self.session}"
-        self.ws = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {self.api.token}"}),
+        # (tornado's default 20 s for the connection and the handshake is too short for ten kernels starting at once
+        # on 2 cores while other work runs: seen as "HTTP 599: Timeout during request")
+        self.ws = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {self.api.token}"},
+                                                      connect_timeout=300, request_timeout=300),
                                           max_message_size=256 * 2**20)
 
     async def reconnect(self):

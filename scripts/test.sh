@@ -4,7 +4,8 @@
 #   2. jest unit tests of lib/
 #   3. the tslab kernel through jupyter_client: protocol errors, interrupts, Japanese diagnostics (test/kernel/protocol.py)
 #   4. every notebook executed with nbconvert under tslab, outputs checked (scripts/run-notebooks.js, two at a time);
-#      02 and the students' 04 a second time with TFJS_BACKEND=wasm (artifacts/notebooks-wasm/)
+#      02 and the students' 04 a second time with TFJS_BACKEND=wasm (artifacts/notebooks-wasm/); then the document
+#      checks (test/docs/check-docs.js: docs/failures.md, the glossary's spellings)
 #   5. a real browser: every notebook in JupyterLab in Debian's chromium, @playwright/test's runner (playwright.config.js,
 #      test/browser/), when chromium is installed
 #   6. nbgrader: four submissions of 04's exercises (one tampers with its checks) autograded by npm run grade's script
@@ -73,6 +74,9 @@ timed "3. tslab kernel"
 echo; echo "=== 4. notebooks (nbconvert --execute under tslab)"
 node scripts/run-notebooks.js 2>&1 | tee artifacts/notebooks.log
 suite notebooks artifacts/notebooks.log
+echo; echo "=== 4a. documents (test/docs/check-docs.js: docs/failures.md against the fault tests, the glossary's spellings)"
+node test/docs/check-docs.js 2>&1 | tee artifacts/docs.log
+suite docs artifacts/docs.log
 timed "4. notebooks"
 
 # Steps 5 to 8, all but the load test, are six independent jobs run by a small scheduler, at most four at a time, each

@@ -1121,7 +1121,7 @@ function drawDigitCheck(file, filters) {
       const id = conv && conv.inputs.find(([n]) => n === "filter")[1];
       const w = d.graph.constants.find((c) => c.id === id);
       if (!w || w.shape.join() !== `3,3,1,${filters}`) return `conv1's filter ${JSON.stringify(w && w.shape)}`;
-      return (typeof outs[0].data["text/html"] === "string" && outs[0].data["text/html"].includes("lecture3-draw-digit-fallback")) || "no HTML fallback";
+      return [].concat(outs[0].data["text/html"] ?? []).join("").includes("lecture3-draw-digit-fallback") || "no HTML fallback";
     },
   };
 }
@@ -1138,7 +1138,7 @@ function confusionViewCheck(acc, extra) {
       const r = need(ctx.doc, acc);
       const got = valueAt(r, acc);
       if (d.matrix.length !== 10 || total !== 10000 || !(Math.abs(right / total - got) <= 1e-4)) return `${d.matrix.length} rows, ${total} images, accuracy ${right / total} vs reported ${got}`;
-      if (!(typeof outs[0].data["text/html"] === "string" && outs[0].data["text/html"].includes("<table"))) return "no table as the HTML fallback";
+      if (![].concat(outs[0].data["text/html"] ?? []).join("").includes("<table")) return "no table as the HTML fallback";
       return extra(d, ctx);
     },
   };
@@ -1146,7 +1146,9 @@ function confusionViewCheck(acc, extra) {
 const model04File = (doc) => (fullData(doc, 60000) ? "models/cnn.json" : "models/cnn_small.json");
 const mostWrong = (d) => Math.max(...d.matrix.flatMap((row, t) => row.filter((_, p) => p !== t)));
 for (const nb of ["04_mnist_conv.ipynb", "solutions/04_mnist_conv.ipynb"]) {
-  checks[nb].push(drawDigitCheck(model04File, 32), confusionViewCheck("cnn_test_acc", (d) => d.limit.wrong >= mostWrong(d) || `only ${d.limit.wrong} images a wrong cell travel; the largest has ${mostWrong(d)}`));
+  // trained on all 60,000 images (~99 %), every wrong image travels; on the WebAssembly backend's subset (≥ 93 %, up
+  // to ~700 wrong) the first few of each wrong cell do
+  checks[nb].push(drawDigitCheck(model04File, 32), confusionViewCheck("cnn_test_acc", (d, { doc }) => (fullData(doc, 60000) ? d.limit.wrong >= mostWrong(d) : d.limit.wrong >= 1) || `only ${d.limit.wrong} images a wrong cell travel; the largest has ${mostWrong(d)}`));
 }
 checks["05_conv_pooling.ipynb"].push(drawDigitCheck((doc) => (need(doc, "train_images_used").train_images_used === 60000 ? "models/cnn.json" : "models/cnn_05.json"), 32));
 checks["07_cifar10.ipynb"].push(

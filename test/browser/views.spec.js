@@ -7,6 +7,8 @@
 //     for the lecture's CNN (04's architecture, untrained: the page and the kernel agree on its 1.2 M weights);
 //   - a dot is "nearly empty": nothing predicted;
 //   - a model of another shape gets a Japanese error in its cell, and the page stays usable;
+//   - drawDigit(model, { examples: test_set }): a click on a test image feeds it to the model: the page's input, its
+//     probabilities and its feature maps equal the kernel's for test_set.batch([i]), and another image changes them;
 //   - saved, the notebook holds the view's MIME type with its HTML fallback, stays small, and nbconvert's HTML
 //     export shows the fallback.
 // Screenshots: artifacts/browser/views-draw-1.png, views-draw-7.png.
@@ -43,7 +45,7 @@ const model = new Small();
 const optimizer = optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
 const history = await fit(model, optimizer, new DataLoader({ dataset: train_set.subset(20000), batch_size: 100, shuffle: true }),
   new DataLoader({ dataset: test_set.subset(2000), batch_size: 500 }), { epochs: 1 });`,
-  `drawDigit(model);`,
+  `drawDigit(model, { examples: test_set }); // the page also offers the first test image of each digit`,
   `drawDigit(model, { file: "models/small.json" }); // the page reads the weights from this file`,
   `const cnn = new ConvNet(); // the lecture's CNN (04's architecture), untrained: 1.2 M weights
 drawDigit(cnn, { file: "models/cnn-untrained.json" });`,
@@ -172,6 +174,32 @@ test("draw a digit: the page predicts as the kernel does", async ({ page }) => {
   console.log(`inside: ${inside.filters} filters, maps ${inside.maps.map((m) => `${m.name} [${m.shape}] Σ ${m.sum.toFixed(3)}`).join(", ")}; kernel conv1 Σ ${mk[0]}, pool Σ ${mk[1]}; ${inside.canvases} pictures`);
   await view(page).screenshot({ path: path.join(lab.out, "views-inside-7.png") });
   await check("inside the CNN: conv1's 8 filters, and the page's conv1 and pooled maps equal the kernel's (sums within 1e-4)", inside.filters === 8 && close(sumOf("Add"), mk[0]) && close(sumOf("MaxPool"), mk[1]) && inside.canvases === 8 + 8 * inside.maps.length, JSON.stringify({ inside, mk }));
+
+  // a test image chosen in the page instead of a drawing (drawDigit's examples): the first image of each digit
+  const examples = await view(page).evaluate((n) => [...n.querySelectorAll("button.lecture3-draw-example")].map((b) => Number(b.dataset.index)));
+  await check("drawDigit(model, { examples: test_set }) offers the first test image of each digit 0-9 (10 buttons)", examples.length === 10, JSON.stringify(examples));
+  const chosen = [];
+  for (const idx of examples.slice(0, 2)) {
+    await view(page).locator(`button.lecture3-draw-example[data-index="${idx}"]`).click();
+    const s = await until(`the prediction for test image #${idx}`, () => view(page).evaluate((n, want) => (n.dataset.source === want && n.dataset.maps ? { input: n.dataset.input, probs: JSON.parse(n.dataset.probs), maps: JSON.parse(n.dataset.maps), status: n.querySelector(".lecture3-draw-status").textContent } : null), `test:${idx}`), 10000, 200);
+    await setCellText(page, SCRATCH, `tf.tidy(() => {
+  const [x] = test_set.batch([${idx}]);
+  const c = model.conv1.forward(x);
+  const fed = tf.tensor(${s.input}, [1, 28, 28, 1]);
+  console.log("test " + JSON.stringify({ probs: Array.from(tf.softmax(model.forward(x)).dataSync()), conv: tf.sum(c).dataSync()[0], pool: tf.sum(model.pool.forward(tf.relu(c))).dataSync()[0], input: tf.max(tf.abs(tf.sub(x, fed))).dataSync()[0], label: test_set.labels[${idx}] }));
+});`);
+    await runCell(page, SCRATCH, 60000);
+    const k = JSON.parse(((await cellOutput(page, SCRATCH)).text.match(/test (\{.*\})/) || [null, "{}"])[1]);
+    const mapSum = (name) => (s.maps.find((m) => m.name === name) || {}).sum;
+    const diff = k.probs ? Math.max(...s.probs.map((p, i) => Math.abs(p - k.probs[i]))) : NaN;
+    console.log(`test image #${idx} (label ${k.label}): page predicts ${argmax(s.probs)}, kernel ${k.probs && argmax(k.probs)}; max |page − kernel| ${diff.toExponential(2)}; input diff ${k.input}; conv1 Σ page ${mapSum("Add")} kernel ${k.conv}; pool Σ page ${mapSum("MaxPool")} kernel ${k.pool}; "${s.status}"`);
+    await check(`test image #${idx} chosen in the page: its input is test_set.batch([${idx}]) (within 1e-6), its probabilities and conv1/pooled maps equal the kernel's`, k.input <= 1e-6 && diff <= 1e-5 && close(mapSum("Add"), k.conv) && close(mapSum("MaxPool"), k.pool) && s.status.includes(`#${idx}`), JSON.stringify({ k, probs: s.probs, maps: s.maps }));
+    chosen.push(s);
+    if (chosen.length === 1) await view(page).screenshot({ path: path.join(lab.out, "views-inside-test.png") });
+  }
+  await check("choosing another test image changes the feature maps", chosen.length === 2 && chosen[0].maps.every((m, i) => m.sum !== chosen[1].maps[i].sum), JSON.stringify(chosen.map((c) => c.maps)));
+  await view(page).locator("button.lecture3-draw-clear").click();
+
   const sevenFile = fromFile ? await compare(page, FILE, 7, [[[0.3, 0.15], [0.7, 0.15], [0.5, 0.85]]]) : null;
   if (cnnShown) await compare(page, CNN, 7, [[[0.3, 0.15], [0.7, 0.15], [0.5, 0.85]]]);
   console.log(`predicted digits: 「1」 → ${one}, 「7」 → ${seven}, 「7」 (weights from the file) → ${sevenFile}`);
@@ -349,4 +377,90 @@ test("confusionView: a click on a cell shows that cell's test images, those the 
   const conv = spawnSync("bash", ["-c", `source scripts/env.sh && jupyter nbconvert --to html --output views-confusion --output-dir "$0" "$1"`, path.dirname(html), file], { cwd: lab.root, encoding: "utf8", timeout: 120000 });
   const text = fs.existsSync(html) ? fs.readFileSync(html, "utf8") : "";
   await check("nbconvert's HTML export shows the table of counts", conv.status === 0 && text.includes("lecture3-confusion-fallback") && text.includes("正解＼予測"), `${conv.status} ${String(conv.stderr).slice(-800)}`);
+});
+
+// 04_mnist_conv and 07_cifar10 as step 4 of npm test executed them (scripts/run-notebooks.js), opened without running:
+//   - 04's confusionView (the lecture CNN on the 10,000 test images): a click on the largest wrong cell shows exactly
+//     that cell's count of images (a ~98 % CNN's wrong images all travel);
+//   - 04's drawDigit reads the CNN's 1.2 M weights from models/cnn.json; a click on a test image ("テスト画像で試す")
+//     shows conv1's 32 filters and the maps of every layer, the page's probabilities equal the kernel's that the
+//     confusion view carries for the same test image (rounded to 1e-4), and another image changes the maps;
+//   - 07's confusionView (CIFAR-10, colour): a click on the largest wrong cell shows the first images the output
+//     carries and says how many the cell has.
+// Screenshots: artifacts/browser/views-04-confusion.png, views-04-test-image.png, views-07-confusion.png.
+const CONFUSION = "application/vnd.lecture3.confusion+json";
+
+/** Opens an executed copy of notebooks/<name> (and model files beside it) in views-<name>/; the index of the code cell matching re. */
+async function openExecuted(page, name, models, re) {
+  const executed = path.join(lab.root, "artifacts", "notebooks", name);
+  const files = [executed, ...models.map((m) => path.join(lab.root, "notebooks", "models", m))];
+  for (const f of files) if (!fs.existsSync(f)) throw new Error(`${path.relative(lab.root, f)} is missing: run it first: npm run notebooks -- ${name.slice(0, 2)}`);
+  const to = `views-${name.slice(0, 2)}/${name}`;
+  lab.copyNotebook(path.relative(lab.root, executed), to, { keepOutputs: true });
+  fs.mkdirSync(path.join(lab.work, path.dirname(to), "models"), { recursive: true });
+  for (const m of models) fs.copyFileSync(path.join(lab.root, "notebooks", "models", m), path.join(lab.work, path.dirname(to), "models", m));
+  await lab.openNotebook(page, to);
+  return { to, doc: await lab.savedNotebook(to) };
+}
+
+/** The confusion view of code cell `cell`: clicks its largest wrong cell; what the page shows and what the output carries. */
+async function clickLargestWrong(page, doc, cell) {
+  const data = doc.cells.filter((c) => c.cell_type === "code")[cell].outputs.find((o) => o.data && o.data[CONFUSION]).data[CONFUSION];
+  const v = codeCell(page, cell).locator(".lecture3-confusion");
+  await codeCell(page, cell).scrollIntoViewIfNeeded();
+  const ready = await until("the confusion view", async () => (await v.count()) === 1 && (await v.getAttribute("data-state")) === "ready", 30000).catch(() => false);
+  if (!ready) return { ready, data };
+  let [t, p, n] = [0, 0, -1];
+  data.matrix.forEach((row, i) => row.forEach((c, j) => i !== j && c > n && ([t, p, n] = [i, j, c])));
+  await v.locator(`button.lecture3-confusion-cell[data-cell="${t},${p}"]`).click();
+  await until(`cell ${t},${p} shown`, async () => (await v.getAttribute("data-cell")) === `${t},${p}`, 5000, 100);
+  const shown = await v.evaluate((el) => ({ count: Number(el.dataset.count), indices: JSON.parse(el.dataset.indices), images: el.querySelectorAll("canvas.lecture3-confusion-image").length, title: el.querySelector(".lecture3-confusion-detail div").textContent }));
+  const carried = data.examples.index.filter((_, j) => data.examples.target[j] === t && data.examples.pred[j] === p);
+  return { ready, data, t, p, n, shown, carried, view: v };
+}
+
+test("04's and 07's views as run-notebooks executed them: confusion cells, and 04's CNN on test images chosen in the page", async ({ page }) => {
+  test.setTimeout(5 * 60 * 1000);
+  const nb04 = await openExecuted(page, "04_mnist_conv.ipynb", ["cnn.json"], /confusionView/);
+  const cell = await lab.findCodeCell(nb04.to, /await confusionView\(model, test_loader\)/);
+  const c = await clickLargestWrong(page, nb04.doc, cell);
+  await check("04's confusion view shows the CNN's matrix of the 10,000 test images", c.ready && c.data.matrix.flat().reduce((a, b) => a + b, 0) === 10000, JSON.stringify(c.data && c.data.matrix));
+  if (c.ready) {
+    console.log(`04: 正解 ${c.t} → 予測 ${c.p}: ${c.n} in the matrix; the page shows ${c.shown.images} images ${JSON.stringify(c.shown.indices)}; "${c.shown.title}"; the output carries ${c.data.examples.index.length} images (limit ${JSON.stringify(c.data.limit)})`);
+    await c.view.screenshot({ path: path.join(lab.out, "views-04-confusion.png") });
+    await check(`a click on 04's largest wrong cell (正解 ${c.t} → 予測 ${c.p}) shows exactly its ${c.n} images, those the output carries for it`, c.n > 0 && c.shown.count === c.n && c.shown.images === c.n && JSON.stringify(c.shown.indices) === JSON.stringify(c.carried), JSON.stringify(c.shown));
+  }
+
+  // 04's draw-digit view: the lecture CNN from models/cnn.json, fed test images chosen in the page
+  const dcell = await lab.findCodeCell(nb04.to, /drawDigit\(model, \{ file: saved\.model, examples: test_set \}\)/);
+  const v = codeCell(page, dcell).locator(".lecture3-draw-digit");
+  await codeCell(page, dcell).scrollIntoViewIfNeeded();
+  const ready = await until("04's draw-digit view with its weights loaded", async () => (await v.count()) === 1 && (await v.getAttribute("data-state")) === "empty", 60000).catch(() => false);
+  await check("04's draw-digit view loaded the CNN's weights from models/cnn.json and offers 10 test images", ready && (await v.locator("button.lecture3-draw-example").count()) === 10, await v.textContent().catch(() => "no view"));
+  if (ready && c.ready) {
+    const ex = c.data.examples;
+    const runs = [];
+    for (const idx of (await v.evaluate((n) => [...n.querySelectorAll("button.lecture3-draw-example")].map((b) => Number(b.dataset.index)))).slice(0, 3)) {
+      await v.locator(`button.lecture3-draw-example[data-index="${idx}"]`).click();
+      const s = await until(`04's prediction for test image #${idx}`, () => v.evaluate((n, want) => (n.dataset.source === want && n.dataset.maps ? { probs: JSON.parse(n.dataset.probs), maps: JSON.parse(n.dataset.maps), filters: Number(n.dataset.filters), ms: Number(n.dataset.ms) } : null), `test:${idx}`), 20000, 200);
+      const j = ex.index.indexOf(idx);
+      const kernel = j >= 0 ? ex.probs[j] : null;
+      const diff = kernel ? Math.max(...s.probs.map((q, i) => Math.abs(q - kernel[i]))) : NaN;
+      console.log(`04's CNN, test image #${idx}: page predicts ${argmax(s.probs)} (${(100 * Math.max(...s.probs)).toFixed(2)} %), kernel (the confusion view's probabilities) ${kernel && argmax(kernel)}; max |page − kernel| ${diff.toExponential(2)}; ${s.filters} filters, maps ${s.maps.map((m) => `${m.name}[${m.shape}]`).join(" ")}; ${s.ms} ms`);
+      await check(`04's CNN on test image #${idx} chosen in the page: the kernel's probabilities (within 2e-4: rounded to 1e-4), conv1's 32 filters, the maps of its 7 map kernels`, kernel && diff <= 2e-4 && argmax(s.probs) === argmax(kernel) && s.filters === 32 && s.maps.length === 7, JSON.stringify({ probs: s.probs, kernel, filters: s.filters, maps: s.maps }));
+      runs.push(s);
+      if (runs.length === 1) await v.screenshot({ path: path.join(lab.out, "views-04-test-image.png") });
+    }
+    await check("another test image changes 04's maps", runs.length === 3 && runs[1].maps.every((m, i) => m.sum !== runs[0].maps[i].sum), JSON.stringify(runs.map((r) => r.maps)));
+  }
+
+  const nb07 = await openExecuted(page, "07_cifar10.ipynb", [], /confusionView/);
+  const cell07 = await lab.findCodeCell(nb07.to, /await confusionView\(net, testloader/);
+  const d = await clickLargestWrong(page, nb07.doc, cell07);
+  await check("07's confusion view shows the CIFAR-10 matrix of the 10,000 test images", d.ready && d.data.matrix.flat().reduce((a, b) => a + b, 0) === 10000 && d.data.shape.join() === "32,32,3", JSON.stringify(d.data && d.data.matrix));
+  if (d.ready) {
+    console.log(`07: 正解 ${d.data.classes[d.t]} → 予測 ${d.data.classes[d.p]}: ${d.n}; the page shows ${d.shown.images} images ${JSON.stringify(d.shown.indices)}; "${d.shown.title}"; the output carries ${d.data.examples.index.length} images (limit ${JSON.stringify(d.data.limit)})`);
+    await d.view.screenshot({ path: path.join(lab.out, "views-07-confusion.png") });
+    await check(`a click on 07's largest wrong cell shows the first ${d.data.limit.wrong} of its ${d.n} images and says so`, d.data.limit.wrong >= 1 && d.shown.count === d.n && d.shown.images === Math.min(d.n, d.data.limit.wrong) && JSON.stringify(d.shown.indices) === JSON.stringify(d.carried) && d.shown.title.includes(`${d.n} 枚`) && (d.n <= d.data.limit.wrong || d.shown.title.includes(`最初の ${d.data.limit.wrong} 枚を表示`)), JSON.stringify(d.shown));
+  }
 });

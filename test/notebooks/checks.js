@@ -1100,3 +1100,77 @@ function runChecks(ctx, rel) {
 }
 
 module.exports = { runChecks, cellSeconds, checks, common, text, numbers, within, outputs, reports, need, markdown, claimsCheck, percentsCovered, REPORT_MIME };
+
+// ---------------------------------------------------------------- the views in 04, 05 and 07 (issue 24; lib/core/plot/views.ts)
+// drawDigit (04 after training, 05 after the feature maps) and confusionView (04 after 演習7's check, 07 after its
+// confusion matrix): each output carries its view, a static fallback, and no weights (they are read from the model
+// file); and every notebook stays under 2 MB.
+const DRAW_DIGIT_MIME = "application/vnd.lecture3.draw-digit+json";
+const CONFUSION_VIEW_MIME = "application/vnd.lecture3.confusion+json";
+const viewOutputs = (doc, mime) => outputs(doc).filter((o) => o.data && o.data[mime]);
+common.push({
+  name: "the saved notebook is under 2 MB (its JSON as nbformat writes it: indent 1, UTF-8)",
+  test: ({ doc }) => {
+    const bytes = Buffer.byteLength(JSON.stringify(doc, null, 1));
+    return bytes < 2e6 || `${(bytes / 1e6).toFixed(2)} MB`;
+  },
+});
+/** One drawDigit view reading its weights from `file` (a function of the doc), offering the first test image of each digit, conv1's `filters` filters. */
+function drawDigitCheck(file, filters) {
+  return {
+    name: `drawDigit's view: one output, weights read from the saved model file (none inline), the first test image of each digit 0-9 to choose, conv1's ${filters} filters, an HTML fallback`,
+    test: ({ doc }) => {
+      const outs = viewOutputs(doc, DRAW_DIGIT_MIME);
+      if (outs.length !== 1) return `${outs.length} drawDigit outputs`;
+      const d = outs[0].data[DRAW_DIGIT_MIME];
+      const want = file(doc);
+      if (d.file !== want) return `weights from ${d.file}, expected ${want}`;
+      const inline = d.graph.constants.filter((c) => c.data !== undefined);
+      const bytes = JSON.stringify(outs[0].data).length;
+      if (inline.some((c) => c.shape.reduce((a, b) => a * b, 1) > 100) || bytes > 30000) return `${inline.length} constants inline, the output is ${bytes} bytes`;
+      const ex = d.examples;
+      if (!ex || ex.label.join() !== "0,1,2,3,4,5,6,7,8,9" || new Set(ex.index).size !== 10 || Buffer.from(ex.pixels, "base64").length !== 7840) return `examples ${JSON.stringify(ex && { index: ex.index, label: ex.label })}`;
+      const conv = d.graph.kernels.find((k) => k.name === "Conv2D");
+      const id = conv && conv.inputs.find(([n]) => n === "filter")[1];
+      const w = d.graph.constants.find((c) => c.id === id);
+      if (!w || w.shape.join() !== `3,3,1,${filters}`) return `conv1's filter ${JSON.stringify(w && w.shape)}`;
+      return [].concat(outs[0].data["text/html"] ?? []).join("").includes("lecture3-draw-digit-fallback") || "no HTML fallback";
+    },
+  };
+}
+/** One confusionView output over the 10,000 test images whose accuracy is the reported `acc`. */
+function confusionViewCheck(acc, extra) {
+  return {
+    name: `confusionView's view: one output, the 10,000 test images' matrix, its accuracy equal to the reported ${acc}, a table as its HTML fallback`,
+    test: (ctx) => {
+      const outs = viewOutputs(ctx.doc, CONFUSION_VIEW_MIME);
+      if (outs.length !== 1) return `${outs.length} confusionView outputs`;
+      const d = outs[0].data[CONFUSION_VIEW_MIME];
+      const total = d.matrix.flat().reduce((a, b) => a + b, 0);
+      const right = d.matrix.reduce((s, row, t) => s + row[t], 0);
+      const r = need(ctx.doc, acc);
+      const got = valueAt(r, acc);
+      if (d.matrix.length !== 10 || total !== 10000 || !(Math.abs(right / total - got) <= 1e-4)) return `${d.matrix.length} rows, ${total} images, accuracy ${right / total} vs reported ${got}`;
+      if (![].concat(outs[0].data["text/html"] ?? []).join("").includes("<table")) return "no table as the HTML fallback";
+      return extra(d, ctx);
+    },
+  };
+}
+const model04File = (doc) => (fullData(doc, 60000) ? "models/cnn.json" : "models/cnn_small.json");
+const mostWrong = (d) => Math.max(...d.matrix.flatMap((row, t) => row.filter((_, p) => p !== t)));
+for (const nb of ["04_mnist_conv.ipynb", "solutions/04_mnist_conv.ipynb"]) {
+  // trained on all 60,000 images (~99 %), every wrong image travels; on the WebAssembly backend's subset (≥ 93 %, up
+  // to ~700 wrong) the first few of each wrong cell do
+  checks[nb].push(drawDigitCheck(model04File, 32), confusionViewCheck("cnn_test_acc", (d, { doc }) => (fullData(doc, 60000) ? d.limit.wrong >= mostWrong(d) : d.limit.wrong >= 1) || `only ${d.limit.wrong} images a wrong cell travel; the largest has ${mostWrong(d)}`));
+}
+checks["05_conv_pooling.ipynb"].push(drawDigitCheck((doc) => (need(doc, "train_images_used").train_images_used === 60000 ? "models/cnn.json" : "models/cnn_05.json"), 32));
+checks["07_cifar10.ipynb"].push(
+  confusionViewCheck("test_acc", (d, { doc }) => {
+    // the markdown: colour images of 3,072 bytes, the first 4 of each right cell; the matrix is the one plotted above it
+    const r = need(doc, "most_confused_count");
+    let [t, p, n] = [0, 0, -1];
+    d.matrix.forEach((row, i) => row.forEach((c, j) => i !== j && c > n && ([t, p, n] = [i, j, c])));
+    const ok = d.shape.join() === "32,32,3" && d.limit.correct === 4 && d.limit.wrong >= 1 && n === r.most_confused_count && d.classes[t] === r.most_confused[0] && d.classes[p] === r.most_confused[1];
+    return ok || JSON.stringify({ shape: d.shape, limit: d.limit, largest: [d.classes[t], d.classes[p], n], reported: [r.most_confused, r.most_confused_count] });
+  }),
+);

@@ -2,8 +2,10 @@
 // probabilities move. The strokes become the 28×28 input as MNIST's digits were made (mnistInput), normalized as the
 // notebook did, and the model the output carries (its forward as TensorFlow.js kernels, traced in the kernel) runs
 // here on the cpu backend (runTraced). For the tests the view exposes what it computed: data-state
-// ("empty" | "predicted" | "error"), data-input (the 784 normalized numbers), data-probs (the ten probabilities) and
-// data-ms (how long the model took).
+// ("empty" | "predicted" | "error"), data-input (the 784 normalized numbers), data-probs (the ten probabilities),
+// data-ms (how long the model took) and data-source ("drawn", or "test:N" for the test image N chosen in the page
+// when drawDigit was given `examples`).
+import { fromBase64 } from "../../lib/core/bytes";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-cpu";
 import { DRAW_DIGIT_MIME, mnistInput, runTraced, tracedConstants, type DrawDigitData, type StateFile } from "../../lib/core/plot/views";
@@ -108,16 +110,46 @@ export function drawDigitRenderer(Widget: new () => HTMLWidget, resolver: Resolv
       }
       const status = el("div", "padding:4px;font-size:13px");
       status.className = "lecture3-draw-status";
+      const choices = el("div", "display:flex;flex-wrap:wrap;gap:4px;align-items:center;padding:4px;font-size:13px");
+      choices.className = "lecture3-draw-examples";
+      const buttons: HTMLButtonElement[] = [];
       row.append(canvas, side, bars);
+      if (data.examples) {
+        // test images to choose instead of drawing: a click feeds that image (its own bytes) to the model
+        const ex = data.examples;
+        const bytes = fromBase64(ex.pixels);
+        choices.append(el("span", "color:#555", "テスト画像で試す:"));
+        ex.index.forEach((index, k) => {
+          const b = el("button", "padding:1px;border:2px solid #ccc;background:#000;cursor:pointer;line-height:0");
+          b.className = "lecture3-draw-example";
+          b.dataset.index = String(index);
+          b.title = `テスト画像 #${index} (正解 ${ex.label[k]})`;
+          const pic = el("canvas", "width:42px;height:42px;image-rendering:pixelated");
+          pic.width = pic.height = 28;
+          const img = new ImageData(28, 28);
+          for (let i = 0; i < 784; i++) img.data.set([bytes[k * 784 + i], bytes[k * 784 + i], bytes[k * 784 + i], 255], i * 4);
+          pic.getContext("2d")!.putImageData(img, 0, 0);
+          b.append(pic);
+          b.addEventListener("click", () => {
+            ctx.clearRect(0, 0, SIDE, SIDE);
+            buttons.forEach((o) => (o.style.borderColor = o === b ? "#d62728" : "#ccc"));
+            const pixels = Float32Array.from(bytes.subarray(k * 784, (k + 1) * 784), (v) => v / 255);
+            show(pixels, true, `テスト画像 #${index} (正解 ${ex.label[k]})`, `test:${index}`);
+          });
+          buttons.push(b);
+          choices.append(b);
+        });
+      }
       const inside = el("div", "padding:4px;font-size:12px");
       inside.className = "lecture3-draw-inside";
-      root.append(row, status, inside);
+      root.append(row, ...(data.examples ? [choices] : []), status, inside);
       const filters = this.filters(data);
 
       const empty = (why: string) => {
         root.dataset.state = "empty";
         delete root.dataset.input;
         delete root.dataset.probs;
+        delete root.dataset.source;
         status.textContent = why;
         fills.forEach((f) => (f.style.width = "0"));
         values.forEach((v) => (v.textContent = ""));
@@ -129,7 +161,12 @@ export function drawDigitRenderer(Widget: new () => HTMLWidget, resolver: Resolv
       const predict = (withMaps = false) => {
         const ink = ctx.getImageData(0, 0, SIDE, SIDE).data.filter((_, i) => i % 4 === 3); // alpha: the strokes
         const pixels = mnistInput(ink, SIDE, SIDE);
+        buttons.forEach((o) => (o.style.borderColor = "#ccc"));
         if (!pixels) return empty("何も描かれていないので予測しません。枠の中に数字を大きく描いてください。");
+        show(pixels, withMaps, "描いた数字", "drawn");
+      };
+      /** The model on a 28×28 input in [0, 1] (a drawing or a test image), named `what` in the status line. */
+      const show = (pixels: Float32Array, withMaps: boolean, what: string, source: string) => {
         const img = new ImageData(28, 28);
         pixels.forEach((p, i) => img.data.set([p * 255, p * 255, p * 255, 255], i * 4));
         preview.getContext("2d")!.putImageData(img, 0, 0);
@@ -155,10 +192,11 @@ export function drawDigitRenderer(Widget: new () => HTMLWidget, resolver: Resolv
             values[d].textContent = `${(p * 100).toFixed(1)}%`;
           });
           root.dataset.state = "predicted";
+          root.dataset.source = source;
           root.dataset.input = JSON.stringify(Array.from(input));
           root.dataset.probs = JSON.stringify(Array.from(probs));
           root.dataset.ms = (performance.now() - t0).toFixed(1); // the model's time for this prediction
-          status.textContent = `予測: ${best} (${(probs[best] * 100).toFixed(1)}%)`;
+          status.textContent = `${what}: 予測 ${best} (${(probs[best] * 100).toFixed(1)}%)`;
         } catch (e) {
           root.dataset.state = "error";
           status.textContent = `予測できません: ${(e as Error).message}`;
@@ -228,7 +266,7 @@ export function drawDigitRenderer(Widget: new () => HTMLWidget, resolver: Resolv
       const w = id === undefined ? undefined : this.constants!.get(id);
       if (!w || w.rank !== 4 || w.shape[2] !== 1) return [];
       this.node.dataset.filters = String(w.shape[3]);
-      return [el("div", "margin-top:6px", "モデルの中: conv1 のフィルタ (最初の Conv2D の重み) と、描いた数字に対する各層の出力 (特徴マップ)"), mapRow(`conv1 のフィルタ [${w.shape}]`, w.dataSync() as Float32Array, w.shape[0]!, w.shape[1]!, w.shape[3]!, 8)];
+      return [el("div", "margin-top:6px", "モデルの中: conv1 のフィルタ (最初の Conv2D の重み) と、描いた数字 (または選んだテスト画像) に対する各層の出力 (特徴マップ)"), mapRow(`conv1 のフィルタ [${w.shape}]`, w.dataSync() as Float32Array, w.shape[0]!, w.shape[1]!, w.shape[3]!, 8)];
     }
 
     private free(): void {

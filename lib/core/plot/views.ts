@@ -192,6 +192,8 @@ export interface DrawDigitData {
   /** (x − mean) / std after ToTensor's [0, 1], as transforms.Normalize([mean], [std]) */
   normalize: { mean: number; std: number };
   parameters: number;
+  /** test images the page offers instead of a drawing (drawDigit's `examples`): dataset index, label, 784 bytes each */
+  examples?: { index: number[]; label: number[]; pixels: string };
 }
 
 /** The weights an output may carry (base64 makes them a third larger): notebooks must stay small. */
@@ -206,6 +208,45 @@ export interface DrawDigitOptions {
    * weights are 4.8 MB). The file must stay beside the notebook for the view to work.
    */
   file?: string;
+  /**
+   * A dataset of 28×28 images (e.g. the test set): the page offers its first image of each digit 0–9 as the input,
+   * beside the drawing, to see the model's probabilities and feature maps for a real test image.
+   */
+  examples?: DigitImages;
+}
+
+/** What drawDigit's `examples` needs of an ImageDataset. */
+type DigitImages = { length: number; shape: [number, number, number]; labels: ArrayLike<number>; image(i: number): Uint8Array; batch(indices: number[]): [tf.Tensor, tf.Tensor] };
+
+/**
+ * The first image of each digit 0–9 of `set` (784 bytes each, as the dataset holds them), checked against the
+ * dataset's own transform: the page computes (bytes / 255 − mean) / std, which must be what the model was fed.
+ */
+function digitExamples(set: DigitImages, normalize: { mean: number; std: number }): NonNullable<DrawDigitData["examples"]> {
+  if (!set || typeof set.image !== "function" || typeof set.batch !== "function" || !set.shape || set.shape.join() !== "28,28,1") {
+    throw new Error("drawDigit: examples には 28×28 の数字の画像のデータセット (datasets.MNIST の test_set など) を渡してください。");
+  }
+  const index: number[] = [];
+  for (let d = 0; d < 10; d++) {
+    for (let i = 0; i < set.length; i++) {
+      if (set.labels[i] === d) {
+        index.push(i);
+        break;
+      }
+    }
+  }
+  if (index.length === 0) throw new Error("drawDigit: examples のデータセットに数字 0〜9 の画像がありません。");
+  const pixels = new Uint8Array(index.length * 784);
+  index.forEach((i, k) => pixels.set(set.image(i), k * 784));
+  const diff = tf.tidy(() => {
+    const [x] = set.batch(index);
+    const page = tf.div(tf.sub(tf.div(tf.tensor4d(Float32Array.from(pixels), [index.length, 28, 28, 1]), 255), normalize.mean), normalize.std);
+    return tf.max(tf.abs(tf.sub(x, page))).dataSync()[0];
+  });
+  if (!(diff <= 1e-5)) {
+    throw new Error(`drawDigit: examples のデータセットの変換 (transform) が normalize (平均 ${normalize.mean}, 標準偏差 ${normalize.std}) と違います (差 ${diff})。drawDigit(model, { normalize: { mean, std } }) にノートブックの transforms.Normalize と同じ値を渡してください。`);
+  }
+  return { index, label: index.map((i) => set.labels[i]), pixels: toBase64(pixels) };
 }
 
 /**
@@ -254,22 +295,23 @@ export function drawDigitData(model: Module, opts: DrawDigitOptions = {}): DrawD
   }
   const parameters = g.constants.reduce((s, c) => s + c.shape.reduce((a, b) => a * b, 1), 0);
   const normalize = opts.normalize ?? { mean: 0.5, std: 1.0 };
+  const examples = opts.examples ? { examples: digitExamples(opts.examples, normalize) } : {};
   if (opts.file) {
     // the model's own tensors are read from the file; anything else forward read (a constant it made) stays inline
     const names = new Map([...model.state_dict()].map(([name, v]) => [v.id, name]));
     const constants = g.constants.map(({ id, shape, dtype, data }) => (names.has(id) ? { id, shape, dtype, name: names.get(id) } : { id, shape, dtype, data }));
-    return { format: "lecture3-draw-digit/1", graph: { ...g, constants }, file: opts.file, normalize, parameters };
+    return { format: "lecture3-draw-digit/1", graph: { ...g, constants }, file: opts.file, normalize, parameters, ...examples };
   }
   const bytes = g.constants.reduce((s, c) => s + (c.data!.length * 3) / 4, 0);
   if (bytes > MAX_WEIGHT_BYTES) {
     throw new Error(`drawDigit: このモデルの重みは ${(bytes / 1e6).toFixed(1)} MB あり、ノートブックに入れるには大きすぎます (上限 ${MAX_WEIGHT_BYTES / 1e6} MB)。ファイルに保存してページに読ませてください: drawDigit(model, { file: "models/model.json" })`);
   }
-  return { format: "lecture3-draw-digit/1", graph: g, normalize, parameters };
+  return { format: "lecture3-draw-digit/1", graph: g, normalize, parameters, ...examples };
 }
 
 /** The output: the view for JupyterLab, and a static picture-in-words for places where no script runs. */
 export function drawDigitBundle(data: DrawDigitData): MimeBundle {
-  const what = `手書き数字の入力欄 (drawDigit, モデルのパラメータ ${data.parameters.toLocaleString("en-US")} 個${data.file ? `、重みは ${data.file}` : ""})`;
+  const what = `手書き数字の入力欄 (drawDigit, モデルのパラメータ ${data.parameters.toLocaleString("en-US")} 個${data.file ? `、重みは ${data.file}` : ""}${data.examples ? `、テスト画像 ${data.examples.index.length} 枚` : ""})`;
   return {
     [DRAW_DIGIT_MIME]: data,
     "text/html": `<div class="lecture3-draw-digit-fallback" style="border:1px dashed #888;padding:8px;max-width:36em">✎ ${escapeHtml(what)}: JupyterLab (拡張機能 @lecture3/views) で開くと、ここに数字を描くと学習したモデルが 0〜9 の確率を棒グラフで示します。この静的な表示では描けません。</div>`,
@@ -305,16 +347,23 @@ type Images = { length: number; shape: [number, number, number]; labels: ArrayLi
  * The confusion matrix of `model` on the test set of `loader` (read in order, not shuffled), as a table you can
  * click: a click on a cell shows the test images of that (true, predicted) pair with their probabilities
  * (JupyterLab with the project's extension; an HTML export shows the table of counts). Every wrong image travels
- * as its own bytes (28×28 = 784 bytes for MNIST) up to MAX_IMAGE_BYTES in all, and the first `correct` (default 8)
- * of each diagonal cell. Returns the counts.
+ * as its own bytes (28×28 = 784 bytes for MNIST) up to `max_bytes` (MAX_IMAGE_BYTES) in all, and the first
+ * `correct` (default 8) of each diagonal cell. Returns the counts.
  */
-export async function confusionView(model: Module, loader: DataLoader, opts: { correct?: number } = {}): Promise<number[][]> {
+export async function confusionView(model: Module, loader: DataLoader, opts: ConfusionOptions = {}): Promise<number[][]> {
   const data = await confusionData(model, loader, opts);
   show(confusionBundle(data));
   return data.matrix;
 }
 
-export async function confusionData(model: Module, loader: DataLoader, opts: { correct?: number } = {}): Promise<ConfusionData> {
+export interface ConfusionOptions {
+  /** how many images of each diagonal (right) cell travel (default 8) */
+  correct?: number;
+  /** the bytes of images the output may carry (default MAX_IMAGE_BYTES; CIFAR-10's 3,072-byte images need more) */
+  max_bytes?: number;
+}
+
+export async function confusionData(model: Module, loader: DataLoader, opts: ConfusionOptions = {}): Promise<ConfusionData> {
   const set = loader.dataset as Partial<Images>;
   if (typeof set.image !== "function" || !set.shape || !set.labels) {
     throw new Error("confusionView: 画像のデータセット (datasets.MNIST などの ImageDataset) の DataLoader を渡してください。");
@@ -350,7 +399,7 @@ export async function confusionData(model: Module, loader: DataLoader, opts: { c
   const per = images.shape[0] * images.shape[1] * images.shape[2];
   const correct = opts.correct ?? 8;
   const wrongCounts = [...cells].filter(([c]) => Math.floor(c / k) !== c % k).map(([, v]) => v.length);
-  const budget = Math.floor(MAX_IMAGE_BYTES / per) - k * correct;
+  const budget = Math.floor((opts.max_bytes ?? MAX_IMAGE_BYTES) / per) - k * correct;
   let wrong = Math.max(0, ...wrongCounts);
   while (wrong > 0 && wrongCounts.reduce((s, n) => s + Math.min(n, wrong), 0) > budget) wrong--;
   const chosen = [...cells].sort(([a], [b]) => a - b).flatMap(([c, v]) => v.slice(0, Math.floor(c / k) === c % k ? correct : wrong));

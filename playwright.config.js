@@ -15,7 +15,7 @@ module.exports = defineConfig({
   globalSetup: require.resolve("./test/browser/server.js"),
   workers: 1, // one JupyterLab, one notebook at a time: the kernels need both cores
   timeout: 5 * 60 * 1000,
-  globalTimeout: 15 * 60 * 1000,
+  globalTimeout: 30 * 60 * 1000, // a guard against a hung run, not a timing check: the browser tests now run beside up to three other jobs (scripts/test.sh)
   reportSlowTests: null,
   reporter: [["list"], ["./test/browser/count-reporter.js"]],
   use: {

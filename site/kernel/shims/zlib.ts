@@ -1,7 +1,7 @@
 // zlib is not in the browser. The site serves MNIST's idx files uncompressed (scripts/site.sh), so gunzip is not
 // needed. deflateSync is enough for PNG output (plot.showPng through lib/node/png.ts): a zlib stream of "stored"
 // (uncompressed) deflate blocks, which every PNG reader accepts; the PNG is bigger than Node's (no compression:
-// a 168×168 grey digit is 28 kB instead of a few kB), nothing else differs.
+// a 168×168 grey digit is about 28 kB, its raw size), nothing else differs.
 const missing = (what: string) => () => {
   throw new Error(`ブラウザ版では ${what} が使えません (zlib がありません)。`);
 };

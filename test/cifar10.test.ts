@@ -83,4 +83,4 @@ test("the mirror's JPEG copy: 10,000 test images, 1,000 per class, and it says i
   expect(fs.existsSync(path.join(root, "cifar10", "jpeg", "train", "truck"))).toBe(true);
   await expect(CIFAR10({ train: false, root: tmp(), mirror: dataMirror(), source: "binary", log: () => undefined })).rejects.toThrow(/cifar-10-binary\.tar\.gz is not in/);
   fs.rmSync(root, { recursive: true, force: true }); // 60,000 small files
-}, 120000);
+}); // jest.config.js's testTimeout (180 s): a hang guard

@@ -14,7 +14,7 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, style = "", text = ""
 };
 
 /** One image (H×W×C bytes: grey or RGB) as a canvas, 3 CSS pixels a pixel. */
-function picture(bytes: Uint8Array, [h, w, c]: [number, number, number]): HTMLCanvasElement {
+export function picture(bytes: Uint8Array, [h, w, c]: [number, number, number]): HTMLCanvasElement {
   const canvas = el("canvas", `width:${w * 3}px;height:${h * 3}px;image-rendering:pixelated;border:1px solid #ccc`);
   [canvas.width, canvas.height] = [w, h];
   const img = new ImageData(w, h);

@@ -9,6 +9,7 @@ import { fromBase64 } from "../../lib/core/bytes";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-cpu";
 import { DRAW_DIGIT_MIME, mnistInput, runTraced, tracedConstants, type DrawDigitData, type StateFile } from "../../lib/core/plot/views";
+import { picture } from "./confusion";
 import type { HTMLWidget, Resolver } from "./extension";
 
 const SIDE = 280; // the drawing canvas, in CSS pixels (10 per MNIST pixel)
@@ -124,11 +125,8 @@ export function drawDigitRenderer(Widget: new () => HTMLWidget, resolver: Resolv
           b.className = "lecture3-draw-example";
           b.dataset.index = String(index);
           b.title = `テスト画像 #${index} (正解 ${ex.label[k]})`;
-          const pic = el("canvas", "width:42px;height:42px;image-rendering:pixelated");
-          pic.width = pic.height = 28;
-          const img = new ImageData(28, 28);
-          for (let i = 0; i < 784; i++) img.data.set([bytes[k * 784 + i], bytes[k * 784 + i], bytes[k * 784 + i], 255], i * 4);
-          pic.getContext("2d")!.putImageData(img, 0, 0);
+          const pic = picture(bytes.subarray(k * 784, (k + 1) * 784), [28, 28, 1]); // as the confusion view draws its images
+          pic.style.cssText = "width:42px;height:42px;image-rendering:pixelated";
           b.append(pic);
           b.addEventListener("click", () => {
             ctx.clearRect(0, 0, SIDE, SIDE);

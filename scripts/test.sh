@@ -28,7 +28,7 @@ cd "$root"
 # (chromium's renderers, reparented when playwright closes the browser): the machine's busy time (/proc/stat: every
 # process on the machine, whoever started it) is printed beside it; on a machine that runs only the CI, it is the truth.
 tick=$(getconf CLK_TCK)
-cpu_now() { awk -v t="$tick" '{ printf "%.1f", ($16 + $17) / t }' "/proc/$$/stat"; }
+cpu_now() { awk -v t="$tick" '{ printf "%.1f", ($16 + $17) / t }' "/proc/${1:-$$}/stat"; } # cpu_now [pid]: this shell's, or a job's subshell's
 busy_now() { awk -v t="$tick" '$1 == "cpu" { printf "%.1f", ($2 + $3 + $4 + $7 + $8 + $9) / t }' /proc/stat; }
 timings=(); t_mark=$SECONDS; c_mark=$(cpu_now); b_mark=$(busy_now)
 timed() { # timed <label>: the wall and CPU seconds since the last mark, as one row of the table
@@ -91,12 +91,11 @@ timed "4. notebooks"
 # CPU time. The hub's load test's timed part runs after them, alone (it asserts that the hub's API answers within a
 # second); its hub and servers start beside the last of them.
 JOBS=${LECTURE3_TEST_JOBS:-4}
-job_cpu() { awk -v t="$tick" '{ printf "%.1f", ($16 + $17) / t }' "/proc/$1/stat"; } # job_cpu <pid of the job's subshell>
 job() { # job <log> <command...>: runs it in the background, output into <log>; when it ends, <log>.time holds
   # "<start s> <wall s> <CPU s>" (start: seconds since these jobs began; CPU: user + system of what it ran and waited for)
   local log=$1; shift
   rm -f "$log.time"
-  ( me=$BASHPID; t0=$SECONDS; "$@" > "$log" 2>&1; echo "$((t0 - jobs_t0)) $((SECONDS - t0)) $(job_cpu "$me")" > "$log.time.part"; mv "$log.time.part" "$log.time" ) &
+  ( me=$BASHPID; t0=$SECONDS; "$@" > "$log" 2>&1; echo "$((t0 - jobs_t0)) $((SECONDS - t0)) $(cpu_now "$me")" > "$log.time.part"; mv "$log.time.part" "$log.time" ) &
 }
 running() { # how many of the given logs have no .time yet
   local n=0 log
@@ -104,7 +103,10 @@ running() { # how many of the given logs have no .time yet
   echo "$n"
 }
 have_chromium() { command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; }
-queue=(artifacts/nbgrader-hub.log artifacts/browser.log artifacts/nbgrader.log artifacts/hub-login.log artifacts/hub.log artifacts/site.log)
+queue=(artifacts/nbgrader-hub.log)
+have_chromium && queue+=(artifacts/browser.log)
+queue+=(artifacts/nbgrader.log artifacts/hub-login.log artifacts/hub.log)
+have_chromium && queue+=(artifacts/site.log)
 declare -A run_of=(
   [artifacts/nbgrader-hub.log]="python test/hub/nbgrader_test.py"
   [artifacts/browser.log]="playwright test"
@@ -113,7 +115,6 @@ declare -A run_of=(
   [artifacts/hub.log]="python test/hub/hub_test.py"
   [artifacts/site.log]="playwright test -c test/site"
 )
-have_chromium || queue=(artifacts/nbgrader-hub.log artifacts/nbgrader.log artifacts/hub-login.log artifacts/hub.log)
 echo; echo "=== 5.-8. (all but the hub's load test): ${#queue[@]} jobs, at most $JOBS at a time; their logs follow when all have ended"
 jobs_t0=$SECONDS
 started=()

@@ -156,5 +156,4 @@ function main() {
   process.exitCode = failed ? 1 : 0;
 }
 
-if (require.main === module) main();
-module.exports = { CHECKS, cases, testTitles };
+main();

@@ -2,6 +2,7 @@
 // (scripts/bench/browser_epoch.js): the origin guard, opening a notebook, Run All and waiting for its end, the errors
 // it shows, code run in the kernel outside the cells.
 "use strict";
+const { outputs } = require("../notebooks/checks");
 
 const site = () => {
   if (!process.env.LECTURE3_SITE) throw new Error("no site: run with npx playwright test -c test/site");
@@ -68,6 +69,6 @@ async function execute(page, code) {
   }, code);
 }
 
-const errorsOf = (doc) => doc.cells.flatMap((c) => c.outputs || []).filter((o) => o.output_type === "error").map((o) => `${o.ename}: ${o.evalue}`);
+const errorsOf = (doc) => outputs(doc).filter((o) => o.output_type === "error").map((o) => `${o.ename}: ${o.evalue}`);
 
 module.exports = { site, guardOrigin, openNotebook, waitKernelIdle, runNotebook, errorsOf, execute };

@@ -22,8 +22,12 @@ export function deflateSync(data: Uint8Array): Uint8Array {
     out.set(part, at + 5);
     at += 5 + n;
   }
-  let [a, s] = [1, 0];
-  for (const x of data) [a, s] = [(a + x) % 65521, (s + (a + x) % 65521) % 65521];
+  let a = 1; // Adler-32 of the uncompressed bytes: a = 1 + Σ bytes, s = Σ a, both mod 65521
+  let s = 0;
+  for (const x of data) {
+    a = (a + x) % 65521;
+    s = (s + a) % 65521;
+  }
   new DataView(out.buffer).setUint32(at, ((s << 16) | a) >>> 0, false);
   return out;
 }

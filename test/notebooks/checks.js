@@ -1099,8 +1099,6 @@ function runChecks(ctx, rel) {
   });
 }
 
-module.exports = { runChecks, cellSeconds, checks, common, text, numbers, within, outputs, reports, need, markdown, claimsCheck, percentsCovered, REPORT_MIME };
-
 // ---------------------------------------------------------------- the views in 04, 05 and 07 (issue 24; lib/core/plot/views.ts)
 // drawDigit (04 after training, 05 after the feature maps) and confusionView (04 after 演習7's check, 07 after its
 // confusion matrix): each output carries its view, a static fallback, and no weights (they are read from the model
@@ -1174,3 +1172,5 @@ checks["07_cifar10.ipynb"].push(
     return ok || JSON.stringify({ shape: d.shape, limit: d.limit, largest: [d.classes[t], d.classes[p], n], reported: [r.most_confused, r.most_confused_count] });
   }),
 );
+
+module.exports = { runChecks, cellSeconds, checks, common, text, numbers, within, outputs, reports, need, markdown, claimsCheck, percentsCovered, REPORT_MIME };

@@ -4,27 +4,8 @@
 // 18-26, 306 CPU s): only with LECTURE3_SITE_SLOW=1 (playwright.config.js), not in npm test's site step.
 //   LECTURE3_SITE_SLOW=1 npx playwright test -c test/site notebooks
 "use strict";
-const fs = require("fs");
-const path = require("path");
 const { test, expect } = require("@playwright/test");
-const { runChecks } = require("../notebooks/checks");
-const { guardOrigin, runNotebook, errorsOf } = require("./page");
-
-const root = path.resolve(__dirname, "..", "..");
-
-/** Opens `name` from the site, runs all its cells, and expects no error and its checks (edition "site") to hold. */
-async function runWithChecks(page, name) {
-  const t0 = Date.now();
-  const doc = await runNotebook(page, name, 30 * 60 * 1000);
-  console.log(`[site] ${name}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  fs.writeFileSync(path.join(root, "artifacts", "site", name), JSON.stringify(doc));
-  expect(errorsOf(doc)).toEqual([]);
-  const drawn = await page.locator(".js-plotly-plot").count();
-  const failed = runChecks({ doc, edition: "site", backend: "wasm", drawn }, name).filter((c) => !c.ok);
-  expect(failed).toEqual([]);
-  await page.screenshot({ path: path.join(root, "artifacts", "site", name.replace(/\.ipynb$/, ".png")), fullPage: false });
-  return doc;
-}
+const { guardOrigin, runWithChecks } = require("./page");
 
 test("05_conv_pooling runs to the end in the site, its checks hold, plot.showPng draws a PNG", async ({ page, context }) => {
   const foreign = await guardOrigin(context);

@@ -1,8 +1,10 @@
 // The site's page as the tests drive it (site.spec.js, solutions-04.slow.js) and the browser bench
 // (scripts/bench/browser_epoch.js): the origin guard, opening a notebook, Run All and waiting for its end, the errors
-// it shows, code run in the kernel outside the cells.
+// it shows, code run in the kernel outside the cells, and a notebook run with its checks (the slow tier's).
 "use strict";
-const { outputs } = require("../notebooks/checks");
+const fs = require("fs");
+const path = require("path");
+const { outputs, runChecks } = require("../notebooks/checks");
 
 const site = () => {
   if (!process.env.LECTURE3_SITE) throw new Error("no site: run with npx playwright test -c test/site");
@@ -71,4 +73,24 @@ async function execute(page, code) {
 
 const errorsOf = (doc) => outputs(doc).filter((o) => o.output_type === "error").map((o) => `${o.ename}: ${o.evalue}`);
 
-module.exports = { site, guardOrigin, openNotebook, waitKernelIdle, runNotebook, errorsOf, execute };
+/**
+ * Runs all cells of the site's notebook `name` (runNotebook), saves what it computed as artifacts/site/<artifact>
+ * (and a screenshot beside it), and expects no error and the tslab edition's checks of `checks` (edition "site") to
+ * hold for it. Returns the notebook as the browser computed it.
+ */
+async function runWithChecks(page, name, { checks = name, artifact = name, timeoutMs = 30 * 60 * 1000 } = {}) {
+  const { expect } = require("@playwright/test"); // here, not at the top: the browser bench requires this file outside playwright's runner
+  const root = path.resolve(__dirname, "..", "..");
+  const t0 = Date.now();
+  const doc = await runNotebook(page, name, timeoutMs);
+  console.log(`[site] ${name}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  fs.writeFileSync(path.join(root, "artifacts", "site", artifact), JSON.stringify(doc));
+  expect(errorsOf(doc)).toEqual([]);
+  const drawn = await page.locator(".js-plotly-plot").count();
+  const failed = runChecks({ doc, edition: "site", backend: "wasm", drawn }, checks).filter((c) => !c.ok);
+  expect(failed).toEqual([]);
+  await page.screenshot({ path: path.join(root, "artifacts", "site", artifact.replace(/\.ipynb$/, ".png")), fullPage: false });
+  return doc;
+}
+
+module.exports = { site, guardOrigin, openNotebook, waitKernelIdle, runNotebook, runWithChecks, errorsOf, execute };

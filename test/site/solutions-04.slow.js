@@ -6,8 +6,7 @@
 const fs = require("fs");
 const path = require("path");
 const { test, expect } = require("@playwright/test");
-const { runChecks } = require("../notebooks/checks");
-const { site, guardOrigin, runNotebook, errorsOf } = require("./page");
+const { site, guardOrigin, runWithChecks } = require("./page");
 
 const root = path.resolve(__dirname, "..", "..");
 
@@ -27,14 +26,6 @@ test("solutions/04_mnist_conv runs to the end in the site and its checks hold", 
     await app.serviceManager.ready;
     await app.serviceManager.contents.save("04_mnist_conv_solutions.ipynb", { type: "notebook", format: "json", content: nb });
   }, nb);
-  const t0 = Date.now();
-  const doc = await runNotebook(page, "04_mnist_conv_solutions.ipynb", 25 * 60 * 1000);
-  console.log(`[site] solutions/04: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  fs.writeFileSync(path.join(root, "artifacts", "site", "04_solutions.ipynb"), JSON.stringify(doc));
-  expect(errorsOf(doc)).toEqual([]);
-  const drawn = await page.locator(".js-plotly-plot").count();
-  const failed = runChecks({ doc, edition: "site", backend: "wasm", drawn }, "solutions/04_mnist_conv.ipynb").filter((c) => !c.ok);
-  expect(failed).toEqual([]);
-  await page.screenshot({ path: path.join(root, "artifacts", "site", "04_solutions.png"), fullPage: false });
+  await runWithChecks(page, "04_mnist_conv_solutions.ipynb", { checks: "solutions/04_mnist_conv.ipynb", artifact: "04_solutions.ipynb", timeoutMs: 25 * 60 * 1000 });
   expect(foreign).toEqual([]);
 });

@@ -9,11 +9,10 @@
 // reads its loss back, so the GPU queue is drained) and scales the time to the epoch's 600 (`scaled_from`): for
 // WebGL in software (SwiftShader), where a whole epoch takes too long.
 "use strict";
-const { spawn } = require("child_process");
 const fs = require("fs");
 const path = require("path");
 const { chromium } = require("@playwright/test");
-const { freePort } = require("../../test/browser/server");
+const { serveOutput } = require("../../test/site/server");
 const launch = require("../../test/browser/chromium");
 
 const root = path.resolve(__dirname, "../..");
@@ -77,18 +76,16 @@ async function main() {
   const batches = i >= 0 ? Number(process.argv[i + 1]) : null;
   if (!["wasm", "webgl"].includes(backend) || !["mlp", "cnn"].includes(model)) throw new Error("usage: browser_epoch.js <wasm|webgl> <mlp|cnn> [--batches N]");
   if (!fs.existsSync(path.join(out, "lab", "index.html"))) throw new Error("site/_output がありません: 先に npm run site");
-  const port = await freePort();
-  const server = spawn("python3", ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", out], { stdio: "ignore" });
+  const server = await serveOutput(); // site/_output on a free port of 127.0.0.1, once it answers
   // WebGL: chromium's software renderer (SwiftShader through ANGLE; this machine has no GPU) instead of --disable-gpu
   const args = backend === "webgl"
     ? [...launch.launchOptions.args.filter((a) => a !== "--disable-gpu"), "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
     : launch.launchOptions.args;
   const browser = await chromium.launch({ executablePath: launch.launchOptions.executablePath, args });
   try {
-    process.env.LECTURE3_SITE = `http://127.0.0.1:${port}`;
+    process.env.LECTURE3_SITE = server.base;
     const { openNotebook, execute } = require("../../test/site/page");
     const page = await browser.newPage();
-    for (let k = 0; k < 50 && !(await fetch(`${process.env.LECTURE3_SITE}/lab/index.html`).then((r) => r.ok, () => false)); k++) await new Promise((r) => setTimeout(r, 100));
     await openNotebook(page, "02_mnist_mlp.ipynb"); // any notebook: its kernel, the page cross-origin isolated (threads)
     const [prepare, timed, result] = cells(backend, model, batches);
     let printed = "";
@@ -110,7 +107,7 @@ async function main() {
     console.log(JSON.stringify({ ...r, backend, model, where: "browser", mode: "epoch", seconds: r.seconds * scale, cpu_seconds: cpu * scale, images: r.images * scale, ...(batches ? { scaled_from: { batches, seconds: r.seconds, cpu_seconds: cpu } } : {}), rss_mb: null }));
   } finally {
     await browser.close();
-    server.kill();
+    await server.stop();
   }
 }
 

@@ -4,11 +4,10 @@
 //   npm run site && node test/site/ab-kernels.js
 // It serves site/_output itself (python3 -m http.server) and launches Debian's chromium as the site's test does.
 "use strict";
-const { spawn } = require("child_process");
 const path = require("path");
 const fs = require("fs");
 const { chromium } = require("playwright-core");
-const { freePort } = require("../browser/server");
+const { serveOutput } = require("./server");
 const launch = require("../browser/chromium");
 
 const root = path.resolve(__dirname, "..", "..");
@@ -46,13 +45,11 @@ console.log(JSON.stringify({ ...__ms, ratio: __med(__ms.stock) / __med(__ms.proj
 `;
 
 (async () => {
-  const port = await freePort();
-  const server = spawn("python3", ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", path.join(root, "site", "_output")], { stdio: "ignore" });
+  const server = await serveOutput(); // site/_output on a free port of 127.0.0.1, once it answers
   const browser = await chromium.launch(launch.launchOptions);
   try {
     const page = await browser.newPage();
-    for (let i = 0; i < 100 && !(await fetch(`http://127.0.0.1:${port}/lab/index.html`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
-    await page.goto(`http://127.0.0.1:${port}/lab/index.html?path=02_mnist_mlp.ipynb`);
+    await page.goto(`${server.base}/lab/index.html?path=02_mnist_mlp.ipynb`);
     await page.waitForFunction(() => window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel?.status === "idle" && self.crossOriginIsolated, null, { timeout: 120000 });
     const run = (code) => page.evaluate(async (code) => {
       const future = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.requestExecute({ code });
@@ -68,6 +65,6 @@ console.log(JSON.stringify({ ...__ms, ratio: __med(__ms.stock) / __med(__ms.proj
     console.log(`ms a mini-batch (02's MLP, batch 100): ${out}`);
   } finally {
     await browser.close();
-    server.kill();
+    await server.stop();
   }
 })();

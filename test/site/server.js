@@ -18,19 +18,27 @@ module.exports = async function serveSite() {
   console.log(`[site] build: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   fs.rmSync(path.join(root, "artifacts", "site"), { recursive: true, force: true });
   fs.mkdirSync(path.join(root, "artifacts", "site"), { recursive: true });
+  const { base, stop } = await serveOutput(fs.openSync(path.join(root, "artifacts", "site", "http.log"), "w"));
+  process.env.LECTURE3_SITE = base;
+  return stop;
+};
+
+/**
+ * Serves the built site (site/_output) with python3 -m http.server on 127.0.0.1 and a free port, once it answers;
+ * its log (stderr) into `log` (a file descriptor, or "ignore"). Also the browser bench's and ab-kernels.js's server.
+ */
+async function serveOutput(log = "ignore") {
   const port = await freePort();
   const server = spawn("python3", ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", path.join(root, "site", "_output")], {
-    stdio: ["ignore", "ignore", fs.openSync(path.join(root, "artifacts", "site", "http.log"), "w")],
+    stdio: ["ignore", "ignore", log],
   });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     const up = await fetch(`${base}/lab/index.html`).then((r) => r.ok, () => false);
     if (up) break;
-    if (i > 100 || server.exitCode !== null) throw new Error(`python3 -m http.server did not start (artifacts/site/http.log)`);
+    if (i > 100 || server.exitCode !== null) throw new Error(`python3 -m http.server did not start${log === "ignore" ? "" : " (artifacts/site/http.log)"}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  process.env.LECTURE3_SITE = base;
-  return async () => {
-    server.kill();
-  };
-};
+  return { base, stop: async () => void server.kill() };
+}
+module.exports.serveOutput = serveOutput;

@@ -54,7 +54,6 @@ NOTEBOOK = "02_mnist_mlp.ipynb"
 CNN_BATCHES = 30
 MEM_LIMIT = 2 * 2**30  # each student's memory cap (LECTURE3_HUB_MEM_LIMIT; the default)
 MNIST_FILES = sorted(f"{s}-{k}-idx{d}-ubyte.gz" for s in ("train", "t10k") for k, d in (("images", 3), ("labels", 1)))
-ACCURACY = re.compile(r"^accuracy = (0\.\d{4}) \((\d+) / 10000\)", re.M)
 
 
 def tree(folder):
@@ -168,39 +167,6 @@ class Student:
                 pass
         raise RuntimeError(f"no process of {self.name} with {marker!r}")
 
-
-async def run_02(student, sizing, timeout=600):
-    """Runs 02 in the student's server; records the kernel's usage when it has started, after each cell and idle
-    (test/hub/load_test.py, ten students at once)."""
-    snaps = sizing.setdefault(student.name, {})
-
-    async def after_cell(i, cell, kernel):
-        if i < 0:
-            student.kernel_pid = student.pid_of(f"kernel-{kernel.kernel_id}.json")
-            snaps["kernel_started"] = usage(student.kernel_pid)
-        elif "optimizer.step(" in cell.source:
-            snaps["training_start"] = snaps["last"]
-            snaps["training_end"] = usage(student.kernel_pid)
-            snaps["training_cell"] = cell.metadata["execution"]
-        if i >= 0:
-            snaps["last"] = usage(student.kernel_pid)
-        if i >= 0 and "useBackend(" in cell.source:
-            snaps["backend_loaded"] = snaps["last"]
-        if i >= 0 and cell.outputs and cell.outputs[-1].get("output_type") == "error":
-            print(f"    {student.name}: cell {i} failed: {cell.outputs[-1].get('ename')}: {cell.outputs[-1].get('evalue')}", flush=True)
-        if i == LAST_CODE_CELL:  # then the kernel sits idle, as a student's does while reading
-            snaps["idle_a"] = usage(student.kernel_pid)
-            await asyncio.sleep(5)
-            snaps["idle_b"] = usage(student.kernel_pid)
-            snaps["server"] = usage(student.pid_of("jupyterhub-singleuser"))
-
-    t0 = time.time()
-    nb = await run_notebook(student.api, NOTEBOOK, after_cell=after_cell, timeout=timeout)
-    snaps["seconds"] = time.time() - t0
-    return nb
-
-
-LAST_CODE_CELL = max(i for i, c in enumerate(json.loads((ROOT / "notebooks" / NOTEBOOK).read_text())["cells"]) if c["cell_type"] == "code")
 
 # 04's cells that load the data and define its CNN, then a few mini-batches of training with 04's optimizer settings
 # (5 to warm up, then CNN_BATCHES measured)
@@ -627,39 +593,6 @@ def existing_accounts(mirror):
 def grp_name(gid):
     import grp
     return grp.getgrgid(gid).gr_name
-
-
-def sizing_rows(sizing):
-    """One row per student whose 02 ran to its end (run_02's snapshots): memory of their server and kernel, CPU."""
-    rows = []
-    for name, s in sizing.items():
-        if "idle_b" not in s:
-            continue
-        rows.append({
-            "student": name,
-            "server_rss_mb": s["server"]["rss_mb"], "server_pss_mb": s["server"]["pss_mb"],
-            "kernel_started_rss_mb": s["kernel_started"]["rss_mb"],
-            "kernel_backend_rss_mb": s["backend_loaded"]["rss_mb"],
-            "kernel_after_02_rss_mb": s["idle_b"]["rss_mb"], "kernel_after_02_pss_mb": s["idle_b"]["pss_mb"],
-            "kernel_after_02_uss_mb": s["idle_b"]["uss_mb"], "server_uss_mb": s["server"]["uss_mb"],
-            "run_02_cpu_s": s["idle_a"]["cpu_s"] - s["kernel_started"]["cpu_s"],
-            "kernel_peak_rss_mb": s["idle_b"]["peak_rss_mb"],
-            "kernel_idle_cores": cores(s["idle_a"], s["idle_b"]),
-            "training_seconds": s["training_end"]["t"] - s["training_start"]["t"],
-            "training_cpu_s": s["training_end"]["cpu_s"] - s["training_start"]["cpu_s"],
-            "training_cores": cores(s["training_start"], s["training_end"]),
-            "run_02_seconds": s["seconds"],
-        })
-    return rows
-
-
-def print_rows(rows):
-    for r in rows:
-        print(f"    {r['student']}: server RSS {r['server_rss_mb']:.0f} (PSS {r['server_pss_mb']:.0f}, USS {r['server_uss_mb']:.0f}); kernel RSS started "
-              f"{r['kernel_started_rss_mb']:.0f}, backend loaded {r['kernel_backend_rss_mb']:.0f}, after 02 {r['kernel_after_02_rss_mb']:.0f} "
-              f"(PSS {r['kernel_after_02_pss_mb']:.0f}, USS {r['kernel_after_02_uss_mb']:.0f}), peak {r['kernel_peak_rss_mb']:.0f}; idle {r['kernel_idle_cores']:.3f} cores; "
-              f"MLP training {r['training_seconds']:.1f} s, {r['training_cpu_s']:.1f} CPU s ({r['training_cores']:.2f} cores); "
-              f"whole 02 {r['run_02_seconds']:.1f} s, {r['run_02_cpu_s']:.1f} CPU s", flush=True)
 
 
 def report_sizing(cnn, hub):

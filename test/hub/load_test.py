@@ -12,7 +12,7 @@ notebook passes test/notebooks/checks.js (what npm run notebooks checks of 02: n
 falling loss, the accuracy, the plots, the markdown's numbers); MNIST landed in each student's own data cache and
 02's model in their own folder; the mirror is unchanged (these were test/hub/hub_test.py's checks of its three
 students' run of 02, the same run: here they hold for ten). Writes the measurements (seconds, CPU-seconds, each
-student's kernel and server memory at each stage and their cgroup's peak, the machine's memory; hub_test.run_02's
+student's kernel and server memory at each stage and their cgroup's peak, the machine's memory; run_02's
 sizing rows) to artifacts/hub-load.json and prints them.
 With LECTURE3_LOAD_GO=<file> (npm test), the hub, the sign-ups and the ten servers start at once, and the timed part
 (the ten running 02, the hub's API probed) waits until that file exists: npm test creates it when its other tests
@@ -22,6 +22,7 @@ Ends with "hub load: N passed, M failed".
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -33,9 +34,80 @@ import requests
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).parent))
-from hub_test import ACCURACY, MNIST_FILES, NOTEBOOK, ROOT, Student, check, cgroup_of, print_rows, run_02, sizing_rows, tree, usage  # noqa: E402
+from hub_test import MNIST_FILES, NOTEBOOK, ROOT, Student, check, cgroup_of, cores, tree, usage  # noqa: E402
 from hubctl import Hub, account_cmd, run_test  # noqa: E402
-from run_notebook import printed_by  # noqa: E402
+from run_notebook import printed_by, run_notebook  # noqa: E402
+
+
+ACCURACY = re.compile(r"^accuracy = (0\.\d{4}) \((\d+) / 10000\)", re.M)
+
+
+async def run_02(student, sizing, timeout=600):
+    """Runs 02 in the student's server; records the kernel's usage when it has started, after each cell and idle
+    (ten students at once)."""
+    snaps = sizing.setdefault(student.name, {})
+
+    async def after_cell(i, cell, kernel):
+        if i < 0:
+            student.kernel_pid = student.pid_of(f"kernel-{kernel.kernel_id}.json")
+            snaps["kernel_started"] = usage(student.kernel_pid)
+        elif "optimizer.step(" in cell.source:
+            snaps["training_start"] = snaps["last"]
+            snaps["training_end"] = usage(student.kernel_pid)
+            snaps["training_cell"] = cell.metadata["execution"]
+        if i >= 0:
+            snaps["last"] = usage(student.kernel_pid)
+        if i >= 0 and "useBackend(" in cell.source:
+            snaps["backend_loaded"] = snaps["last"]
+        if i >= 0 and cell.outputs and cell.outputs[-1].get("output_type") == "error":
+            print(f"    {student.name}: cell {i} failed: {cell.outputs[-1].get('ename')}: {cell.outputs[-1].get('evalue')}", flush=True)
+        if i == LAST_CODE_CELL:  # then the kernel sits idle, as a student's does while reading
+            snaps["idle_a"] = usage(student.kernel_pid)
+            await asyncio.sleep(5)
+            snaps["idle_b"] = usage(student.kernel_pid)
+            snaps["server"] = usage(student.pid_of("jupyterhub-singleuser"))
+
+    t0 = time.time()
+    nb = await run_notebook(student.api, NOTEBOOK, after_cell=after_cell, timeout=timeout)
+    snaps["seconds"] = time.time() - t0
+    return nb
+
+
+LAST_CODE_CELL = max(i for i, c in enumerate(json.loads((ROOT / "notebooks" / NOTEBOOK).read_text())["cells"]) if c["cell_type"] == "code")
+
+
+def sizing_rows(sizing):
+    """One row per student whose 02 ran to its end (run_02's snapshots): memory of their server and kernel, CPU."""
+    rows = []
+    for name, s in sizing.items():
+        if "idle_b" not in s:
+            continue
+        rows.append({
+            "student": name,
+            "server_rss_mb": s["server"]["rss_mb"], "server_pss_mb": s["server"]["pss_mb"],
+            "kernel_started_rss_mb": s["kernel_started"]["rss_mb"],
+            "kernel_backend_rss_mb": s["backend_loaded"]["rss_mb"],
+            "kernel_after_02_rss_mb": s["idle_b"]["rss_mb"], "kernel_after_02_pss_mb": s["idle_b"]["pss_mb"],
+            "kernel_after_02_uss_mb": s["idle_b"]["uss_mb"], "server_uss_mb": s["server"]["uss_mb"],
+            "run_02_cpu_s": s["idle_a"]["cpu_s"] - s["kernel_started"]["cpu_s"],
+            "kernel_peak_rss_mb": s["idle_b"]["peak_rss_mb"],
+            "kernel_idle_cores": cores(s["idle_a"], s["idle_b"]),
+            "training_seconds": s["training_end"]["t"] - s["training_start"]["t"],
+            "training_cpu_s": s["training_end"]["cpu_s"] - s["training_start"]["cpu_s"],
+            "training_cores": cores(s["training_start"], s["training_end"]),
+            "run_02_seconds": s["seconds"],
+        })
+    return rows
+
+
+def print_rows(rows):
+    for r in rows:
+        print(f"    {r['student']}: server RSS {r['server_rss_mb']:.0f} (PSS {r['server_pss_mb']:.0f}, USS {r['server_uss_mb']:.0f}); kernel RSS started "
+              f"{r['kernel_started_rss_mb']:.0f}, backend loaded {r['kernel_backend_rss_mb']:.0f}, after 02 {r['kernel_after_02_rss_mb']:.0f} "
+              f"(PSS {r['kernel_after_02_pss_mb']:.0f}, USS {r['kernel_after_02_uss_mb']:.0f}), peak {r['kernel_peak_rss_mb']:.0f}; idle {r['kernel_idle_cores']:.3f} cores; "
+              f"MLP training {r['training_seconds']:.1f} s, {r['training_cpu_s']:.1f} CPU s ({r['training_cores']:.2f} cores); "
+              f"whole 02 {r['run_02_seconds']:.1f} s, {r['run_02_cpu_s']:.1f} CPU s", flush=True)
+
 
 N = int(os.environ.get("LOAD_STUDENTS") or 10)
 NAMES = [f"load{i:02d}" for i in range(1, N + 1)]
@@ -103,7 +175,7 @@ def main():
             check(f"the other tests ended before the timed part ({time.time() - t0:.0f} s waited for {go})", Path(go).exists())
             times["waited for the other tests"] = time.time() - t0
 
-        sizing = {}  # hub_test.run_02's snapshots of each kernel: started, after each cell, idle; the server
+        sizing = {}  # run_02's snapshots of each kernel: started, after each cell, idle; the server
 
         async def everyone():
             return await asyncio.gather(*(run_02(s, sizing, timeout=1200) for s in students), return_exceptions=True)

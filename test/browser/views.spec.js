@@ -17,6 +17,7 @@ const fs = require("fs");
 const path = require("path");
 const { spawnSync } = require("child_process");
 const lab = require("./lab");
+const { SEVEN, drawStrokes } = require("./strokes");
 const { test, check, until, sleep, codeCell, cellOutput, runCell, setCellText } = lab;
 
 const NB = "views/draw-digit.ipynb";
@@ -74,16 +75,7 @@ const state = (page, cell = INLINE) => view(page, cell).evaluate((v) => ({ state
 
 /** Draws strokes (lists of points in 0..1 of the canvas) with the mouse; resolves with the view's state once it predicted. */
 async function draw(page, cell, strokes) {
-  const canvas = view(page, cell).locator("canvas.lecture3-draw-canvas");
-  await canvas.scrollIntoViewIfNeeded();
-  const box = await canvas.boundingBox();
-  const at = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
-  for (const stroke of strokes) {
-    await page.mouse.move(...at(stroke[0]));
-    await page.mouse.down();
-    for (const p of stroke.slice(1)) await page.mouse.move(...at(p), { steps: 12 });
-    await page.mouse.up();
-  }
+  await drawStrokes(page, view(page, cell).locator("canvas.lecture3-draw-canvas"), strokes);
   await sleep(300); // the view predicts on the next animation frame
   return until("the view's prediction", async () => {
     const s = await state(page, cell);
@@ -157,7 +149,7 @@ test("draw a digit: the page predicts as the kernel does", async ({ page }) => {
   const dot = await state(page);
   await check("a dot (nearly empty canvas): nothing is predicted and the view says so", dot.state === "empty" && /予測しません/.test(dot.status) && !dot.probs, JSON.stringify(dot));
   await view(page).locator("button.lecture3-draw-clear").click();
-  const seven = await compare(page, INLINE, 7, [[[0.25, 0.2], [0.75, 0.2], [0.45, 0.85]]]);
+  const seven = await compare(page, INLINE, 7, SEVEN);
   // inside the CNN (item 4, the drawn digit): conv1's 8 filters, and the feature maps the page computed equal the
   // kernel's conv1 (with its bias) and pooled ReLU outputs for the same input
   const s7 = await state(page);
@@ -242,15 +234,8 @@ test("02_mnist_mlp's view: the lecture MLP from models/mlp.json predicts in the 
   const ready = await until("02's view with its weights loaded", async () => (await v.count()) === 1 && (await v.getAttribute("data-state")) === "empty", 60000).catch(() => false);
   await check("02's view loaded the 1.24 M weights from models/mlp.json", ready, await v.textContent().catch(() => "no view"));
   if (!ready) return;
-  const canvas = v.locator("canvas.lecture3-draw-canvas");
-  await canvas.scrollIntoViewIfNeeded();
-  const box = await canvas.boundingBox();
   const t0 = Date.now();
-  await page.mouse.move(box.x + 0.25 * box.width, box.y + 0.2 * box.height);
-  await page.mouse.down();
-  await page.mouse.move(box.x + 0.75 * box.width, box.y + 0.2 * box.height, { steps: 12 });
-  await page.mouse.move(box.x + 0.45 * box.width, box.y + 0.85 * box.height, { steps: 12 });
-  await page.mouse.up();
+  await drawStrokes(page, v.locator("canvas.lecture3-draw-canvas"), SEVEN);
   const probs = await until("02's prediction", async () => ((await v.getAttribute("data-state")) === "predicted" ? JSON.parse(await v.getAttribute("data-probs")) : null), 20000, 200);
   console.log(`02's MLP in the page: 「7」 → ${argmax(probs)} (${(100 * Math.max(...probs)).toFixed(1)} %), stroke + prediction ${Date.now() - t0} ms`);
   await v.screenshot({ path: path.join(lab.out, "views-02-draw-7.png") });

@@ -8,6 +8,7 @@ const path = require("path");
 const { test, expect } = require("@playwright/test");
 const { runChecks } = require("../notebooks/checks");
 const { guardOrigin, openNotebook, waitKernelIdle, runNotebook, errorsOf, execute } = require("./page");
+const { SEVEN, drawStrokes } = require("../browser/strokes");
 
 const root = path.resolve(__dirname, "..", "..");
 
@@ -35,13 +36,7 @@ async function drawSeven(page) {
   await expect(view).toHaveCount(1, { timeout: 60 * 1000 });
   await view.scrollIntoViewIfNeeded();
   await expect(view, await view.textContent()).toHaveAttribute("data-state", "empty", { timeout: 60 * 1000 });
-  const box = await view.locator("canvas.lecture3-draw-canvas").boundingBox();
-  const at = (x, y) => [box.x + x * box.width, box.y + y * box.height];
-  await page.mouse.move(...at(0.25, 0.2));
-  await page.mouse.down();
-  await page.mouse.move(...at(0.75, 0.2), { steps: 12 });
-  await page.mouse.move(...at(0.45, 0.85), { steps: 12 });
-  await page.mouse.up();
+  await drawStrokes(page, view.locator("canvas.lecture3-draw-canvas"), SEVEN);
   await expect(view).toHaveAttribute("data-state", "predicted", { timeout: 20 * 1000 });
   return { input: JSON.parse(await view.getAttribute("data-input")), probs: JSON.parse(await view.getAttribute("data-probs")) };
 }

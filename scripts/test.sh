@@ -46,13 +46,16 @@ count() { # parses "N passed, M failed" from a log
   p=$(grep -Eo '[0-9]+ passed, [0-9]+ failed' "$1" | tail -1 | cut -d' ' -f1); f=$(grep -Eo '[0-9]+ passed, [0-9]+ failed' "$1" | tail -1 | cut -d' ' -f3)
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 }
+failures=() # what failed, repeated after the totals at the end (CI shows only a run's last lines)
 suite() { # suite <name> <log>: counts the log, and fails the run when it has no "<name>: N passed" line (the step died)
   count "$2"
-  grep -q "$1: [0-9]* passed" "$2" || failed=$((failed + 1))
+  local line
+  while IFS= read -r line; do failures+=("$1: ${line:0:300}"); done < <(grep -E '^\s*✘' "$2" | sed -E 's/^\s+//' | head -n 20)
+  grep -q "$1: [0-9]* passed" "$2" || { failed=$((failed + 1)); failures+=("$1: printed no \"$1: N passed\" line (the step died; see its log above and $2)"); }
 }
 
 echo; echo "=== 1. type check (tsc --noEmit)"
-if tsc --noEmit -p tsconfig.json; then passed=$((passed + 1)); echo "type check: ok"; else failed=$((failed + 1)); fi
+if tsc --noEmit -p tsconfig.json; then passed=$((passed + 1)); echo "type check: ok"; else failed=$((failed + 1)); failures+=("type check: tsc reported errors (above)"); fi
 timed "1. type check"
 
 echo; echo "=== 2. jest"
@@ -61,8 +64,13 @@ if [ -f artifacts/jest.json ]; then
   p=$(node -p 'require("./artifacts/jest.json").numPassedTests'); f=$(node -p 'const j=require("./artifacts/jest.json"); j.numFailedTests + j.numRuntimeErrorTestSuites')
   echo "jest: $p passed, $f failed"
   passed=$((passed + p)); failed=$((failed + f))
+  while IFS= read -r line; do failures+=("jest: ${line:0:300}"); done < <(node -e '
+    for (const f of require("./artifacts/jest.json").testResults) {
+      if (f.status === "failed" && !f.assertionResults.some((a) => a.status === "failed")) console.log(`${f.name}: ${(f.message || "").split("\n").find((l) => l.trim()) || "failed to run"}`);
+      for (const a of f.assertionResults) if (a.status === "failed") console.log(`${f.name}: ${a.fullName}`);
+    }' | head -n 20)
 else
-  echo "jest did not run"; failed=$((failed + 1))
+  echo "jest did not run"; failed=$((failed + 1)); failures+=("jest: did not run (no artifacts/jest.json)")
 fi
 timed "2. jest"
 
@@ -171,5 +179,9 @@ echo; echo "time per step (CPU: user + system of the step's processes; machine b
 printf '%s\n' "${timings[@]}"
 echo "  total $((SECONDS / 60)) min $((SECONDS % 60)) s"
 echo
+if [ ${#failures[@]} -gt 0 ]; then
+  echo "what failed (each step's ✘ lines, at most 20 a step; the details are in its log above and in artifacts/):"
+  printf '  %s\n' "${failures[@]}"
+fi
 echo "all: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -13,6 +13,7 @@ lecturer (LECTURE3_HUB_ADMIN, "lecturer" here) signs up first, as a real lecture
 through the real page /hub/authorize/<name>. Everything goes through the hub's real pages and API over HTTP(S).
 """
 import os
+import random
 import re
 import secrets
 import shutil
@@ -21,6 +22,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 
@@ -35,11 +37,17 @@ ADMIN = "lecturer"
 
 
 def free_ports():
-    """A port p with p+1 and p+2 free as well (the hub's address, the proxy's API, the hub's API)."""
-    for _ in range(100):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            p = s.getsockname()[1]
+    """A port p with p+1 and p+2 free as well (the hub's address, the proxy's API, the hub's API), drawn below the
+    kernel's ephemeral range (/proc/sys/net/ipv4/ip_local_port_range, 32768-60999 on Linux): a port taken from that
+    range with bind(0) can be taken again, before the hub binds it, by whatever else binds port 0 meanwhile (the
+    students' servers and kernels of the tests running beside this one, outgoing connections)."""
+    low = 32768
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        pass
+    for _ in range(200):
+        p = random.randrange(max(1024, low - 12000), low - 3)
         try:
             for q in (p, p + 1, p + 2):
                 with socket.socket() as s:
@@ -193,7 +201,7 @@ class Hub:
                     "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", **(env or {})}
         if https:
             self.env.update(LECTURE3_HUB_SSL_CERT=str(https[0]), LECTURE3_HUB_SSL_KEY=str(https[1]))
-        self.proc, self.admin, self.left, self.seen = None, None, [], set()
+        self.proc, self.admin, self.left, self.seen, self.started = None, None, [], set(), False
 
     def session(self):
         s = requests.Session()
@@ -201,9 +209,11 @@ class Hub:
         s.trust_env = False  # else REQUESTS_CA_BUNDLE (set on many machines) overrides verify; no proxy for 127.0.0.1
         return s
 
-    def start(self, timeout=90):
+    def start(self, timeout=90, retry=True):
         """Starts jupyterhub and waits for its API through the proxy; with native log-in, the lecturer signs up and
-        logs in (self.admin). Returns self; raises with the log's end when the hub does not come up."""
+        logs in (self.admin). Returns self; raises with the log's end when the hub does not come up. A hub that exits
+        at its first start (not a restart: its ports are then its own) is started once more on other ports, after
+        printing why it stopped (another process may have bound one of its ports between free_ports() and its start)."""
         self.log_path = self.state / "jupyterhub.log"
         self.log = open(self.log_path, "a")  # (a restart adds to the log)
         os.chmod(self.log_path, 0o600)  # the hub's log is the hub's: students' servers pass through the state folder
@@ -218,8 +228,17 @@ class Hub:
             except requests.ConnectionError:
                 time.sleep(0.3)
         else:
-            raise RuntimeError(f"the hub did not answer on {self.url} (exit status {self.proc.poll()}):\n{self.log_tail()}")
-        self.started_in = time.time() - t0
+            status, tail = self.proc.poll(), self.log_tail()
+            if status is not None and retry and not self.started:
+                print(f"    the hub on {self.url} exited at its start (status {status}); starting it again on other ports. "
+                      f"Its log's end:\n{textwrap.indent(tail, '      ')}", flush=True)
+                self.stop()
+                self.port = free_ports()
+                self.url = f"{self.url.split(':')[0]}://127.0.0.1:{self.port}/"
+                self.env["LECTURE3_HUB_PORT"] = str(self.port)
+                return self.start(timeout, retry=False)
+            raise RuntimeError(f"the hub did not answer on {self.url} (exit status {status}):\n{tail}")
+        self.started_in, self.started = time.time() - t0, True
         if self.auth == "native":
             msg = "signed up before a restart"
             if self.admin is None:
@@ -237,9 +256,12 @@ class Hub:
         return left
 
     def log_tail(self, n=40):
+        """The log's last n lines but the proxy's routine ones ([ConfigProxy] 404s and the like flood it when a
+        server is gone), which would hide why the hub stopped; the proxy's errors are kept."""
         if not self.log.closed:
             self.log.flush()
-        return "".join(self.log_path.read_text(errors="replace").splitlines(True)[-n:])
+        lines = self.log_path.read_text(errors="replace").splitlines(True)
+        return "".join([x for x in lines if "ConfigProxy" not in x or re.search(r"error|EADDRINUSE", x, re.I)][-n:])
 
     def approve(self, name):
         """The lecturer approves a sign-up (the link on /hub/authorize toggles a user's approval)."""

@@ -785,9 +785,11 @@ const CLAIMS_06 = [
   // the baseline every accuracy is compared with: always answering the larger class (bees, 83 of 153)
   { key: "majority_valid_acc", text: "いつも bees と答えるだけの 54.2 %", scale: 100, digits: 1 },
   { key: "majority_valid_acc", text: "基準の 54.2 %", scale: 100, digits: 1 },
-  // from scratch: one seed, 112×112 inputs, 20 epochs (measured on the 2-core CI machine; the relations are checked below)
-  { key: "scratch_train_acc", text: "訓練正解率は 86.9 %", scale: 100, tol: 5 },
-  { key: "scratch_valid_acc", text: "検証正解率は 55.6 %", scale: 100, tol: 5 },
+  // from scratch: one seed, 112×112 inputs, 20 epochs. Its accuracies are stated as relations (checked below), not as
+  // numbers: with the same seed, two CI runs ended with training accuracies of 86.9 % and 81.1 % (valid 55.6 % both).
+  // The check "baselines and comparisons" below holds these two relations on the reported values (0.15 and 0.1).
+  { text: "訓練正解率は検証正解率を 15 ポイント以上上回る" },
+  { text: "基準の 54.2 % から 10 ポイント以内" },
   { key: "scratch_size", text: "112×112 に縮小" },
   { key: "scratch_epochs", text: "同じ 20 エポック" },
 ];
@@ -876,7 +878,7 @@ checks["06_transfer_learning.ipynb"] = [
       return Math.abs(r.finetune_mean_acc - r.frozen_mean_acc) <= 0.02 || `fine-tuned ${r.finetune_mean_acc} vs head ${r.frozen_mean_acc}: the markdown says ほとんど変わりません`;
     },
   },
-  claimsCheck(CLAIMS_06, "every number the markdown claims is the reported value (counts exact; accuracies: frozen ± 1.5, fine-tuned ± 2, from scratch ± 5 points)"),
+  claimsCheck(CLAIMS_06, "every number the markdown claims is the reported value (counts exact; accuracies: frozen ± 1.5, fine-tuned ± 2 points; from scratch as relations, above)"),
   percentsCovered(CLAIMS_06),
 ];
 

@@ -7,7 +7,7 @@
 #   3. the views extension (@lecture3/views: drawDigit, confusionView) built from views/ by views/build.sh, and
 #      jupyter lite build: JupyterLab, the kernel, plotly's extension, the views, the notebooks
 #   4. site/saved-files.js and site/isolation.js appended to JupyterLite's service worker; the data the notebooks
-#      read (MNIST) from the mirror or the project's cache, and TF.js's WebAssembly files
+#      read (MNIST; 01's MobileNet and ants/bees photos) from the mirror or the project's cache, and TF.js's WebAssembly files
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -43,12 +43,17 @@ mnist=""
 mirror=${LECTURE3_DATA_MIRROR:-}
 for d in ${mirror//:/ } datasets; do [ -f "$d/mnist/t10k-labels-idx1-ubyte.gz" ] && { mnist=$d/mnist; break; }; done
 [ -n "$mnist" ] || { echo "[site] MNIST のファイルがありません: npm run notebooks -- 02 で datasets/mnist に入れるか、LECTURE3_DATA_MIRROR を設定してください" >&2; exit 1; }
+# 01's MobileNet weights and ants/bees validation photos (with their list val.json), through lib/node's obtain() and
+# unpack (md5-checked; datasets/, then $LECTURE3_DATA_MIRROR's folders; no download): scripts/site-data.ts
+"$esbuild" scripts/site-data.ts --bundle --platform=node --packages=external --log-level=warning --outfile="$build/site-data.js"
+node "$build/site-data.js" "$build/data"
 # site/jupyter_lite_config.json names the extensions (ours and plotly's from .venv), the notebooks and the output
 (cd site && "$root/$venv/jupyter" lite build --lite-dir . 2>&1 | grep -v "^\s*$" | tail -5)
 # cross-origin isolation (threads): JupyterLite's service worker adds COOP/COEP to every response (site/isolation.js)
 grep -q "^async function maybeFromCache\|function maybeFromCache(" "$out/service-worker.js" || { echo "[site] $out/service-worker.js has no maybeFromCache: site/isolation.js needs a look at this JupyterLite version" >&2; exit 1; }
 # and answers the site's files/ URLs with the files a notebook saved in the browser (site/saved-files.js: drawDigit's { file })
 cat site/saved-files.js site/isolation.js >> "$out/service-worker.js"
+mv "$build/data" "$out/data"
 mkdir -p "$out/data/mnist"
 for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
   gunzip -c "$mnist/$f.gz" > "$out/data/mnist/$f"

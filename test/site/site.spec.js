@@ -6,8 +6,8 @@
 "use strict";
 const path = require("path");
 const { test, expect } = require("@playwright/test");
-const { runChecks } = require("../notebooks/checks");
-const { guardOrigin, openNotebook, waitKernelIdle, runNotebook, errorsOf, execute } = require("./page");
+const { reports, runChecks } = require("../notebooks/checks");
+const { guardOrigin, openNotebook, waitKernelIdle, runNotebook, runWithChecks, errorsOf, execute } = require("./page");
 const { SEVEN, drawStrokes } = require("../browser/strokes");
 
 const root = path.resolve(__dirname, "..", "..");
@@ -113,7 +113,6 @@ test("02_mnist_mlp runs to the end in the site, its checks hold, its saved model
 
   // model.save("models/mlp.json") (cell 18) went to IndexedDB: after a reload (a new worker, memory empty) the same
   // weights load into a new Net and evaluate to the same accuracy on the 10,000 test images
-  const { reports } = require("../notebooks/checks");
   const before = reports(doc).evaluate_acc;
   expect(typeof before).toBe("number");
   page.on("dialog", (d) => d.accept()); // "leave the page?" for the notebook's unsaved outputs
@@ -128,5 +127,18 @@ test("02_mnist_mlp runs to the end in the site, its checks hold, its saved model
   ].join("\n"));
   expect(after.error).toBeNull();
   expect(after.out).toContain(`reloaded ${before}\n`);
+  expect(foreign).toEqual([]);
+});
+
+// 01: MobileNet's weights and the 153 ants/bees validation photos from the site's data/ (scripts/site-data.ts), the
+// photos decoded by the same jpeg-js code as the node edition on WebAssembly: the same top-5 and top-1 counts as
+// that edition (measured: TFJS_BACKEND=wasm, mobilenet.top5Rows over lib/dist: 118 and 67; native TensorFlow 117 and
+// 67, as the markdown says; checks.js allows ± 3 off the native backend)
+test("01_imagenet runs to the end in the site, its checks hold, MobileNet's top 5 of the 153 photos as the node edition's on WebAssembly", async ({ page, context }) => {
+  const foreign = await guardOrigin(context);
+  const doc = await runWithChecks(page, "01_imagenet.ipynb", { timeoutMs: 10 * 60 * 1000 });
+  const r = reports(doc);
+  console.log(`[site] 01: top-5 ${r.live_top5_hits}, top-1 ${r.live_top1_hits} of ${r.live_count}`);
+  expect([r.live_count, r.live_top5_hits, r.live_top1_hits]).toEqual([153, 118, 67]);
   expect(foreign).toEqual([]);
 });

@@ -11,7 +11,7 @@ import { Random, globalRandom } from "../random";
 import type { ImageDataset } from "./dataset";
 
 /** Lets the event loop run once: setImmediate where there is one (Node), else a 0 ms timer (a browser). */
-function nextTurn(): Promise<void> {
+export function nextTurn(): Promise<void> {
   const immediate = (globalThis as { setImmediate?: (f: () => void) => void }).setImmediate;
   return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
 }

@@ -533,9 +533,10 @@ const CLAIMS_04 = [
 ];
 const CLAIMS_04_SOLUTION = [
   ...CLAIMS_04,
-  // the markdown says the table is the native backend's, and that on WebAssembly seed 1's gap can move by about a point
-  { key: "ex3_gap_without", text: "13.40 | 11.20 | 2.20", scale: 100, tol: 0.3, otherBackendTol: 1.5 },
-  { key: "ex3_gap_with", text: "11.20 | 2.20 |", scale: 100, tol: 0.3, otherBackendTol: 1.5 },
+  // the markdown says the table is the native backend's, and that on another CPU or backend seed 1's gap can move by
+  // about a point (measured: 12.05 on WebAssembly against the table's 11.20; 13.10 against 13.40 natively on an AMD EPYC)
+  { key: "ex3_gap_without", text: "13.40 | 11.20 | 2.20", scale: 100, tol: 1.5 },
+  { key: "ex3_gap_with", text: "11.20 | 2.20 |", scale: 100, tol: 1.5 },
   { key: "ex4_loss_without", text: "2.2725 | 0.8829", tol: 0.01 },
   { key: "ex4_loss_with", text: "0.8829 | 1.4814", tol: 0.01 },
   { key: "ex5_steps", text: "わずか 40 回です" },
@@ -887,7 +888,7 @@ checks["06_transfer_learning.ipynb"] = [
 const CLAIMS_07 = [
   { key: "params", text: "パラメータ 62,006 個" },
   { key: "test_acc", text: "テスト正解率は 57.4 %", scale: 100, tol: 2 },
-  { key: "epoch_test_acc.1", text: "後は 52.8 %", scale: 100, tol: 2.5 },
+  { key: "epoch_test_acc.1", text: "後は 52.8 %", scale: 100, tol: 4 }, // one run: 52.8 where it was measured, 50.66 natively on an AMD EPYC
   { text: "およそ 54 %", source: "PyTorch's CIFAR-10 tutorial (Training a Classifier)" },
   { text: "でたらめに答えると 10 %", source: "1 of 10 classes" },
 ];
@@ -953,26 +954,27 @@ checks["07_cifar10.ipynb"] = [
 // He init) — the check asks ≥ 100×; after 300 steps the 20-layer plain network stayed at 2.306 (ln 10 = 2.303) while
 // the residual one reached 0.529 (with batch norm: 0.855 vs 0.385).
 const CLAIMS_08 = [
-  // losses after 300 steps are the native backend's (the markdown says so); another backend's arithmetic differs in the
-  // last digits, which 300 steps of SGD with momentum turn into a few hundredths (wasm measured ≤ 0.11 away)
+  // losses after 300 steps are one native run's (the markdown says so); another CPU's or backend's arithmetic differs in
+  // the last digits, which 300 steps of SGD with momentum turn into a few hundredths (wasm measured ≤ 0.11 away; the
+  // native backend on an AMD EPYC 0.073 for residual + BN): ± 0.2 on any machine, the comparisons checked below
   { text: "21.4 %", source: "PyTorch 2.13 (PYTORCH_MLP of 02, lr 0.01)" },
   { key: "net02_ratio", text: "39.6 倍", tol: 2 },
   { key: "act_first.sigmoid", text: "シグモイドで 1.51e-4", tol: 2e-5 },
   { key: "act_first.tanh", text: "tanh で 4.07", tol: 0.1 },
   { key: "act_first.relu", text: "ReLU で 2.02", tol: 0.1 },
   { key: "relu_over_sigmoid", text: "約 1.3 万倍", scale: 1e-4, tol: 0.2 },
-  { key: "act_loss_end.sigmoid", text: "シグモイドが 2.311", tol: 0.05, otherBackendTol: 0.2 },
-  { key: "act_loss_end.tanh", text: "tanh が 0.320", tol: 0.05, otherBackendTol: 0.2 },
-  { key: "act_loss_end.relu", text: "ReLU が 0.415", tol: 0.05, otherBackendTol: 0.2 },
+  { key: "act_loss_end.sigmoid", text: "シグモイドが 2.311", tol: 0.2 },
+  { key: "act_loss_end.tanh", text: "tanh が 0.320", tol: 0.2 },
+  { key: "act_loss_end.relu", text: "ReLU が 0.415", tol: 0.2 },
   { key: "relu_default_first", text: "勾配は 4.40e-4 まで", tol: 5e-5 },
   { key: "skip.plain.params", text: "residual も 125,770 個" },
   { key: "skip.plain_bn.params", text: "どちらも 128,202 個" },
   { key: "skip.plain.first", text: "勾配が 4.73e-8 しかなく", tol: 1e-8 },
-  { key: "skip.plain.loss_end", text: "訓練損失は 2.306 で", tol: 0.05, otherBackendTol: 0.2 },
+  { key: "skip.plain.loss_end", text: "訓練損失は 2.306 で", tol: 0.2 },
   { key: "skip.residual.first", text: "勾配が 0.75 あり", tol: 0.05 },
-  { key: "skip.residual.loss_end", text: "訓練損失は 0.529 まで", tol: 0.05, otherBackendTol: 0.2 },
-  { key: "skip.plain_bn.loss_end", text: "訓練損失は 0.855 まで", tol: 0.05, otherBackendTol: 0.2 },
-  { key: "skip.residual_bn.loss_end", text: "residual + BN が 0.385", tol: 0.05, otherBackendTol: 0.2 },
+  { key: "skip.residual.loss_end", text: "訓練損失は 0.529 まで", tol: 0.2 },
+  { key: "skip.plain_bn.loss_end", text: "訓練損失は 0.855 まで", tol: 0.2 },
+  { key: "skip.residual_bn.loss_end", text: "residual + BN が 0.385", tol: 0.2 },
   // the tanh and ReLU gradients grow toward the input (the direction is checked below): output-side layer 10 → layer 1
   { key: "act_last.tanh", text: "tanh は 0.85 → 4.07", tol: 0.1 },
   { key: "act_last.relu", text: "ReLU は 0.65 → 2.02", tol: 0.1 },

@@ -70,6 +70,9 @@ async function checkLines(page, i, n) {
 }
 
 test("04_mnist_conv.ipynb: a student works through it (training, interrupt, answers, restart)", async ({ page }) => {
+  // two trainings and a restart: beside three other CI jobs the first training alone was seen to take 244 s of the
+  // config's 300 s (a guard against a hung test, not a timing check)
+  test.setTimeout(10 * 60 * 1000);
   copy();
   await lab.openNotebook(page, NB);
   const find = (re) => lab.findCodeCell(NB, re);

@@ -234,8 +234,9 @@ test("02_mnist_mlp's view: the lecture MLP from models/mlp.json predicts in the 
   const ready = await until("02's view with its weights loaded", async () => (await v.count()) === 1 && (await v.getAttribute("data-state")) === "empty", 60000).catch(() => false);
   await check("02's view loaded the 1.24 M weights from models/mlp.json", ready, await v.textContent().catch(() => "no view"));
   if (!ready) return;
+  const canvas = v.locator("canvas.lecture3-draw-canvas");
   const t0 = Date.now();
-  await drawStrokes(page, v.locator("canvas.lecture3-draw-canvas"), SEVEN);
+  await drawStrokes(page, canvas, SEVEN);
   const probs = await until("02's prediction", async () => ((await v.getAttribute("data-state")) === "predicted" ? JSON.parse(await v.getAttribute("data-probs")) : null), 20000, 200);
   console.log(`02's MLP in the page: 「7」 → ${argmax(probs)} (${(100 * Math.max(...probs)).toFixed(1)} %), stroke + prediction ${Date.now() - t0} ms`);
   await v.screenshot({ path: path.join(lab.out, "views-02-draw-7.png") });

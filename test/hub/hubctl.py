@@ -193,15 +193,21 @@ class Hub:
         self.auth, self.args = auth, list(args)
         self.state = Path(state or tempfile.mkdtemp(prefix="lecture3-hub-test-"))
         self.state.chmod(0o711)  # students' servers (their own Unix users, when run as root) pass through it
-        self.port = free_ports()
         self.verify = str(https[0]) if https else True
-        self.url = f"{'https' if https else 'http'}://127.0.0.1:{self.port}/"
-        self.env = {**os.environ, "LECTURE3_HUB_STATE": str(self.state), "LECTURE3_HUB_PORT": str(self.port),
+        self.scheme = "https" if https else "http"
+        self.env = {**os.environ, "LECTURE3_HUB_STATE": str(self.state),
                     "LECTURE3_HUB_AUTH": auth, "LECTURE3_HUB_ADMIN": ADMIN,
                     "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", **(env or {})}
         if https:
             self.env.update(LECTURE3_HUB_SSL_CERT=str(https[0]), LECTURE3_HUB_SSL_KEY=str(https[1]))
+        self.take_ports()
         self.proc, self.admin, self.left, self.seen, self.started = None, None, [], set(), False
+
+    def take_ports(self):
+        """Free ports for the hub (free_ports()): its address (self.port, self.url) and the environment it starts with."""
+        self.port = free_ports()
+        self.url = f"{self.scheme}://127.0.0.1:{self.port}/"
+        self.env["LECTURE3_HUB_PORT"] = str(self.port)
 
     def session(self):
         s = requests.Session()
@@ -233,9 +239,7 @@ class Hub:
                 print(f"    the hub on {self.url} exited at its start (status {status}); starting it again on other ports. "
                       f"Its log's end:\n{textwrap.indent(tail, '      ')}", flush=True)
                 self.stop()
-                self.port = free_ports()
-                self.url = f"{self.url.split(':')[0]}://127.0.0.1:{self.port}/"
-                self.env["LECTURE3_HUB_PORT"] = str(self.port)
+                self.take_ports()
                 return self.start(timeout, retry=False)
             raise RuntimeError(f"the hub did not answer on {self.url} (exit status {status}):\n{tail}")
         self.started_in, self.started = time.time() - t0, True

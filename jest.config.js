@@ -15,6 +15,7 @@ const project = {
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: false }] },
   // every test runs with the Node platform, as notebooks do (lib/index.ts installs it)
   setupFiles: ["<rootDir>/test/setup-platform.ts"],
+  setupFilesAfterEnv: ["<rootDir>/test/end-wasm-threads.ts"], // ends the file's WebAssembly threads (see there)
 };
 
 module.exports = {

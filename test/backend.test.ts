@@ -1,5 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { describeBackend, useBackend } from "../lib/node/backend";
+import { registerThreadedWasm } from "../lib/node/wasm-threads";
+import { endWasmThreads } from "./end-wasm-threads";
 
 describe("useBackend", () => {
   test("loads the native TensorFlow backend and reports its versions", async () => {
@@ -21,6 +23,19 @@ describe("useBackend", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`device: CPU \\(WebAssembly, ${Math.min(8, require("os").availableParallelism())} threads\\)`));
     expect(r.stdout).toContain("outputs 21632 all 9: true"); // 8·26·26·4 windows of nine ones
+  });
+  test("wasm in jest: the per-file teardown (test/end-wasm-threads.ts) ends the threads the file's backend started", async () => {
+    const was = tf.getBackend();
+    registerThreadedWasm(); // as useBackend("wasm") does (useBackend keeps its first choice: the native one here)
+    expect(await tf.setBackend("wasm")).toBe(true);
+    tf.matMul(tf.ones([64, 64]), tf.ones([64, 64])).dataSync();
+    const threads = () => require("fs").readdirSync("/proc/self/task").length; // this process's threads (Linux)
+    const started = threads();
+    expect(await endWasmThreads()).toBe(8); // the threaded build pre-starts 8 workers (lib/node/wasm-threads.ts); all ended
+    expect(threads()).toBeLessThanOrEqual(started - 8);
+    expect(tf.findBackendFactory("wasm")).toBeNull(); // the backend was removed with its threads
+    expect(await endWasmThreads()).toBe(0); // nothing left to end
+    await tf.setBackend(was);
   });
   test("rejects an unknown backend name with what to use instead", async () => {
     await expect(useBackend("gpu-please", { print: false })).rejects.toThrow(/auto, tensorflow, wasm or cpu/);

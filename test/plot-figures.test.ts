@@ -85,6 +85,8 @@ describe("figure builders", () => {
     expect(grid.data).toHaveLength(32);
     expect(grid.data.every((t) => t.showscale === false)).toBe(true);
     expect(grid.layout.xaxis32).toBeDefined();
+    // values keep 4 significant digits (a feature map's float32s written in full made 04's notebook 0.4 MB bigger)
+    expect(plot.heatmap([[0.37103444337844850, -1234.5678, 7]]).data[0].z).toEqual([[0.371, -1235, 7]]);
   });
 
   test("confusionMatrix counts [true][pred] and mostConfused finds the worst pair", () => {

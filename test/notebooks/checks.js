@@ -1116,6 +1116,14 @@ common.push({
     const bytes = Buffer.byteLength(JSON.stringify(doc, null, 1));
     return bytes < 2e6 || `${(bytes / 1e6).toFixed(2)} MB`;
   },
+  // the site: the notebook as JupyterLab holds it, less the PNG snapshot its plotly renderer adds to each figure it
+  // draws (JupyterLab's, not the library's output; about 60 kB a figure, 0.47 MB in 04 with its answers)
+  site: ({ doc }) => {
+    const copy = JSON.parse(JSON.stringify(doc));
+    for (const o of outputs(copy)) if (o.data && o.data["application/vnd.plotly.v1+json"]) delete o.data["image/png"];
+    const bytes = Buffer.byteLength(JSON.stringify(copy, null, 1));
+    return bytes < 2e6 || `${(bytes / 1e6).toFixed(2)} MB without the plotly renderer's PNG snapshots`;
+  },
 });
 /** One drawDigit view reading its weights from `file` (a function of the doc), offering the first test image of each digit, conv1's `filters` filters. */
 function drawDigitCheck(file, filters) {

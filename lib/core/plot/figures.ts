@@ -211,11 +211,14 @@ export interface HeatmapOptions {
   yTitle?: string;
 }
 
+/** 4 significant digits: more than a colour shows (a float32 written in full takes 19 characters in the notebook). */
+const short = (v: number) => (Number.isInteger(v) ? v : Number(v.toPrecision(4)));
+
 function heatTrace(z: number[][], colorscale?: string): Trace {
   let [lo, hi] = [Infinity, -Infinity];
   for (const row of z) for (const v of row) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
   const signed = lo < 0 && hi > 0 && colorscale === undefined;
-  return { type: "heatmap", z, colorscale: colorscale ?? (signed ? "RdBu" : "Viridis"), zmid: signed ? 0 : undefined };
+  return { type: "heatmap", z: z.map((row) => row.map(short)), colorscale: colorscale ?? (signed ? "RdBu" : "Viridis"), zmid: signed ? 0 : undefined };
 }
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(2));

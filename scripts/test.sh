@@ -4,7 +4,7 @@
 #   2. jest unit tests of lib/
 #   3. the tslab kernel through jupyter_client: protocol errors, interrupts, Japanese diagnostics (test/kernel/protocol.py)
 #   4. every notebook executed with nbconvert under tslab, outputs checked (scripts/run-notebooks.js, two at a time);
-#      02 and the students' 04 a second time with TFJS_BACKEND=wasm (artifacts/notebooks-wasm/); then the document
+#      02 a second time with TFJS_BACKEND=wasm (artifacts/notebooks-wasm/; 04 on WebAssembly is step 8's); then the document
 #      checks (test/docs/check-docs.js: docs/failures.md, the glossary's spellings)
 #   5. a real browser: every notebook in JupyterLab in Debian's chromium, @playwright/test's runner (playwright.config.js,
 #      test/browser/), when chromium is installed
@@ -15,9 +15,10 @@
 #      its log-in (sign-up + approval, lock-out, tokens), HTTPS, idle culling, LTI 1.3 and OIDC configurations;
 #      ten students at once run 02 (load: every run ends with its accuracy and passes 02's checks, the hub's API
 #      answers within a second)
-#   8. the static site (npm run site, JupyterLite) served by a plain static server, 02 run in chromium in it, its outputs
-#      checked, Kernel > Interrupt, a saved model after a reload, no request leaving the origin (test/site/)
-# Steps 5 to 8 but the load test run as six jobs, at most four at a time (LECTURE3_TEST_JOBS), the load test alone last.
+#   8. the static site (npm run site, JupyterLite) served by a plain static server, 01, 02 and the students' 04 with the
+#      solutions' answers run in chromium in it, their outputs checked, Kernel > Interrupt, a saved model after a reload,
+#      no request leaving the origin (test/site/)
+# Steps 5 to 8 but the load test run as six jobs, at most five at a time (LECTURE3_TEST_JOBS), the load test alone last.
 # Ends with one line "N passed, M failed" and a non-zero exit status when anything failed.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -87,10 +88,11 @@ node test/docs/check-docs.js 2>&1 | tee artifacts/docs.log
 suite docs artifacts/docs.log
 timed "4. notebooks"
 
-# Steps 5 to 8, all but the load test, are six independent jobs run by a small scheduler, at most four at a time, each
-# started as soon as a place is free, in this order: nbgrader across the hub's accounts (the longest: its correct
-# submission's exercise trainings take ~300 s), the browser, step 6's nbgrader, the hub's log-in test, then the hub
-# test and the site. The first two phases they ran in before (5 ∥ 6, then 7's first parts ∥ 8) left a core idle
+# Steps 5 to 8, all but the load test, are six independent jobs run by a small scheduler, at most five at a time, each
+# started as soon as a place is free, in this order: nbgrader across the hub's accounts (its correct submission's
+# exercise trainings take ~300 s), the browser, step 6's nbgrader, the site (the students' 04 with answers trains on
+# WebAssembly for ~20 min), the hub's log-in test, then the hub test when a place is free (the log-in test's, first:
+# both mostly wait on their servers and cost little CPU). The first two phases they ran in before (5 ∥ 6, then 7's first parts ∥ 8) left a core idle
 # for minutes (the browser waits on its kernel, the hub tests on their servers), and nbgrader across accounts waited
 # for step 6; it now takes the CNN step 4 trained as step 6 does (test/hub/nbgrader_test.py). They share no files or
 # ports: each hub test starts its own hub on free ports with its own state folder and accounts of its own names, the
@@ -98,7 +100,7 @@ timed "4. notebooks"
 # site/_output. Their logs are shown afterwards, one after another in the steps' order, each with its own wall and
 # CPU time. The hub's load test's timed part runs after them, alone (it asserts that the hub's API answers within a
 # second); its hub and servers start beside the last of them.
-JOBS=${LECTURE3_TEST_JOBS:-4}
+JOBS=${LECTURE3_TEST_JOBS:-5}
 job() { # job <log> <command...>: runs it in the background, output into <log>; when it ends, <log>.time holds
   # "<start s> <wall s> <CPU s>" (start: seconds since these jobs began; CPU: user + system of what it ran and waited for)
   local log=$1; shift
@@ -113,8 +115,9 @@ running() { # how many of the given logs have no .time yet
 have_chromium() { command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; }
 queue=(artifacts/nbgrader-hub.log)
 have_chromium && queue+=(artifacts/browser.log)
-queue+=(artifacts/nbgrader.log artifacts/hub-login.log artifacts/hub.log)
+queue+=(artifacts/nbgrader.log)
 have_chromium && queue+=(artifacts/site.log)
+queue+=(artifacts/hub-login.log artifacts/hub.log)
 declare -A run_of=(
   [artifacts/nbgrader-hub.log]="python test/hub/nbgrader_test.py"
   [artifacts/browser.log]="playwright test"
@@ -170,7 +173,7 @@ timed "7. hub load (its timed part alone)"
 
 if have_chromium; then
   show site artifacts/site.log "
-=== 8. the static site (JupyterLite, scripts/site.sh) in chromium: 02 run in the browser (test/site/; ran among the jobs above)"
+=== 8. the static site (JupyterLite, scripts/site.sh) in chromium: 01, 02 and the students' 04 with answers run in the browser (test/site/; ran among the jobs above)"
 else
   echo; echo "=== 8. the static site: SKIPPED: chromium is not installed (Debian: apt-get install chromium); .ci/run installs it, so CI always runs this."
 fi

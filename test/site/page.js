@@ -40,9 +40,13 @@ async function waitKernelIdle(page, name = null) {
   await page.waitForFunction(ready, name, { timeout: 120000 });
 }
 
-/** Opens a notebook of the site, runs all its cells (Run > Run All Cells) and returns the notebook as JupyterLab has it. */
-async function runNotebook(page, name, timeoutMs) {
+/**
+ * Opens a notebook of the site, runs all its cells (Run > Run All Cells) and returns the notebook as JupyterLab has it.
+ * `prepare(page)`, if given, runs between opening and running (e.g. writing answers into cells).
+ */
+async function runNotebook(page, name, timeoutMs, prepare = null) {
   await openNotebook(page, name);
+  if (prepare) await prepare(page);
   await page.evaluate(() => window.jupyterapp.commands.execute("notebook:run-all-cells"));
   // done: every code cell has run (or one failed, which stops the rest) and the kernel is idle
   await page.waitForFunction(() => {
@@ -74,18 +78,19 @@ async function execute(page, code) {
 const errorsOf = (doc) => outputs(doc).filter((o) => o.output_type === "error").map((o) => `${o.ename}: ${o.evalue}`);
 
 /**
- * Runs all cells of the site's notebook `name` (runNotebook), saves what it computed as artifacts/site/<artifact>
+ * Runs all cells of the site's notebook `name` (runNotebook; `prepare` as there), saves what it computed as artifacts/site/<artifact>
  * (and a screenshot beside it), and expects no error and the tslab edition's checks of `checks` (edition "site") to
  * hold for it. Returns the notebook as the browser computed it.
  */
-async function runWithChecks(page, name, { checks = name, artifact = name, timeoutMs = 30 * 60 * 1000 } = {}) {
+async function runWithChecks(page, name, { checks = name, artifact = name, timeoutMs = 30 * 60 * 1000, prepare = null } = {}) {
   const { expect } = require("@playwright/test"); // here, not at the top: the browser bench requires this file outside playwright's runner
   const root = path.resolve(__dirname, "..", "..");
   const t0 = Date.now();
-  const doc = await runNotebook(page, name, timeoutMs);
+  const doc = await runNotebook(page, name, timeoutMs, prepare);
   console.log(`[site] ${name}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   fs.writeFileSync(path.join(root, "artifacts", "site", artifact), JSON.stringify(doc));
   expect(errorsOf(doc)).toEqual([]);
+  await expectJapaneseGlyphs(page);
   const drawn = await page.locator(".js-plotly-plot").count();
   const failed = runChecks({ doc, edition: "site", backend: "wasm", drawn }, checks).filter((c) => !c.ok);
   expect(failed).toEqual([]);
@@ -93,4 +98,17 @@ async function runWithChecks(page, name, { checks = name, artifact = name, timeo
   return doc;
 }
 
-module.exports = { site, guardOrigin, openNotebook, waitKernelIdle, runNotebook, runWithChecks, errorsOf, execute };
+/**
+ * Japanese text in the open notebook is drawn with real glyphs (test/browser/lab.js's probe: two characters of its
+ * first Japanese heading or paragraph, and of its first figure text with Japanese in it, if any, drawn in their
+ * element's font differ from each other and from an empty box).
+ */
+async function expectJapaneseGlyphs(page) {
+  const { expect } = require("@playwright/test");
+  const { japaneseGlyphs } = require("../browser/lab");
+  const g = await japaneseGlyphs(page);
+  expect(g.markdown.ok && (g.figure.ok || g.figure.text === null), JSON.stringify(g)).toBe(true);
+  return g;
+}
+
+module.exports = { site, guardOrigin, openNotebook, waitKernelIdle, runNotebook, runWithChecks, errorsOf, execute, expectJapaneseGlyphs };

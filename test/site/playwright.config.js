@@ -4,14 +4,14 @@
 // /usr/bin/chromium) is launched.
 //   npx playwright test -c test/site             all of it
 //   npx playwright test -c test/site --headed    with a window
-//   LECTURE3_SITE_SLOW=1 npx playwright test -c test/site solutions-04    04 with its answers (about 20 min)
+//   npx playwright test -c test/site answers-04       only the students' 04 with the solutions' answers (about 20 min)
 //   LECTURE3_SITE_SLOW=1 npx playwright test -c test/site notebooks       05 (notebooks.slow.js; 3-8 min under load)
 "use strict";
 const { defineConfig } = require("@playwright/test");
 
 module.exports = defineConfig({
   testDir: ".",
-  // *.slow.js (solutions/04 in the site: 19 min on 2 cores; 05: 3-8 min) only with LECTURE3_SITE_SLOW=1: a tier of its own
+  // *.slow.js (05: 3-8 min on 2 cores; 08: about 10 min) only with LECTURE3_SITE_SLOW=1: a tier of its own
   testMatch: process.env.LECTURE3_SITE_SLOW === "1" ? ["*.spec.js", "*.slow.js"] : "*.spec.js",
   outputDir: "../../artifacts/site/results", // failure screenshots
   globalSetup: require.resolve("./server.js"),

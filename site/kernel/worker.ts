@@ -49,8 +49,8 @@ function __import(name: string): unknown {
 // ---- the type check (typecheck.ts): the type bundle is fetched from this worker's own folder when the worker
 // starts, then one check of the imports parses and binds its files (seconds, once). A cell waits for that (at most
 // TYPES_WAIT_MS); without the bundle (not there, not loaded in time) or when the check itself throws, the cell runs
-// unchecked, as before. A cell with a type error does not run (as in tslab). What it cost is kept in
-// globalThis.__lecture3_typecheck (a cell can read it; test/site/site.spec.js prints it).
+// unchecked, as before, and so do the later ones (checkOff). A cell with a type error does not run (as in tslab).
+// What it cost is kept in globalThis.__lecture3_typecheck (a cell can read it; test/site/site.spec.js prints it).
 interface TypeCheckState { state: "loading" | "ready" | "failed"; error?: string; bytes?: number; loadMs?: number; warmMs?: number; ms: number[] }
 const typecheck: TypeCheckState = (self.__lecture3_typecheck = { state: "loading", ms: [] });
 const TYPES_WAIT_MS = 60000;
@@ -70,25 +70,32 @@ function loadTypes(): void {
     typecheck.loadMs = Math.round(performance.now() - t0);
     c.check('import "lecture3";\nimport "@tensorflow/tfjs";'); // parse and bind the lib and package files once
     typecheck.warmMs = Math.round(performance.now() - t0) - typecheck.loadMs;
-    checker = c;
-    typecheck.state = "ready";
-  })().catch((e) => {
-    typecheck.state = "failed";
-    typecheck.error = String(e);
-    devConsole.warn(`[lecture3] 型チェックなしで実行します: ${e}`);
-  });
+    if (typecheck.state === "loading") {
+      checker = c;
+      typecheck.state = "ready";
+    }
+  })().catch((e) => void checkOff(String(e)));
+}
+
+// Once a cell has run unchecked, the checker's prelude lacks its declarations: later cells would get false "not
+// defined" errors, so the check stays off for the rest of this kernel (until Kernel > Restart).
+function checkOff(why: string): null {
+  checker = null;
+  if (typecheck.state !== "failed") devConsole.warn(`[lecture3] 型チェックなしで実行します: ${why}`);
+  typecheck.state = "failed";
+  typecheck.error ??= why;
+  return null;
 }
 
 async function typeCheck(code: string): Promise<CellCheck | null> {
   if (!checker && typecheck.state === "loading") await Promise.race([typesReady, new Promise((r) => setTimeout(r, TYPES_WAIT_MS))]);
-  if (!checker) return null;
+  if (!checker) return checkOff(typecheck.error ?? `the type bundle was not loaded within ${TYPES_WAIT_MS / 1000} s`);
   try {
     const check = checker.check(code);
     typecheck.ms.push(check.ms);
     return check;
   } catch (e) {
-    devConsole.warn(`[lecture3] 型チェックに失敗しました (このセルは型チェックなしで実行します): ${e instanceof Error ? e.stack : e}`);
-    return null;
+    return checkOff(`the check threw: ${e instanceof Error ? e.stack : e}`);
   }
 }
 
@@ -149,11 +156,7 @@ async function execute(code: string) {
       try {
         check.commit();
       } catch (e) {
-        // without this cell's declarations the next cells' checks would be wrong: no more checks in this kernel
-        checker = null;
-        typecheck.state = "failed";
-        typecheck.error = String(e);
-        devConsole.warn(`[lecture3] 型チェックを止めます (宣言の更新に失敗しました): ${e instanceof Error ? e.stack : e}`);
+        checkOff(`the prelude's update threw: ${e instanceof Error ? e.stack : e}`); // the next checks would be wrong
       }
     }
   }

@@ -97,6 +97,18 @@ test("Kernel > Interrupt stops 02's training at a mini-batch, and the kernel sta
   expect(foreign).toEqual([]);
 });
 
+// without the type bundle (here: the site answers 404 for it) the kernel runs cells unchecked, as before the check
+test("without its type bundle the kernel runs cells unchecked", async ({ page, context }) => {
+  const foreign = await guardOrigin(context);
+  // the context's route (the last registered wins over guardOrigin's): it also sees the worker's and the service worker's requests
+  await context.route("**/cell-types.json", (route) => route.fulfill({ status: 404, body: "" }));
+  await openNotebook(page, "02_mnist_mlp.ipynb");
+  expect(await execute(page, 'const y: number = "a" as any as number;\nconst z: number = "b";\nconsole.log("ran", z);')).toEqual({ out: "ran b\n", error: null });
+  const tc = JSON.parse((await execute(page, "console.log(JSON.stringify((globalThis as any).__lecture3_typecheck))")).out);
+  expect(tc).toMatchObject({ state: "failed", error: expect.stringMatching(/HTTP 404/), ms: [] });
+  expect(foreign).toEqual([]);
+});
+
 test("02_mnist_mlp runs to the end in the site, its checks hold, its saved model loads after a reload, nothing leaves the origin", async ({ page, context }) => {
   const foreign = await guardOrigin(context);
   const t0 = Date.now();

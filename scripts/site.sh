@@ -3,7 +3,8 @@
 # static server (python3 -m http.server -d site/_output) and open it: the notebooks run in the browser.
 #   1. .venv gets jupyterlite-core (requirements-site.txt; once)
 #   2. esbuild bundles the TypeScript kernel: site/kernel/extension.js (the JupyterLite extension) and
-#      site/kernel/worker.ts (the Web Worker: typescript + TensorFlow.js + lecture3's browser face)
+#      site/kernel/worker.ts (the Web Worker: typescript + TensorFlow.js + lecture3's browser face); the worker's
+#      type bundle cell-types.json (scripts/site-types.ts: the .d.ts files and messages a cell's type check reads)
 #   3. the views extension (@lecture3/views: drawDigit, confusionView) built from views/ by views/build.sh, and
 #      jupyter lite build: JupyterLab, the kernel, plotly's extension, the views, the notebooks
 #   4. site/saved-files.js and site/isolation.js appended to JupyterLite's service worker; the data the notebooks
@@ -34,6 +35,10 @@ shims=site/kernel/shims
   --external:worker_threads --external:util --external:buffer --external:node-fetch --external:string_decoder \
   --outfile="$ext/static/kernel-worker.js"
 cp node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm "$ext/static/"
+# the type check of each cell (site/kernel/typecheck.ts): ES2022's lib files, the .d.ts of lecture3's browser face
+# and of TF.js, TypeScript's Japanese messages, in one JSON file beside the worker (scripts/site-types.ts; ~1.2 MB)
+"$esbuild" scripts/site-types.ts --bundle --platform=node --packages=external --log-level=warning --outfile="$build/site-types.js"
+node "$build/site-types.js" "$ext/static/cell-types.json"
 cp notebooks/0[0-9]_*.ipynb "$build/content/"
 # the lecture's views (drawDigit, confusionView): the same extension as JupyterLab's (setup.sh step 7), built here
 # from views/ so that the site always carries the views of this checkout (about 1 s)

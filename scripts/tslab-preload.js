@@ -32,35 +32,10 @@ const KEEP_CELLS = 500;
 const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [tslabDir] }));
 if (process.env.LECTURE3_TS_LOCALE !== "en") ts.validateLocaleAndSetLanguage("ja", ts.sys);
 
-/** A Japanese line in front of the diagnostics beginners meet most, or null. */
-function explain(d, src) {
-  const name = (d.messageText.match(/'([^']+)'/) || [])[1] || "";
-  switch (d.code) {
-    case 2304: // Cannot find name 'x'.
-    case 2552: // Cannot find name 'x'. Did you mean 'y'?
-    {
-      const ex = name.match(/^ex(\d+)$/);
-      if (ex && /\bcheck\.ex\d+\s*\(/.test(src)) {
-        return `未解答: 演習${ex[1]} の答え ${name} がまだありません。上の解答セル (▼ 解答欄) を実行してから、このセルをもう一度実行してください`;
-      }
-      return `「${name}」はまだ定義されていません。つづりを確かめ、それを定義するセルを上から順に実行してください`;
-    }
-    case 2339: // Property 'x' does not exist on type 'T'.
-    case 2551: // Property 'x' does not exist on type 'T'. Did you mean 'y'?
-      return `「${name}」というプロパティはありません。つづりを確かめてください`;
-    case 2322: // Type 'A' is not assignable to type 'B'.
-    case 2345: // Argument of type 'A' is not assignable to parameter of type 'B'.
-      return "型が合いません: 書いた値の型 (前) と、そこで求められている型 (後) を見比べてください" +
-        (/\[number, number\]/.test(d.messageText) ? "。[16, 32] のような配列リテラルは number[] と推論されます: 変数に型を書くか as [number, number] を付けてください" : "");
-    case 2554: // Expected n arguments, but got m.
-      return "関数に渡した引数の数が違います";
-    case 1005: // 'x' expected.
-    case 1128: // Declaration or statement expected.
-      return "書き方 (括弧や記号) が途中で終わっています。直前の行の括弧の対応を確かめてください";
-    default:
-      return null;
-  }
-}
+// explain() (a Japanese line in front of the commonest diagnostics) and localize() (that line for each diagnostic; a
+// check cell run before its answer cell says only that): scripts/ts-diagnostics-ja.js, the same module as the site's
+// kernel (site/kernel/typecheck.ts)
+const { localize } = require("./ts-diagnostics-ja.js");
 
 // ---- 7. shorthand properties ---------------------------------------------------------------------------------
 // tslab turns a name declared in an earlier cell into `exports.name`, but not in a shorthand property: after
@@ -126,13 +101,7 @@ executorModule.createExecutor = function (rootDir, convs, out) {
     lastVar = r.lastExpressionVar || null;
     if (r.diagnostics) for (const d of r.diagnostics) if (!d.fileName) (d.start = back(d.start)), (d.end = back(d.end));
     if (r.diagnostics && r.diagnostics.length > 0) {
-      // a check cell run before its answer cell: that is the only thing to say
-      const missing = r.diagnostics.find((d) => (d.code === 2304 || d.code === 2552) && /^ex\d+$/.test((String(d.messageText).match(/'([^']+)'/) || [])[1] || ""));
-      if (missing && /\bcheck\.ex\d+\s*\(/.test(src)) r.diagnostics = [missing];
-      for (const d of r.diagnostics) {
-        const ja = typeof d.messageText === "string" ? explain(d, src) : null;
-        if (ja) d.messageText = `${ja}\n    (${d.messageText})`;
-      }
+      localize(r.diagnostics, src); // a check cell run before its answer cell keeps only that; the Japanese lines
       if (state.current) {
         const d = r.diagnostics[0];
         state.current.error = `${d.start.line + 1}:${d.start.character + 1} - ${firstLine(d.messageText)}`;

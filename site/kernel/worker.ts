@@ -1,15 +1,18 @@
-// The TypeScript kernel's Web Worker: it transpiles each cell (transform.ts) and runs it; console output, the
-// library's displays and errors go to the page as Jupyter messages (plugin.js turns them into the protocol's).
+// The TypeScript kernel's Web Worker: it type-checks each cell as tslab does (typecheck.ts, with the type bundle
+// cell-types.json that npm run site writes beside this file), transpiles it (transform.ts) and runs it; console
+// output, the library's displays and errors go to the page as Jupyter messages (plugin.js turns them into the protocol's).
 // Imports of "lecture3" and "@tensorflow/tfjs" resolve to the copies bundled into this file: nothing is fetched.
 import ts from "typescript";
 import * as tf from "@tensorflow/tfjs";
 import * as lecture3 from "./lecture3-entry";
 import { transformCell, CellSyntaxError } from "./transform";
+import { CellChecker, setJapanese, typeErrorReply, type CellCheck, type TypeBundle } from "./typecheck";
 import { inspect } from "./inspect";
 import { hasFile, loadFiles, readFile, writeFile } from "../../lib/browser/storage";
 
-declare const self: DedicatedWorkerGlobalScope & { __lecture3: unknown };
+declare const self: DedicatedWorkerGlobalScope & { __lecture3: unknown; __lecture3_typecheck: TypeCheckState };
 const post = (msg: unknown) => self.postMessage(msg);
+const devConsole = { warn: console.warn.bind(console) }; // the browser's console (console.* below go to the cell)
 // "fs" in a notebook (04 keeps its training history beside its saved model): the synchronous calls notebooks use,
 // on the browser's files (lib/browser/storage.ts: memory + IndexedDB); any other fails with a Japanese message
 const fsCalls: Record<string, unknown> = {
@@ -43,6 +46,59 @@ function __import(name: string): unknown {
   return m;
 }
 
+// ---- the type check (typecheck.ts): the type bundle is fetched from this worker's own folder when the worker
+// starts, then one check of the imports parses and binds its files (seconds, once). A cell waits for that (at most
+// TYPES_WAIT_MS); without the bundle (not there, not loaded in time) or when the check itself throws, the cell runs
+// unchecked, as before, and so do the later ones (checkOff). A cell with a type error does not run (as in tslab).
+// What it cost is kept in globalThis.__lecture3_typecheck (a cell can read it; test/site/site.spec.js prints it).
+interface TypeCheckState { state: "loading" | "ready" | "failed"; error?: string; bytes?: number; loadMs?: number; warmMs?: number; ms: number[] }
+const typecheck: TypeCheckState = (self.__lecture3_typecheck = { state: "loading", ms: [] });
+const TYPES_WAIT_MS = 60000;
+let checker: CellChecker | null = null;
+let typesReady: Promise<void> = Promise.resolve();
+function loadTypes(): void {
+  const t0 = performance.now();
+  typesReady = (async () => {
+    const res = await fetch(new URL("cell-types.json", self.location.href).href);
+    if (!res.ok) throw new Error(`cell-types.json: HTTP ${res.status}`);
+    const bytes = await res.arrayBuffer();
+    typecheck.bytes = bytes.byteLength;
+    const bundle = JSON.parse(new TextDecoder().decode(bytes)) as TypeBundle;
+    if (bundle.typescript !== ts.version) throw new Error(`cell-types.json is TypeScript ${bundle.typescript}'s, the worker has ${ts.version}`);
+    if (bundle.ja) setJapanese(ts, bundle.ja);
+    const c = new CellChecker(ts, bundle);
+    typecheck.loadMs = Math.round(performance.now() - t0);
+    c.check('import "lecture3";\nimport "@tensorflow/tfjs";'); // parse and bind the lib and package files once
+    typecheck.warmMs = Math.round(performance.now() - t0) - typecheck.loadMs;
+    if (typecheck.state === "loading") {
+      checker = c;
+      typecheck.state = "ready";
+    }
+  })().catch((e) => void checkOff(String(e)));
+}
+
+// Once a cell has run unchecked, the checker's prelude lacks its declarations: later cells would get false "not
+// defined" errors, so the check stays off for the rest of this kernel (until Kernel > Restart).
+function checkOff(why: string): null {
+  checker = null;
+  if (typecheck.state !== "failed") devConsole.warn(`[lecture3] 型チェックなしで実行します: ${why}`);
+  typecheck.state = "failed";
+  typecheck.error ??= why;
+  return null;
+}
+
+async function typeCheck(code: string): Promise<CellCheck | null> {
+  if (!checker && typecheck.state === "loading") await Promise.race([typesReady, new Promise((r) => setTimeout(r, TYPES_WAIT_MS))]);
+  if (!checker) return checkOff(typecheck.error ?? `the type bundle was not loaded within ${TYPES_WAIT_MS / 1000} s`);
+  try {
+    const check = checker.check(code);
+    typecheck.ms.push(check.ms);
+    return check;
+  } catch (e) {
+    return checkOff(`the check threw: ${e instanceof Error ? e.stack : e}`);
+  }
+}
+
 const write = (name: "stdout" | "stderr") => (...args: unknown[]) =>
   post({ type: "stream", bundle: { name, text: args.map((a) => inspect(a)).join(" ") + "\n" } });
 console.log = console.info = console.debug = write("stdout");
@@ -65,10 +121,21 @@ async function execute(code: string) {
   const record: lecture3.KernelRecord["cells"][number] = { n: executionCount, code, ok: null };
   kernelState.cells.push(record);
   kernelState.current = record;
+  let check: CellCheck | null = null;
+  let ran = false;
   try {
+    check = await typeCheck(code);
+    if (check && check.diagnostics.length > 0) {
+      const bundle = typeErrorReply(check.diagnostics);
+      record.ok = false;
+      record.error = bundle.evalue; // as the tslab edition records it: "2:19 - ..."
+      post({ type: "execute_error", bundle });
+      return { status: "error", execution_count: executionCount, ...bundle };
+    }
     const { body, names } = transformCell(ts, code);
     for (const n of names) if (!(n in scope)) scope[n] = undefined;
     const fn = new AsyncFunction("__scope", "__import", body);
+    ran = true;
     const value = await fn(scope, __import);
     record.ok = true;
     if (value !== undefined) post({ type: "execute_result", bundle: { execution_count: executionCount, data: { "text/plain": inspect(value) }, metadata: {} } });
@@ -83,6 +150,15 @@ async function execute(code: string) {
     return { status: "error", execution_count: executionCount, ...bundle };
   } finally {
     kernelState.current = null;
+    // the cell ran (to its end or not): its declarations are known to the next cells' check, as its names stay in
+    // the scope (tslab forgets those of a cell that threw; typecheck.ts)
+    if (ran && check) {
+      try {
+        check.commit();
+      } catch (e) {
+        checkOff(`the prelude's update threw: ${e instanceof Error ? e.stack : e}`); // the next checks would be wrong
+      }
+    }
   }
 }
 
@@ -91,6 +167,7 @@ self.onmessage = (ev: MessageEvent) => {
   const msg = ev.data;
   if (msg.type === "init") {
     lecture3.installBrowserPlatform({ post, baseUrl: msg.baseUrl, kernel: kernelState });
+    loadTypes();
     loadFiles().catch((e) => write("stderr")(`ブラウザの保存領域 (IndexedDB) が開けません: ${e}`)).then(() => post({ type: "ready" }));
   } else if (msg.type === "interrupt") {
     kernelState.interrupts++; // the running loop sees it at its next mini-batch (lib/core/data/loader.ts)

@@ -75,6 +75,22 @@ async function execute(page, code) {
   }, code);
 }
 
+/** Runs `code` in the open notebook's kernel: what it printed, its error message's content ({ ename, evalue, traceback }) or null, and the reply's status. */
+async function executeReply(page, code) {
+  return page.evaluate(async (code) => {
+    const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+    const future = kernel.requestExecute({ code });
+    let out = "";
+    let error = null;
+    future.onIOPub = (msg) => {
+      if (msg.header.msg_type === "stream") out += msg.content.text;
+      if (msg.header.msg_type === "error") error = { ename: msg.content.ename, evalue: msg.content.evalue, traceback: msg.content.traceback };
+    };
+    const reply = await future.done;
+    return { out, error, status: reply.content.status };
+  }, code);
+}
+
 const errorsOf = (doc) => outputs(doc).filter((o) => o.output_type === "error").map((o) => `${o.ename}: ${o.evalue}`);
 
 /**
@@ -111,4 +127,4 @@ async function expectJapaneseGlyphs(page) {
   return g;
 }
 
-module.exports = { site, guardOrigin, openNotebook, waitKernelIdle, runNotebook, runWithChecks, errorsOf, execute, expectJapaneseGlyphs };
+module.exports = { site, guardOrigin, openNotebook, waitKernelIdle, runNotebook, runWithChecks, errorsOf, execute, executeReply, expectJapaneseGlyphs };

@@ -7,7 +7,7 @@
 const path = require("path");
 const { test, expect } = require("@playwright/test");
 const { reports, runChecks } = require("../notebooks/checks");
-const { guardOrigin, openNotebook, waitKernelIdle, runNotebook, runWithChecks, errorsOf, execute, expectJapaneseGlyphs } = require("./page");
+const { guardOrigin, openNotebook, waitKernelIdle, runNotebook, runWithChecks, errorsOf, execute, executeReply, expectJapaneseGlyphs } = require("./page");
 const { SEVEN, drawStrokes } = require("../browser/strokes");
 
 const root = path.resolve(__dirname, "..", "..");
@@ -78,6 +78,34 @@ test("Kernel > Interrupt stops 02's training at a mini-batch, and the kernel sta
   expect(curve.filter((o) => o.output_type === "error")).toEqual([]);
   expect(curve.some((o) => o.data && o.data["application/vnd.plotly.v1+json"])).toBe(true);
   await page.screenshot({ path: path.join(root, "artifacts", "site", "02_interrupted.png"), fullPage: false });
+
+  // type errors, as the tslab edition reports them (site/kernel/typecheck.ts): the cell does not run (its first
+  // line printed nothing), ename TypeScriptError, evalue "line:col - " and the Japanese line in front of TypeScript's
+  // Japanese message, which the traceback holds too; then the kernel goes on (and the failed cell's y is no duplicate)
+  const wrongType = await executeReply(page, 'console.log("ran");\nconst y: number = "a";');
+  expect(wrongType).toEqual({ out: "", status: "error", error: {
+    ename: "TypeScriptError",
+    evalue: "2:7 - 型が合いません: 書いた値の型 (前) と、そこで求められている型 (後) を見比べてください",
+    traceback: ["2:7 - 型が合いません: 書いた値の型 (前) と、そこで求められている型 (後) を見比べてください", "    (型 'string' を型 'number' に割り当てることはできません。)"],
+  } });
+  const misspelt = await executeReply(page, 'console.log("ran");\nconsole.log(model.acuracy);');
+  expect(misspelt.out).toBe("");
+  expect(misspelt.error.ename).toBe("TypeScriptError");
+  expect(misspelt.error.evalue).toBe("2:19 - 「acuracy」というプロパティはありません。つづりを確かめてください");
+  expect(misspelt.error.traceback[1]).toMatch(/^ {4}\(プロパティ 'acuracy' は型 'Net' に存在しません。\)$/);
+  expect(await execute(page, "const y: number = 1;\nconsole.log(y + i);")).toEqual({ out: `${stoppedAt + 1}\n`, error: null });
+  expect(foreign).toEqual([]);
+});
+
+// without the type bundle (here: the site answers 404 for it) the kernel runs cells unchecked, as before the check
+test("without its type bundle the kernel runs cells unchecked", async ({ page, context }) => {
+  const foreign = await guardOrigin(context);
+  // the context's route (the last registered wins over guardOrigin's): it also sees the worker's and the service worker's requests
+  await context.route("**/cell-types.json", (route) => route.fulfill({ status: 404, body: "" }));
+  await openNotebook(page, "02_mnist_mlp.ipynb");
+  expect(await execute(page, 'const y: number = "a" as any as number;\nconst z: number = "b";\nconsole.log("ran", z);')).toEqual({ out: "ran b\n", error: null });
+  const tc = JSON.parse((await execute(page, "console.log(JSON.stringify((globalThis as any).__lecture3_typecheck))")).out);
+  expect(tc).toMatchObject({ state: "failed", error: expect.stringMatching(/HTTP 404/), ms: [] });
   expect(foreign).toEqual([]);
 });
 
@@ -88,6 +116,12 @@ test("02_mnist_mlp runs to the end in the site, its checks hold, its saved model
   const doc = await runNotebook(page, "02_mnist_mlp.ipynb", 25 * 60 * 1000);
   console.log(`[site] 02: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   expect(errorsOf(doc)).toEqual([]);
+  // every cell was type-checked (site/kernel/typecheck.ts) before it ran; what the checks cost in the worker
+  const tc = JSON.parse((await execute(page, "console.log(JSON.stringify((globalThis as any).__lecture3_typecheck))")).out);
+  const codeCells = doc.cells.filter((c) => c.cell_type === "code" && [].concat(c.source).join("").trim() !== "").length;
+  console.log(`[site] type check: bundle ${(tc.bytes / 1e6).toFixed(2)} MB loaded in ${tc.loadMs} ms, first check ${tc.warmMs} ms; 02's ${codeCells} cells: ${tc.ms.join(", ")} ms`);
+  expect(tc.state).toBe("ready");
+  expect(tc.ms.length).toBeGreaterThanOrEqual(codeCells);
   // threaded WebAssembly: a thread a logical core (at most 8), the page being cross-origin isolated
   const cores = await page.evaluate(() => Math.min(8, navigator.hardwareConcurrency));
   const backendLine = doc.cells[1].outputs.map((o) => [].concat(o.text || "").join("")).join("");

@@ -59,22 +59,6 @@ async function runNotebook(page, name, timeoutMs, prepare = null) {
   return page.evaluate(() => window.jupyterapp.shell.currentWidget.content.model.toJSON());
 }
 
-/** Runs `code` in the open notebook's kernel (not in a cell): what it printed, and its error or null. */
-async function execute(page, code) {
-  return page.evaluate(async (code) => {
-    const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-    const future = kernel.requestExecute({ code });
-    let out = "";
-    let error = null;
-    future.onIOPub = (msg) => {
-      if (msg.header.msg_type === "stream") out += msg.content.text;
-      if (msg.header.msg_type === "error") error = `${msg.content.ename}: ${msg.content.evalue}`;
-    };
-    await future.done;
-    return { out, error };
-  }, code);
-}
-
 /** Runs `code` in the open notebook's kernel: what it printed, its error message's content ({ ename, evalue, traceback }) or null, and the reply's status. */
 async function executeReply(page, code) {
   return page.evaluate(async (code) => {
@@ -89,6 +73,12 @@ async function executeReply(page, code) {
     const reply = await future.done;
     return { out, error, status: reply.content.status };
   }, code);
+}
+
+/** Runs `code` in the open notebook's kernel (not in a cell): what it printed, and its error ("ename: evalue") or null. */
+async function execute(page, code) {
+  const { out, error } = await executeReply(page, code);
+  return { out, error: error && `${error.ename}: ${error.evalue}` };
 }
 
 const errorsOf = (doc) => outputs(doc).filter((o) => o.output_type === "error").map((o) => `${o.ename}: ${o.evalue}`);

@@ -1116,6 +1116,18 @@ common.push({
     const bytes = Buffer.byteLength(JSON.stringify(doc, null, 1));
     return bytes < 2e6 || `${(bytes / 1e6).toFixed(2)} MB`;
   },
+  // the site: the notebook as the page holds it also carries the PNG snapshot that JupyterLab's plotly renderer adds
+  // beside each figure it drew (image/png next to the plotly JSON; not the kernel's output, and a local JupyterLab
+  // adds it too when a student saves); the size checked is the kernel's outputs', as nbconvert's run has them
+  site: ({ doc }) => {
+    const kernels = { ...doc, cells: doc.cells.map((c) => (c.outputs ? { ...c, outputs: c.outputs.map((o) => {
+      if (!o.data || !o.data["application/vnd.plotly.v1+json"] || !o.data["image/png"]) return o;
+      const { ["image/png"]: _snapshot, ...data } = o.data;
+      return { ...o, data };
+    }) } : c)) };
+    const bytes = Buffer.byteLength(JSON.stringify(kernels, null, 1));
+    return bytes < 2e6 || `${(bytes / 1e6).toFixed(2)} MB without the plotly renderer's PNG snapshots`;
+  },
 });
 /** One drawDigit view reading its weights from `file` (a function of the doc), offering the first test image of each digit, conv1's `filters` filters. */
 function drawDigitCheck(file, filters) {

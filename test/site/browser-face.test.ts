@@ -58,6 +58,16 @@ test("datasets.FashionMNIST: the site's gzip idx files (data/fashion-mnist/*.gz,
   await expect(browser.datasets.FashionMNIST({ train: true })).rejects.toThrow("data/fashion-mnist/train-images-idx3-ubyte.gz: 404 Not Found。サイトの data/fashion-mnist/train-images-idx3-ubyte.gz がありません");
 });
 
+test("datasets.MNIST: the site's uncompressed idx files (data/mnist/), the digits as classes", async () => {
+  const pixels = Uint8Array.from({ length: 2 * 784 }, (_, i) => (3 * i) % 256);
+  files.set("data/mnist/train-images-idx3-ubyte", encodeIdx([2, 28, 28], pixels));
+  files.set("data/mnist/train-labels-idx1-ubyte", encodeIdx([2], Uint8Array.from([5, 0])));
+  const ds = await browser.datasets.MNIST({ train: true });
+  expect([ds.length, Array.from(ds.labels), ds.classes, Array.from(ds.image(1))]).toEqual([2, [5, 0], ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"], Array.from(pixels.subarray(784))]);
+  files.set("data/mnist/train-labels-idx1-ubyte", encodeIdx([3], Uint8Array.from([5, 0, 1])));
+  await expect(browser.datasets.MNIST({ train: true })).rejects.toThrow("data/mnist/train-images-idx3-ubyte と data/mnist/train-labels-idx1-ubyte の枚数が合いません");
+});
+
 test("datasets.Hymenoptera({ train: true }): the training photos of data/hymenoptera/train/ in train.json's order, a file that is not an image skipped with its warning", async () => {
   files.set("data/hymenoptera/train.json", new TextEncoder().encode(JSON.stringify({ classes: ["ants", "bees"], files: [["ants/a.jpg", 0], ["ants/imageNotFound.gif", 0], ["bees/b 1.jpg", 1]] })));
   files.set("data/hymenoptera/train/ants/a.jpg", solidJpeg(40, 30, [200, 10, 10]));

@@ -8,7 +8,8 @@
 #   3. the views extension (@lecture3/views: drawDigit, confusionView) built from views/ by views/build.sh, and
 #      jupyter lite build: JupyterLab, the kernel, plotly's extension, the views, the notebooks
 #   4. site/saved-files.js and site/isolation.js appended to JupyterLite's service worker; the data the notebooks
-#      read (MNIST; 01's MobileNet and ants/bees photos) from the mirror or the project's cache, and TF.js's WebAssembly files
+#      read (MNIST; Fashion-MNIST, MobileNet, the ants/bees photos, CIFAR-10's JPEG copy: scripts/site-data.ts) from
+#      the mirror or the project's cache, and TF.js's WebAssembly files
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -48,8 +49,8 @@ mnist=""
 mirror=${LECTURE3_DATA_MIRROR:-}
 for d in ${mirror//:/ } datasets; do [ -f "$d/mnist/t10k-labels-idx1-ubyte.gz" ] && { mnist=$d/mnist; break; }; done
 [ -n "$mnist" ] || { echo "[site] MNIST のファイルがありません: npm run notebooks -- 02 で datasets/mnist に入れるか、LECTURE3_DATA_MIRROR を設定してください" >&2; exit 1; }
-# 01's MobileNet weights and ants/bees validation photos (with their list val.json), through lib/node's obtain() and
-# unpack (md5-checked; datasets/, then $LECTURE3_DATA_MIRROR's folders; no download): scripts/site-data.ts
+# MobileNet's weights, the ants/bees photos, Fashion-MNIST and CIFAR-10's JPEG copy (01, 03, 06, 07), through lib/node's
+# obtain() and unpack (md5-checked; datasets/, then $LECTURE3_DATA_MIRROR's folders; no download): scripts/site-data.ts
 "$esbuild" scripts/site-data.ts --bundle --platform=node --packages=external --log-level=warning --outfile="$build/site-data.js"
 node "$build/site-data.js" "$build/data"
 # site/jupyter_lite_config.json names the extensions (ours and plotly's from .venv), the notebooks and the output

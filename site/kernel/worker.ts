@@ -9,6 +9,7 @@ import { transformCell, CellSyntaxError } from "./transform";
 import { CellChecker, setJapanese, typeErrorReply, type CellCheck, type TypeBundle } from "./typecheck";
 import { inspect } from "./inspect";
 import { hasFile, loadFiles, readFile, writeFile } from "../../lib/browser/storage";
+import * as path from "./shims/path";
 
 declare const self: DedicatedWorkerGlobalScope & { __lecture3: unknown; __lecture3_typecheck: TypeCheckState };
 const post = (msg: unknown) => self.postMessage(msg);
@@ -31,14 +32,15 @@ const fs: Record<string, unknown> = new Proxy(fsCalls, {
     throw new Error(`ブラウザ版の fs には ${name} がありません (使えるのは ${Object.keys(calls).join(", ")})。`);
   },
 });
-const modules: Record<string, unknown> = { "lecture3": lecture3, "@tensorflow/tfjs": tf, "@tensorflow/tfjs-core": tf, "fs": fs, "node:fs": fs };
+// "path" (06 names its photos with path.basename): the bundle's stand-in, plain "folder/name" strings (shims/path.ts)
+const modules: Record<string, unknown> = { "lecture3": lecture3, "@tensorflow/tfjs": tf, "@tensorflow/tfjs-core": tf, "fs": fs, "node:fs": fs, "path": path, "node:path": path };
 const scope: Record<string, unknown> = Object.create(null);
 const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<unknown>;
 
 function __import(name: string): unknown {
   const m = modules[name];
   if (m === undefined) {
-    const node = ["path", "os", "child_process", "node:path"].includes(name);
+    const node = ["os", "child_process"].includes(name);
     throw new Error(node
       ? `ブラウザ版では Node のモジュール "${name}" は使えません。ファイルの保存と読み込みは lecture3 の関数 (model.save / nn.Module.load など) を使ってください。`
       : `モジュール "${name}" はブラウザ版に入っていません。使えるのは "lecture3" と "@tensorflow/tfjs" です。`);

@@ -4,6 +4,9 @@
 //   then one big-endian uint32 per dimension, then prod(dims) bytes.
 import { needs } from "../platform";
 
+/** Fashion-MNIST's ten classes, in label order (the node edition's spec and the site's data set). */
+export const FASHION_MNIST_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+
 export interface IdxArray {
   dims: number[];
   data: Uint8Array;

@@ -12,12 +12,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { datasetsRoot } from "../paths";
 import { unpack } from "./archive";
-import { Augment, ImageDataset } from "../../core/data/dataset";
+import type { Augment } from "../../core/data/dataset";
+import { CIFAR10_CLASSES, CIFAR10Dataset } from "../../core/data/cifar10";
 import { ImageFolder } from "./images";
 import { obtain, ObtainOptions, RemoteFile } from "./sources";
 import type { Transform } from "../../core/data/transforms";
 
-export const CIFAR10_CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"];
+export { CIFAR10_CLASSES, CIFAR10Dataset };
 
 export const CIFAR10_BINARY: RemoteFile = {
   name: "cifar-10-binary.tar.gz",
@@ -35,33 +36,6 @@ export const CIFAR10_JPEG: RemoteFile = {
 };
 
 const RECORD = 1 + 32 * 32 * 3;
-
-/** A CIFAR-10 dataset, and which form of the data it was read from. */
-export class CIFAR10Dataset extends ImageDataset {
-  constructor(
-    images: Uint8Array,
-    labels: Uint8Array,
-    transform: Transform | undefined,
-    augment: Augment | undefined,
-    /** "binary" (original pixels) or "jpeg" (the lossy image-folder copy) */
-    readonly source: "binary" | "jpeg",
-    /** the files or folder read */
-    readonly from: string,
-  ) {
-    super(images, labels, [32, 32, 3], transform, CIFAR10_CLASSES, augment);
-  }
-
-  /** One line for the notebook: which data this is. */
-  describe(): string {
-    return this.source === "binary"
-      ? `CIFAR-10 のオリジナル (バイナリ版, 元の画素値): ${this.from}`
-      : `CIFAR-10 の JPEG コピー (非可逆圧縮なので画素値は元の画像と少し違います): ${this.from}`;
-  }
-
-  override with(opts: { transform?: Transform; augment?: Augment | undefined }): CIFAR10Dataset {
-    return new CIFAR10Dataset(this.images, this.labels, "transform" in opts ? opts.transform : this.transform, "augment" in opts ? opts.augment : this.augment, this.source, this.from);
-  }
-}
 
 /**
  * Reads CIFAR-10 binary batch files (10,000 records of 3,073 bytes each) into HWC bytes.

@@ -1,7 +1,8 @@
 // datasets.FashionMNIST: Zalando's 28 x 28 gray images of clothes in 10 classes, in MNIST's idx format and sizes; harder.
 // Files, md5 sums and mirror as torchvision lists them; the second md5 is of the decompressed content, so that Debian's
 // recompressed copy (apt-get install dataset-fashion-mnist: /usr/share/datasets/fashion-mnist/) is accepted as a mirror.
-import { datasetOf, DatasetSpec, readIdx } from "./spec";
+import { FASHION_MNIST_CLASSES } from "../../core/data/idx";
+import { datasetOf, DatasetSpec, readIdx, remoteFiles } from "./spec";
 
 export const FASHION_MNIST_SPEC: DatasetSpec = {
   name: "Fashion-MNIST",
@@ -13,6 +14,8 @@ export const FASHION_MNIST_SPEC: DatasetSpec = {
   testLabels: ["t10k-labels-idx1-ubyte.gz", "bb300cfdad3c16e7a12a480ee83cd310", "15d484375f8d13e6eb1aabb0c3f46965"],
   parser: readIdx,
   shape: [28, 28, 1],
-  classes: ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
+  classes: FASHION_MNIST_CLASSES,
 };
 export const FashionMNIST = datasetOf(FASHION_MNIST_SPEC);
+/** The four files as RemoteFiles (the site copies them: scripts/site-data.ts). */
+export const FASHION_MNIST_FILES = remoteFiles(FASHION_MNIST_SPEC);

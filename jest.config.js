@@ -26,4 +26,8 @@ module.exports = {
   // the photo tests decode hundreds of JPEGs; on a loaded 2-core machine they were seen to pass 60 s
   testTimeout: 180000,
   maxWorkers: 2,
+  // a worker that has grown past 600 MB after a file is replaced by a fresh one: jest gives a worker 500 ms to end, and
+  // the kernel's teardown of a 1.0-1.2 GB worker (threads, WebAssembly memories) took longer on a busy machine
+  // (instrumented: 442-815 ms from the end message to jest seeing the exit; with this, 21-107 ms)
+  workerIdleMemoryLimit: "600MB",
 };

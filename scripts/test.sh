@@ -8,7 +8,8 @@
 #      checks (test/docs/check-docs.js: docs/failures.md, the glossary's spellings)
 #   5. a real browser: every notebook in JupyterLab in Debian's chromium, @playwright/test's runner (playwright.config.js,
 #      test/browser/), when chromium is installed
-#   6. nbgrader: four submissions of 04's exercises (one tampers with its checks) autograded by npm run grade's script
+#   6. nbgrader: three submissions of 04's exercises (one tampers with its checks) autograded by npm run grade's script
+#      (the all-right one, whose exercises train, is graded in step 7 across the hub's accounts by the same script)
 #      (test/nbgrader/autograde.py, test/nbgrader/tampering.py; they load the CNN step 4 trained, not train it again)
 #   7. the class hub (hub/jupyterhub_config.py): three students log in, kept apart;
 #      nbgrader across their accounts (release, fetch, submit, autograde as the lecturer's account, feedback);
@@ -158,7 +159,7 @@ else
   echo; echo "=== 5. real browser: SKIPPED: chromium is not installed (Debian: apt-get install chromium); .ci/run installs it, so CI always runs this."
 fi
 show nbgrader artifacts/nbgrader.log "
-=== 6. nbgrader: four submissions of 04 autograded (one tampers with its checks), scores and feedback (test/nbgrader/autograde.py)"
+=== 6. nbgrader: three submissions of 04 autograded (blank, mixed, one that tampers with its checks; the all-right one in step 7), scores and feedback (test/nbgrader/autograde.py)"
 show hub artifacts/hub.log "
 === 7. JupyterHub: the class hub with three students, kept apart (test/hub/hub_test.py)"
 show nbgrader-hub artifacts/nbgrader-hub.log "--- nbgrader across the students' accounts: release, fetch and submit through their servers, autograde as the lecturer's own account, feedback (test/hub/nbgrader_test.py; reuses step 4's trained CNN)"

@@ -5,12 +5,15 @@ of course/ under artifacts/nbgrader/, with the real tslab kernel, MNIST and CNN.
 
   blank    the students' notebook as nbgrader generated it (notebooks/04_mnist_conv.ipynb): trains the CNN, every
            check 未解答, 0 / 8
-  correct  its answer cells replaced by the solution's (the lines between BEGIN SOLUTION and END SOLUTION): 8 / 8
   mix      演習1 and 演習7 the solution's, 演習2 a wrong statement number, 演習6 a wrong Gabor filter (sin for cos),
            the rest left blank: 2 / 8
   tamper   test/nbgrader/tampering.py: each answer cell tries a way around the checkers (two solved): 2 / 8, and
            every attack 0 points and a 要確認 line
-The blank one is graded first; the other three load the CNN it trained (reuse_saved_model = true, as a student may set
+The correct submission (every answer cell the solution's, 8 / 8, every exercise's training run) is graded by
+test/hub/nbgrader_test.py (nbgalice) through the same scripts/grade_verify.py, as the lecturer's account of the class hub:
+graded here as well, the exercises' trainings ran twice in npm test (about 4 of its minutes on 2 cores) to test the
+same script on the same notebook.
+The blank one is graded first; the other two load the CNN it trained (reuse_saved_model = true, as a student may set
 it, with models/ in their submission folder), so the CNN is trained once. In npm test the blank one loads it too: step 4
 (scripts/run-notebooks.js) has just executed the same students' notebook, training included, under the same executor
 and per-cell timeout, and left the CNN in notebooks/models/; it is used when the executed copy in artifacts/notebooks/
@@ -149,17 +152,16 @@ def main():
 
     mix = {"ex1_answer": answer(1), "ex7_answer": answer(7), "ex2_answer": answer(2, ("statement: 2", "statement: 1")),
            "ex6_answer": answer(6, ("* Math.cos((2 * Math.PI * xr)", "* Math.sin((2 * Math.PI * xr)"))}
-    submission(os.path.join(WORK, "second", "correct"), {f"ex{n}_answer": answer(n) for n in range(1, 9)}, reuse_model=True)
     submission(os.path.join(WORK, "second", "mix"), mix, reuse_model=True)
     student_cells = {grade_id(c): src(c) for c in STUDENT["cells"] if grade_id(c)}
     submission(os.path.join(WORK, "second", tampering.STUDENT_ID), tampering.answers(student_cells, answer), reuse_model=True)
-    for s in ("correct", "mix", tampering.STUDENT_ID):
+    for s in ("mix", tampering.STUDENT_ID):
         if os.path.isdir(models):
             shutil.copytree(models, os.path.join(WORK, "second", s, "models"))
     rc, out2, sec2 = grade(os.path.join(WORK, "second"))
-    check(f"npm run grade's script grades the correct, the mixed and the tampering submission (exit status 0, {sec2:.0f} s)", rc == 0, f"exit status {rc}")
+    check(f"npm run grade's script grades the mixed and the tampering submission (exit status 0, {sec2:.0f} s)", rc == 0, f"exit status {rc}")
 
-    want = {"correct": {e: 1 for e in EXERCISES}, "blank": {e: 0 for e in EXERCISES},
+    want = {"blank": {e: 0 for e in EXERCISES},
             "mix": {e: (1 if e in ("ex1", "ex7") else 0) for e in EXERCISES}}
     with Gradebook("sqlite:///" + os.path.join(COURSE, "gradebook.db"), course_id="lecture3") as gb:
         nb = gb.find_notebook(A, A)
@@ -175,7 +177,6 @@ def main():
             check(f"{s}: nbgrader recorded {sum(scores.values())} / 8, cell by cell {scores}", got == scores and total == (sum(scores.values()), 8), f"{got}, total {total}")
 
     fb = {s: lines_of(feedback(s)) for s in want}
-    check("correct: the feedback shows ✔ for 演習1〜8", all(fb["correct"].get(n, "").startswith("✔") for n in range(1, 9)), fb["correct"])
     check("blank: the feedback shows 未解答 for 演習1〜8", all(fb["blank"].get(n, "").startswith("未解答") for n in range(1, 9)), fb["blank"])
     m = fb["mix"]
     ok = m.get(1, "").startswith("✔") and m.get(7, "").startswith("✔") and all(m.get(n, "").startswith("未解答") for n in (3, 4, 5, 8))
@@ -190,11 +191,10 @@ def main():
     want_fb = [("2.0", "8.0")] + [("1.0" if n in (1, 7) else "0.0", "1.0") for n in range(1, 9)]
     check("mix: the feedback shows the total 2 / 8, then each check cell's points in order", fb_scores == want_fb, fb_scores)
     table = out2.split("scores recorded by nbgrader")[-1]
-    check("the script prints the score table: correct 8 / 8, mix 2 / 8, neither with a 要確認 line",
-          re.search(r"^correct .* 8 / 8 +-$", table, re.M) and re.search(r"^mix .* 2 / 8 +-$", table, re.M), table)
+    check("the script prints the score table: mix 2 / 8, without a 要確認 line", re.search(r"^mix .* 2 / 8 +-$", table, re.M), table)
     check("the blank submission has no 要確認 line either", re.search(r"^blank .* 0 / 8 +-$", out.split("scores recorded by nbgrader")[-1], re.M), out)
     tampering.assert_all(check, COURSE, A, table, lines_of(feedback(tampering.STUDENT_ID)), feedback(tampering.STUDENT_ID))
-    print(f"  time: {time.time() - t00:.0f} s (blank {sec1:.0f} s, correct + mix + tamper {sec2:.0f} s)")
+    print(f"  time: {time.time() - t00:.0f} s (blank {sec1:.0f} s, mix + tamper {sec2:.0f} s)")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,8 @@
 #   8. the static site (npm run site, JupyterLite) served by a plain static server, 01, 02 and the students' 04 with the
 #      solutions' answers run in chromium in it, their outputs checked, Kernel > Interrupt, a saved model after a reload,
 #      no request leaving the origin (test/site/)
-# Steps 5 to 8 but the load test run as six jobs, at most five at a time (LECTURE3_TEST_JOBS), the load test alone last.
+# Steps 5 to 8 but the load test run as six jobs, at most five at a time (LECTURE3_TEST_JOBS), the site's from the start
+# of step 4 (it needs only the set-up), the load test alone last.
 # Ends with one line "N passed, M failed" and a non-zero exit status when anything failed.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -81,27 +82,20 @@ python test/kernel/protocol.py 2>&1 | tee artifacts/kernel.log
 suite kernel artifacts/kernel.log
 timed "3. tslab kernel"
 
-echo; echo "=== 4. notebooks (nbconvert --execute under tslab)"
-node scripts/run-notebooks.js 2>&1 | tee artifacts/notebooks.log
-suite notebooks artifacts/notebooks.log
-echo; echo "=== 4a. documents (test/docs/check-docs.js: docs/failures.md against the fault tests, the glossary's spellings)"
-node test/docs/check-docs.js 2>&1 | tee artifacts/docs.log
-suite docs artifacts/docs.log
-timed "4. notebooks"
-
 # Steps 5 to 8, all but the load test, are six independent jobs run by a small scheduler, at most five at a time, each
-# started as soon as a place is free, in this order: nbgrader across the hub's accounts (its correct submission's
-# exercise trainings take ~300 s), the browser, step 6's nbgrader, the site (the students' 04 with answers trains on
-# WebAssembly for ~20 min), the hub's log-in test, then the hub test when a place is free (the log-in test's, first:
-# both mostly wait on their servers and cost little CPU). The first two phases they ran in before (5 ∥ 6, then 7's first parts ∥ 8) left a core idle
-# for minutes (the browser waits on its kernel, the hub tests on their servers), and nbgrader across accounts waited
-# for step 6; it now takes the CNN step 4 trained as step 6 does (test/hub/nbgrader_test.py). They share no files or
-# ports: each hub test starts its own hub on free ports with its own state folder and accounts of its own names, the
-# browser's JupyterLab works in a copy under artifacts/browser/, nbgrader in its own course folders, the site in
-# site/_output. Their logs are shown afterwards, one after another in the steps' order, each with its own wall and
-# CPU time. The hub's load test's timed part runs after them, alone (it asserts that the hub's API answers within a
-# second); its hub and servers start beside the last of them.
-JOBS=${LECTURE3_TEST_JOBS:-5}
+# started as soon as a place is free. The machine's two cores are busy through nearly all of npm test, so what sets its
+# length is the CPU time of all steps together; the order only fills the gaps. The site (step 8: the students' 04 with
+# answers trains on WebAssembly, ~850 of its ~1,200 CPU seconds, the longest job) needs only the set-up: it starts
+# before step 4 and runs beside the notebooks (after them, it ran alone for its last minutes with a core partly idle).
+# The others need step 4's results and start after it, in this order: nbgrader across the hub's accounts (its correct
+# submission's exercise trainings), the browser, step 6's nbgrader, the hub's log-in test, then the hub test when a
+# place is free (the log-in test's, first: both mostly wait on their servers and cost little CPU). They share no files
+# or ports: each hub test starts its own hub on free ports with its own state folder and accounts of its own names,
+# the browser's JupyterLab works in a copy under artifacts/browser/, nbgrader in its own course folders, the site in
+# site/ (its build reads notebooks/*.ipynb and the data, writes files by renaming them into place). Their logs are
+# shown afterwards, one after another in the steps' order, each with its own wall and CPU time. The hub's load test's
+# timed part runs after them, alone (it asserts that the hub's API answers within a second); its hub and servers
+# start beside the last of them.
 job() { # job <log> <command...>: runs it in the background, output into <log>; when it ends, <log>.time holds
   # "<start s> <wall s> <CPU s>" (start: seconds since these jobs began; CPU: user + system of what it ran and waited for)
   local log=$1; shift
@@ -117,7 +111,6 @@ have_chromium() { command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium 
 queue=(artifacts/nbgrader-hub.log)
 have_chromium && queue+=(artifacts/browser.log)
 queue+=(artifacts/nbgrader.log)
-have_chromium && queue+=(artifacts/site.log)
 queue+=(artifacts/hub-login.log artifacts/hub.log)
 declare -A run_of=(
   [artifacts/nbgrader-hub.log]="python test/hub/nbgrader_test.py"
@@ -127,9 +120,24 @@ declare -A run_of=(
   [artifacts/hub.log]="python test/hub/hub_test.py"
   [artifacts/site.log]="playwright test -c test/site"
 )
-echo; echo "=== 5.-8. (all but the hub's load test): ${#queue[@]} jobs, at most $JOBS at a time; their logs follow when all have ended"
+JOBS=${LECTURE3_TEST_JOBS:-5}
 jobs_t0=$SECONDS
 started=()
+if have_chromium; then
+  echo; echo "[0 s] playwright test -c test/site (> artifacts/site.log): step 8, the static site, beside steps 4 to 7; its log follows theirs"
+  job artifacts/site.log playwright test -c test/site
+  started+=(artifacts/site.log)
+fi
+
+echo; echo "=== 4. notebooks (nbconvert --execute under tslab)"
+node scripts/run-notebooks.js 2>&1 | tee artifacts/notebooks.log
+suite notebooks artifacts/notebooks.log
+echo; echo "=== 4a. documents (test/docs/check-docs.js: docs/failures.md against the fault tests, the glossary's spellings)"
+node test/docs/check-docs.js 2>&1 | tee artifacts/docs.log
+suite docs artifacts/docs.log
+timed "4. notebooks (the site beside them)"
+
+echo; echo "=== 5.-7. (all but the hub's load test): ${#queue[@]} jobs beside the site's, at most $JOBS at a time; their logs follow when all have ended"
 for log in "${queue[@]}"; do
   while [ "$(running "${started[@]}")" -ge "$JOBS" ]; do sleep 2; done
   echo "[$((SECONDS - jobs_t0)) s] ${run_of[$log]} (> $log)"
@@ -174,7 +182,7 @@ timed "7. hub load (its timed part alone)"
 
 if have_chromium; then
   show site artifacts/site.log "
-=== 8. the static site (JupyterLite, scripts/site.sh) in chromium: 01, 02 and the students' 04 with answers run in the browser (test/site/; ran among the jobs above)"
+=== 8. the static site (JupyterLite, scripts/site.sh) in chromium: 01, 02 and the students' 04 with answers run in the browser (test/site/; ran beside steps 4 to 7)"
 else
   echo; echo "=== 8. the static site: SKIPPED: chromium is not installed (Debian: apt-get install chromium); .ci/run installs it, so CI always runs this."
 fi

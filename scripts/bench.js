@@ -120,7 +120,7 @@ function kernelCosts(startedAt) {
 }
 
 function torchAvailable() {
-  const r = spawnSync(python, ["-c", "import torch; print(torch.__version__)"], { encoding: "utf8" });
+  const r = spawnSync(python, ["-c", "import torch, numpy; print(torch.__version__)"], { encoding: "utf8" });
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
@@ -147,7 +147,7 @@ function main() {
   if (!torch && !kernelOnly && !browserOnly) {
     console.log(
       `PyTorch is not installed in ${path.relative(root, python) || python}: the ratio column stays empty. To measure the reference, install\n` +
-        `the CPU build (bench-only, not a project dependency): ${path.relative(root, python)} -m pip install torch  (on a machine without a GPU,\n` +
+        `the CPU build (bench-only, not a project dependency): ${path.relative(root, python)} -m pip install torch numpy  (on a machine without a GPU,\n` +
         `take the CPU-only wheel from PyTorch's CPU index so that pip does not fetch the CUDA build), or set BENCH_PYTHON.`,
     );
   }

@@ -44,7 +44,7 @@ let images = 0;
 for await (const [x, y] of train_loader) { trainStep(net, optimizer, x, y); images += x.shape[0]; if (++n === 3 + ${batches}) break; }
 const seconds = (performance.now() - t0) / 1000;`;
   const result = `const test = ${batches === null ? "await evaluate(net, test_loader)" : "null"};
-console.log("BENCH " + JSON.stringify({ backend: tf.getBackend(), threads: info.threads ?? null, seconds, images, test_acc: test ? test.accuracy : null, ua: navigator.userAgent }));`;
+console.log("BENCH " + JSON.stringify({ backend: tf.getBackend(), threads: info.threads ?? null, seconds, images, test_acc: test ? test.accuracy : null, ua: (globalThis as any).navigator.userAgent }));`; // the kernel checks cells against node's types, as tslab does: no navigator
   return [prepare, timed, result];
 }
 

@@ -85,8 +85,8 @@ timed "3. tslab kernel"
 # Steps 5 to 8, all but the load test, are six independent jobs run by a small scheduler, at most five at a time, each
 # started as soon as a place is free. The machine's two cores are busy through nearly all of npm test, so what sets its
 # length is the CPU time of all steps together; the order only fills the gaps. The site (step 8: the students' 04 with
-# answers trains on WebAssembly, ~850 of its ~1,200 CPU seconds, the longest job) needs only the set-up: it starts
-# before step 4 and runs beside the notebooks (after them, it ran alone for its last minutes with a core partly idle).
+# answers trains on WebAssembly, the longest job) needs only the set-up: it starts before step 4 and runs beside the
+# notebooks, so that it does not end alone with a core partly idle.
 # The others need step 4's results and start after it, in this order: nbgrader across the hub's accounts (its correct
 # submission's exercise trainings), the browser, step 6's nbgrader, the hub's log-in test, then the hub test when a
 # place is free (the log-in test's, first: both mostly wait on their servers and cost little CPU). They share no files
@@ -124,9 +124,10 @@ JOBS=${LECTURE3_TEST_JOBS:-5}
 jobs_t0=$SECONDS
 started=()
 if have_chromium; then
-  echo; echo "[0 s] playwright test -c test/site (> artifacts/site.log): step 8, the static site, beside steps 4 to 7; its log follows theirs"
-  job artifacts/site.log playwright test -c test/site
-  started+=(artifacts/site.log)
+  log=artifacts/site.log
+  echo; echo "[$((SECONDS - jobs_t0)) s] ${run_of[$log]} (> $log): step 8, the static site, beside steps 4 to 7; its log follows theirs"
+  job "$log" ${run_of[$log]}
+  started+=("$log")
 fi
 
 echo; echo "=== 4. notebooks (nbconvert --execute under tslab)"

@@ -11,8 +11,8 @@ of course/ under artifacts/nbgrader/, with the real tslab kernel, MNIST and CNN.
            every attack 0 points and a 要確認 line
 The correct submission (every answer cell the solution's, 8 / 8, every exercise's training run) is graded by
 test/hub/nbgrader_test.py (nbgalice) through the same scripts/grade_verify.py, as the lecturer's account of the class hub:
-graded here as well, the exercises' trainings ran twice in npm test (about 4 of its minutes on 2 cores) to test the
-same script on the same notebook.
+graded here as well, npm test would run its eight exercises' trainings a second time to test the same script on the
+same notebook.
 The blank one is graded first; the other two load the CNN it trained (reuse_saved_model = true, as a student may set
 it, with models/ in their submission folder), so the CNN is trained once. In npm test the blank one loads it too: step 4
 (scripts/run-notebooks.js) has just executed the same students' notebook, training included, under the same executor

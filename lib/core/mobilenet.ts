@@ -210,7 +210,7 @@ export function extractFeatures(model: tf.LayersModel, dataset: ImageDataset, ba
       shape = out.shape.slice(1) as number[];
       return out.dataSync() as Float32Array;
     });
-    parts.push(Float32Array.from(f));
+    parts.push(new Float32Array(f));
   }
   const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;

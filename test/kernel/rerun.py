@@ -3,7 +3,10 @@ prints, after each pass and a full garbage collection, one JSON line: the pass, 
 tf.memory().numTensors, the kernel's resident memory, and the value of an optional TypeScript expression evaluated in the notebook's kernel.
 Used by test/faults-rerun.test.ts (issue 12, item 5):
 
-    .venv/bin/python test/kernel/rerun.py notebooks/02_mnist_mlp.ipynb 3 "model.parameters().length"
+    .venv/bin/python test/kernel/rerun.py notebooks/02_mnist_mlp.ipynb 3 "model.parameters().length" ["loop < 3=>loop < 1"]
+
+The optional last argument, OLD=>NEW, replaces OLD by NEW in the code cells (each pass alike): the test trains one epoch
+instead of 02's three, since what it measures is what a re-run leaves behind. A notebook without OLD is an error.
 """
 import json
 import os
@@ -23,9 +26,14 @@ for (let i = 0; i < 3; i++) { require("vm").runInNewContext("gc")(); await new P
 console.log("PROBE " + JSON.stringify({ numTensors: tf.memory().numTensors, rss: process.memoryUsage().rss, value: %s }));"""
 
 
-def main(notebook, passes, expression="null"):
+def main(notebook, passes, expression="null", replace=None):
     with open(notebook, encoding="utf-8") as f:
         cells = ["".join(c["source"]) for c in json.load(f)["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    if replace:
+        old, new = replace.split("=>", 1)
+        if not any(old in code for code in cells):
+            sys.exit(f"rerun.py: {old!r} is in no code cell of {notebook}: nothing to replace")
+        cells = [code.replace(old, new) for code in cells]
     km, kc = start_new_kernel(kernel_name="tslab", cwd=os.path.dirname(os.path.abspath(notebook)))
     try:
         for n in range(1, passes + 1):
@@ -45,4 +53,4 @@ def main(notebook, passes, expression="null"):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 2, sys.argv[3] if len(sys.argv) > 3 else "null")
+    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 2, sys.argv[3] if len(sys.argv) > 3 else "null", sys.argv[4] if len(sys.argv) > 4 else None)

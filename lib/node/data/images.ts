@@ -44,7 +44,7 @@ function nodeDecoder(choice?: "native" | "js"): PlatformDecoder {
       const t = native(bytes, 3) as tf.Tensor3D;
       try {
         const [h, w, c] = t.shape;
-        return { data: toRgb(Uint8Array.from(t.dataSync()), h, w, c), shape: [h, w, 3] }; // (tfjs-node gives int32)
+        return { data: toRgb(new Uint8Array(t.dataSync()), h, w, c), shape: [h, w, 3] }; // (tfjs-node gives int32)
       } finally {
         t.dispose();
       }
